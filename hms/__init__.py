@@ -1,0 +1,1 @@
+"""HMS: a hospital management system whose heart is the medical journal."""

@@ -1,0 +1,62 @@
+"""Roles and the one table that maps each role to what it may do.
+
+Routes declare a permission (see ``hms.web.guard``); this table is the only
+place that says which roles hold it. The database's privileges and, later,
+row-level security mirror it.
+"""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    DOCTOR = "doctor"
+    NURSE = "nurse"
+    PHARMACIST = "pharmacist"
+    RECEPTIONIST = "receptionist"
+    ADMINISTRATOR = "administrator"
+    EXTERNAL_SPECIALIST = "external_specialist"
+    PATIENT = "patient"
+    RELATIVE = "relative"
+
+
+STAFF_ROLES = frozenset(
+    {
+        Role.DOCTOR,
+        Role.NURSE,
+        Role.PHARMACIST,
+        Role.RECEPTIONIST,
+        Role.ADMINISTRATOR,
+        Role.EXTERNAL_SPECIALIST,
+    }
+)
+CLINICAL_ROLES = frozenset({Role.DOCTOR, Role.NURSE})
+
+
+class Permission(StrEnum):
+    PATIENT_SEARCH = "patient.search"
+    PATIENT_READ_DEMOGRAPHICS = "patient.read_demographics"
+    PATIENT_REGISTER = "patient.register"
+    PATIENT_EDIT_CONTACT = "patient.edit_contact"
+    STAFF_MANAGE = "staff.manage"
+    ORGANIZATION_READ = "organization.read"
+    ORGANIZATION_MANAGE = "organization.manage"
+    PORTAL_OWN_RECORD = "portal.own_record"
+
+
+_FRONT_DESK = {Role.RECEPTIONIST, Role.ADMINISTRATOR}
+_CARE_STAFF = {Role.DOCTOR, Role.NURSE}
+
+ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
+    Permission.PATIENT_SEARCH: frozenset(_FRONT_DESK | _CARE_STAFF | {Role.PHARMACIST}),
+    Permission.PATIENT_READ_DEMOGRAPHICS: frozenset(_FRONT_DESK | _CARE_STAFF | {Role.PHARMACIST}),
+    Permission.PATIENT_REGISTER: frozenset(_FRONT_DESK | _CARE_STAFF),
+    Permission.PATIENT_EDIT_CONTACT: frozenset(_FRONT_DESK | _CARE_STAFF),
+    Permission.STAFF_MANAGE: frozenset({Role.ADMINISTRATOR}),
+    Permission.ORGANIZATION_READ: frozenset(STAFF_ROLES),
+    Permission.ORGANIZATION_MANAGE: frozenset({Role.ADMINISTRATOR}),
+    Permission.PORTAL_OWN_RECORD: frozenset({Role.PATIENT, Role.RELATIVE}),
+}
+
+
+def has_permission(role: Role | str, permission: Permission) -> bool:
+    return Role(role) in ROLE_PERMISSIONS[permission]

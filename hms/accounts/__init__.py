@@ -1,0 +1,1 @@
+"""Accounts: users, roles, staff profiles, login and sessions."""

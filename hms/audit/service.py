@@ -1,0 +1,52 @@
+"""Writing the audit log. One small function per kind of event, always called
+by the operation itself, inside its transaction: if the work rolls back, so
+does its audit row, and no work commits without one."""
+
+from hms.db.queries import load
+from hms.web.context import RequestContext
+
+q = load("audit")
+
+
+def audit_patient(
+    ctx: RequestContext,
+    *,
+    patient_id: int | None,
+    action: str,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    outcome: str = "allowed",
+    reason: str | None = None,
+    detail: str | None = None,
+) -> None:
+    """Record one read or write of one patient's data."""
+    q.audit_insert(
+        ctx.conn,
+        user_id=ctx.user.id if ctx.user else None,
+        user_role=ctx.user.role.value if ctx.user else None,
+        patient_id=patient_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        client_addr=ctx.client_addr,
+        outcome=outcome,
+        reason=reason,
+        detail=detail,
+    )
+
+
+def audit_patients_listed(
+    ctx: RequestContext, *, patient_ids: list[int], action: str, detail: str | None = None
+) -> None:
+    """Record that a list or search showed these patients (one row each)."""
+    if not patient_ids:
+        return
+    q.audit_insert_many(
+        ctx.conn,
+        user_id=ctx.user.id if ctx.user else None,
+        user_role=ctx.user.role.value if ctx.user else None,
+        patient_ids=patient_ids,
+        action=action,
+        client_addr=ctx.client_addr,
+        detail=detail,
+    )

@@ -1,0 +1,41 @@
+"""Settings, read from the environment once at start (never at import time).
+
+The defaults run the embedded demo: no DATABASE_URL means HMS starts its own
+PostgreSQL server with its data under ``HMS_DATA_DIR``.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HMS_", extra="ignore")
+
+    # Owner connection: runs migrations and owns every table. Unset = embedded server.
+    database_url: str | None = None
+    # The app's own login, which owns nothing. Unset = derived from database_url.
+    app_database_url: str | None = None
+    app_db_role: str = "hms_app"
+    app_db_password: str | None = None
+    data_dir: Path = Path("var")
+    db_name: str = "hms"
+    pool_min: int = 2
+    pool_max: int = 10
+    idle_timeout_minutes: int = 15
+    max_failed_logins: int = 5
+    lockout_minutes: int = 15
+    secure_cookies: bool = False
+    default_locale: str = "sv"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    # DATABASE_URL without prefix is the conventional name; HMS_DATABASE_URL wins.
+    import os
+
+    settings = Settings()
+    if settings.database_url is None and os.environ.get("DATABASE_URL"):
+        settings.database_url = os.environ["DATABASE_URL"]
+    return settings

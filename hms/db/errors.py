@@ -1,0 +1,73 @@
+"""Database errors turned into messages a user can act on.
+
+Every rule a form checks is also a constraint; when the database refuses a
+write, its constraint name (or our own SQLSTATE) says which field is wrong.
+Messages are English msgids, translated when the page is rendered.
+"""
+
+import psycopg
+
+# constraint name -> (form field, message)
+CONSTRAINT_MESSAGES: dict[str, tuple[str, str]] = {
+    "patient_personal_number_key": (
+        "personal_number",
+        "A patient with this personal identity number is already registered.",
+    ),
+    "patient_personal_number_valid": ("personal_number", "Not a valid personal identity number."),
+    "patient_birth_date_matches_number": (
+        "personal_number",
+        "The date of birth does not match the personal identity number.",
+    ),
+    "patient_phone_format": ("phone", "Enter a phone number of digits, spaces, + and -."),
+    "patient_email_format": ("email", "Enter a valid e-mail address."),
+    "patient_postal_code_format": ("postal_code", "A postal code is five digits, e.g. 123 45."),
+    "patient_given_name_length": ("given_name", "Enter 1 to 100 characters."),
+    "patient_family_name_length": ("family_name", "Enter 1 to 100 characters."),
+    "next_of_kin_reachable": ("phone", "Give a phone number or an e-mail address."),
+    "next_of_kin_one_primary": ("is_primary", "The patient already has a primary contact."),
+    "app_user_username_key": ("username", "This username is taken."),
+    "app_user_username_format": (
+        "username",
+        "Use 3 to 64 lower-case letters, digits, dots, dashes or underscores.",
+    ),
+    "app_user_email_format": ("email", "Enter a valid e-mail address."),
+    "staff_profile_licence_number_key": (
+        "licence_number",
+        "Another staff member has this licence number.",
+    ),
+    "staff_profile_licence_number_format": (
+        "licence_number",
+        "Use 4 to 20 capital letters, digits or dashes.",
+    ),
+    "staff_profile_role_is_staff": ("role", "A staff account needs a staff role."),
+    "staff_profile_phone_format": ("phone", "Enter a phone number of digits, spaces, + and -."),
+    "department_code_key": ("code", "Another department has this code."),
+    "department_name_key": ("name", "Another department has this name."),
+    "department_code_format": ("code", "Use 2 to 12 capital letters, digits or dashes."),
+    "care_unit_code_key": ("code", "Another care unit has this code."),
+    "care_unit_code_format": ("code", "Use 2 to 16 capital letters, digits or dashes."),
+    "care_unit_name_per_department_key": ("name", "The department already has a unit of this name."),
+    "ward_name_per_unit_key": ("name", "The care unit already has a ward of this name."),
+    "room_name_per_ward_key": ("name", "The ward already has a room of this name."),
+    "bed_label_per_room_key": ("label", "The room already has a bed with this label."),
+}
+
+# SQLSTATE class 23 (integrity) without a known constraint still deserves a plain answer.
+FALLBACK = ("_form", "The database refused the change. Nothing was saved.")
+
+
+def field_error(exc: psycopg.Error) -> tuple[str, str]:
+    """(field, message) for a refused write."""
+    name = exc.diag.constraint_name
+    if name and name in CONSTRAINT_MESSAGES:
+        return CONSTRAINT_MESSAGES[name]
+    if exc.diag.message_primary and (exc.sqlstate or "").startswith("HM"):
+        # Our own PL/pgSQL errors carry a message meant for the user.
+        return ("_form", exc.diag.message_primary)
+    return FALLBACK
+
+
+def is_refusal(exc: psycopg.Error) -> bool:
+    """A write the rules refused (as opposed to a broken connection)."""
+    state = exc.sqlstate or ""
+    return state.startswith(("23", "22", "HM", "P0"))

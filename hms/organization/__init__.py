@@ -1,0 +1,1 @@
+"""The hospital's organisation: departments, care units, wards, rooms, beds."""

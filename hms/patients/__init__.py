@@ -1,0 +1,1 @@
+"""The patient registry: identity, contact, next of kin, protected identity."""

@@ -1,0 +1,89 @@
+"""Scoped reads of the registry. Each takes the request's context, returns only
+what the policy allows, and writes the audit row for what it returned."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from hms.audit.service import audit_patient, audit_patients_listed
+from hms.db.queries import load
+from hms.patients import identity, policy
+from hms.web.context import RequestContext
+from hms.web.errors import Forbidden, NotFound
+
+q = load("patients")
+
+SEARCH_LIMIT = 25
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    kind: str  # "name", "number", "number_prefix" or "empty"
+    rows: list[dict[str, Any]]
+
+
+def patient_search(ctx: RequestContext, *, query: str, limit: int = SEARCH_LIMIT) -> SearchResult:
+    """Find patients by name (fuzzy) or personal identity number (exact or prefix)."""
+    if not policy.can_search(ctx.staff):
+        raise Forbidden()
+    query = query.strip()[:100]
+    if len(query) < 2:
+        return SearchResult(query, "empty", [])
+    if identity.looks_like_number(query):
+        result = _search_number(ctx, query, limit)
+    else:
+        result = SearchResult(query, "name", q.search_by_name(ctx.conn, q=query, limit=limit))
+    audit_patients_listed(
+        ctx, patient_ids=[r["id"] for r in result.rows], action="patient.search", detail=result.kind
+    )
+    return result
+
+
+def _search_number(ctx: RequestContext, query: str, limit: int) -> SearchResult:
+    try:
+        number = identity.normalize(query)
+    except identity.InvalidNumber:
+        prefix = identity.digits_prefix(query)
+        rows = q.search_by_number_prefix(ctx.conn, prefix=prefix, limit=limit)
+        return SearchResult(query, "number_prefix", rows)
+    found = q.get_by_number(ctx.conn, personal_number=number)
+    rows = [q.get_directory(ctx.conn, patient_id=found["id"])] if found else []
+    return SearchResult(query, "number", rows)
+
+
+def own_patient_id(ctx: RequestContext) -> int | None:
+    """The patient a portal user is, or None for staff."""
+    if ctx.user is None:
+        return None
+    return q.portal_patient_id(ctx.conn, user_id=ctx.user.id)
+
+
+def access_patient(ctx: RequestContext, *, patient_id: int, action: str = "patient.read") -> dict[str, Any]:
+    """One patient's demographics as this user may see them, audited; 404 if absent."""
+    user = ctx.staff
+    own = own_patient_id(ctx) if user.role.value in ("patient", "relative") else None
+    if not policy.can_read_demographics(user, own_patient_id=own, patient_id=patient_id):
+        raise NotFound(audit={"patient_id": None, "action": action, "detail": f"patient {patient_id}"})
+    full = policy.can_see_protected_contact(user, own_patient_id=own, patient_id=patient_id)
+    row = (q.get_full if full else q.get_directory)(ctx.conn, patient_id=patient_id)
+    if row is None:
+        raise NotFound()
+    row["contact_hidden"] = row["protected_identity"] and not full
+    audit_patient(ctx, patient_id=patient_id, action=action, object_type="patient", object_id=patient_id)
+    return row
+
+
+def next_of_kin(ctx: RequestContext, *, patient_id: int) -> list[dict[str, Any]]:
+    """Next of kin of a patient the caller has already been given (access_patient)."""
+    return q.next_of_kin_list(ctx.conn, patient_id=patient_id)
+
+
+def recently_registered(ctx: RequestContext, *, limit: int = 10) -> list[dict[str, Any]]:
+    rows = q.recently_registered(ctx.conn, limit=limit)
+    audit_patients_listed(ctx, patient_ids=[r["id"] for r in rows], action="patient.list")
+    return rows
+
+
+def registry_counts(ctx: RequestContext) -> dict[str, int]:
+    """Aggregates only: no patient is identified, so nothing to audit."""
+    return q.registry_counts(ctx.conn)

@@ -1,0 +1,1 @@
+"""The web tier: app factory, the access guard, sessions, rendering."""

@@ -1,0 +1,61 @@
+"""Form validation with pydantic, giving one message per field.
+
+A failed form comes back with these messages beside the fields and every value
+the user typed still in place; nothing is written.
+"""
+
+from typing import Any, TypeVar
+
+import psycopg
+from pydantic import BaseModel, ValidationError
+
+from hms.db.errors import field_error, is_refusal
+
+M = TypeVar("M", bound=BaseModel)
+
+_MESSAGES = {
+    "missing": "This field is required.",
+    "string_too_short": "This field is required.",
+    "string_too_long": "Too long.",
+    "date_from_datetime_parsing": "Enter a date as YYYY-MM-DD.",
+    "date_parsing": "Enter a date as YYYY-MM-DD.",
+    "date_from_datetime_inexact": "Enter a date as YYYY-MM-DD.",
+    "int_parsing": "Enter a whole number.",
+    "enum": "Choose one of the options.",
+    "literal_error": "Choose one of the options.",
+    "string_pattern_mismatch": "The format is not valid.",
+}
+
+
+class FormInvalid(Exception):
+    """A form that cannot be saved; ``errors`` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def parse(model: type[M], data: dict[str, Any]) -> M:
+    """Validate form data (blank strings count as missing) or raise FormInvalid."""
+    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+    cleaned = {k: v for k, v in cleaned.items() if v not in ("", None)}
+    try:
+        return model.model_validate(cleaned)
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for err in exc.errors():
+            field = str(err["loc"][0]) if err["loc"] else "_form"
+            if err["type"] == "value_error":
+                message = str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
+            else:
+                message = _MESSAGES.get(err["type"], "The value is not valid.")
+            errors.setdefault(field, message)
+        raise FormInvalid(errors) from None
+
+
+def refused(exc: psycopg.Error) -> FormInvalid:
+    """A write the database refused, as a form error (re-raise anything else)."""
+    if not is_refusal(exc):
+        raise exc
+    field, message = field_error(exc)
+    return FormInvalid({field: message})

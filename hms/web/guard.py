@@ -1,0 +1,137 @@
+"""The access seam: every route declares, in one place, who may use it.
+
+A route's endpoint carries its policy (``@public``, ``@login_required``,
+``@requires(Permission.X)``). ``GuardedRoute`` refuses to register an endpoint
+without one and runs the check before the handler, inside the request's one
+transaction. This is the only way into a handler.
+"""
+
+import hmac
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from fastapi import Depends, Request
+from fastapi.routing import APIRoute, APIRouter
+
+from hms.access.roles import Permission
+from hms.web import sessions
+from hms.web.context import RequestContext
+from hms.db.pool import Conn, declare_user
+from hms.web.errors import CsrfFailed, Forbidden, HttpError, LoginRequired
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class Policy:
+    kind: Literal["public", "login", "permission"]
+    permission: Permission | None = None
+    # False only for the health check, which must answer even when the database cannot.
+    needs_database: bool = True
+
+    def enforce(self, ctx: RequestContext) -> None:
+        if self.kind == "public":
+            return
+        if ctx.user is None:
+            raise LoginRequired(idle=ctx.session_was_idle)
+        if self.permission is not None and not ctx.user.can(self.permission):
+            raise Forbidden()
+
+    def describe(self) -> str:
+        return self.permission.value if self.permission else self.kind
+
+
+def _declare(policy: Policy) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def mark(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+        endpoint.__hms_policy__ = policy  # type: ignore[attr-defined]
+        return endpoint
+
+    return mark
+
+
+public = _declare(Policy("public"))
+public_without_database = _declare(Policy("public", needs_database=False))
+login_required = _declare(Policy("login"))
+
+
+def requires(permission: Permission) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return _declare(Policy("permission", permission))
+
+
+def policy_of(endpoint: Callable[..., Any]) -> Policy | None:
+    return getattr(endpoint, "__hms_policy__", None)
+
+
+def _guard(policy: Policy) -> Callable[[Request], Iterator[RequestContext]]:
+    def guard(request: Request) -> Iterator[RequestContext]:
+        if not policy.needs_database:
+            request.state.ctx = sessions.offline_context(request)
+            yield request.state.ctx
+            return
+        with request.app.state.db.pool.connection() as conn:
+            try:
+                with conn.transaction():
+                    ctx = sessions.load_context(conn, request)
+                    request.state.ctx = ctx
+                    policy.enforce(ctx)
+                    yield ctx
+            except HttpError as exc:
+                if exc.audit is not None:
+                    _record_refusal(conn, request.state.ctx, exc.audit)
+                raise
+
+    return guard
+
+
+def _record_refusal(conn: Conn, ctx: RequestContext, event: dict[str, object]) -> None:
+    """Write a refusal's audit row in its own transaction, after the work rolled back."""
+    from hms.audit.service import audit_patient
+
+    with conn.transaction():
+        declare_user(conn, ctx.user.id if ctx.user else None)
+        audit_patient(ctx, outcome="refused", **event)  # type: ignore[arg-type]
+
+
+async def _check_csrf(request: Request) -> None:
+    if request.method in SAFE_METHODS:
+        return
+    ctx: RequestContext = request.state.ctx
+    sent = request.headers.get("x-csrf-token")
+    if sent is None and "form" in request.headers.get("content-type", ""):
+        sent = (await request.form()).get("csrf_token")  # type: ignore[assignment]
+    if not isinstance(sent, str) or not hmac.compare_digest(sent, ctx.csrf_token):
+        raise CsrfFailed()
+
+
+class GuardedRoute(APIRoute):
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        policy = policy_of(endpoint)
+        if policy is None:
+            raise RuntimeError(f"route {path} ({endpoint.__name__}) declares no access policy")
+        own = list(kwargs.pop("dependencies", None) or [])
+        kwargs["dependencies"] = [Depends(_guard(policy)), Depends(_check_csrf), *own]
+        super().__init__(path, endpoint, **kwargs)
+        self.policy = policy
+
+
+def guarded_router(**kwargs: Any) -> APIRouter:
+    """An APIRouter whose every route goes through the guard."""
+    return APIRouter(route_class=GuardedRoute, **kwargs)
+
+
+def current(request: Request) -> RequestContext:
+    """The request's context, for handlers (the guard has already built it)."""
+    return request.state.ctx
+
+
+async def form_data(request: Request) -> dict[str, str]:
+    """The submitted form as plain strings (files are not accepted here)."""
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+async def form_lists(request: Request) -> dict[str, list[str]]:
+    """Every value of each field, for checkbox groups."""
+    form = await request.form()
+    return {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form.keys()}

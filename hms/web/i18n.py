@@ -1,0 +1,78 @@
+"""Swedish and English, with Babel.
+
+Message catalogues are ``hms/i18n/<locale>/LC_MESSAGES/messages.po``; they are
+compiled in memory at start, so no build step is needed. English is the
+source language (the msgids).
+"""
+
+from contextvars import ContextVar
+from datetime import date, datetime
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+from fastapi import Request
+
+LOCALES = ("sv", "en")
+LOCAL_TZ = ZoneInfo("Europe/Stockholm")
+_CATALOGUES = Path(__file__).resolve().parent.parent / "i18n"
+
+current_locale: ContextVar[str] = ContextVar("current_locale", default="sv")
+
+
+@cache
+def translations(locale: str) -> NullTranslations:
+    """All catalogues of a locale merged; each domain keeps its own ``<domain>.po``."""
+    merged: NullTranslations = NullTranslations()
+    for po in sorted((_CATALOGUES / locale / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=locale)
+        buf = BytesIO()
+        write_mo(buf, catalog)
+        buf.seek(0)
+        part = Translations(fp=buf)
+        if isinstance(merged, Translations):
+            merged.merge(part)
+        else:
+            merged = part
+    return merged
+
+
+def gettext(message: str, **values: object) -> str:
+    text = translations(current_locale.get()).gettext(message)
+    return text % values if values else text
+
+
+def ngettext(singular: str, plural: str, n: int, **values: object) -> str:
+    text = translations(current_locale.get()).ngettext(singular, plural, n)
+    return text % {"num": n, **values}
+
+
+def pick_locale(request: Request, default: str) -> str:
+    """Cookie first, then the browser's Accept-Language, then the default."""
+    chosen = request.cookies.get("hms_lang")
+    if chosen in LOCALES:
+        return chosen
+    for part in request.headers.get("accept-language", "").split(","):
+        tag = part.split(";")[0].strip().lower()[:2]
+        if tag in LOCALES:
+            return tag
+    return default
+
+
+def local_datetime(value: datetime | None) -> str:
+    """A stored UTC time shown in the hospital's local time."""
+    if value is None:
+        return ""
+    return format_datetime(value.astimezone(LOCAL_TZ), "yyyy-MM-dd HH:mm", locale=current_locale.get())
+
+
+def local_date(value: date | None) -> str:
+    if value is None:
+        return ""
+    return format_date(value, "yyyy-MM-dd", locale=current_locale.get())

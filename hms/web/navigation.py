@@ -1,0 +1,23 @@
+"""The main menu: each entry shows only to roles holding its permission."""
+
+from dataclasses import dataclass
+
+from hms.access.roles import Permission
+from hms.web.context import CurrentUser
+from hms.web.i18n import gettext as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    href: str
+    label: str
+
+
+def nav_items(user: CurrentUser) -> list[NavItem]:
+    entries = [
+        ("/patients", "Patients", Permission.PATIENT_SEARCH),
+        ("/patients/new", "Register patient", Permission.PATIENT_REGISTER),
+        ("/admin/staff", "Staff", Permission.STAFF_MANAGE),
+        ("/admin/organization", "Organisation", Permission.ORGANIZATION_MANAGE),
+    ]
+    return [NavItem(href, _(label)) for href, label, perm in entries if user.can(perm)]

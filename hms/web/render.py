@@ -1,0 +1,63 @@
+"""Jinja2 pages: one environment, templates from every domain package."""
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+
+from hms.web import i18n
+from hms.web.context import RequestContext
+from hms.web.navigation import nav_items
+from hms.web.sessions import set_csrf_cookie
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+DOMAINS = ("accounts", "organization", "patients")
+
+
+def format_pnr(value: str | None) -> str:
+    """A 12-digit personal identity number as people write it: YYYYMMDD-NNNN."""
+    if not value or len(value) != 12:
+        return value or ""
+    return f"{value[:8]}-{value[8:]}"
+
+
+def build_environment() -> Environment:
+    dirs = [_PACKAGE / "web" / "templates"]
+    dirs += [_PACKAGE / d / "templates" for d in DOMAINS if (_PACKAGE / d / "templates").is_dir()]
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["nav_items"] = nav_items
+    env.filters["pnr"] = format_pnr
+    env.filters["local_dt"] = i18n.local_datetime
+    env.filters["local_date"] = i18n.local_date
+    return env
+
+
+def page(
+    request: Request,
+    ctx: RequestContext,
+    template: str,
+    *,
+    status_code: int = 200,
+    **values: Any,
+) -> HTMLResponse:
+    """Render a page for the request's user and language."""
+    env: Environment = request.app.state.jinja
+    token = i18n.current_locale.set(ctx.locale)
+    try:
+        html = env.get_template(template).render(
+            request=request, ctx=ctx, user=ctx.user, csrf_token=ctx.csrf_token, **values
+        )
+    finally:
+        i18n.current_locale.reset(token)
+    response = HTMLResponse(html, status_code=status_code)
+    set_csrf_cookie(response, ctx, request.app.state.settings)
+    return response
