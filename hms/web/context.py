@@ -33,5 +33,6 @@ class RequestContext:
     @property
     def staff(self) -> CurrentUser:
         """The user, for routes whose policy already required a login."""
-        assert self.user is not None
+        if self.user is None:  # the guard refuses anonymous users before any handler runs
+            raise RuntimeError("no user on a route that requires one")
         return self.user

@@ -15,9 +15,9 @@ from fastapi import Depends, Request
 from fastapi.routing import APIRoute, APIRouter
 
 from hms.access.roles import Permission
+from hms.db.pool import Conn, declare_user
 from hms.web import sessions
 from hms.web.context import RequestContext
-from hms.db.pool import Conn, declare_user
 from hms.web.errors import CsrfFailed, Forbidden, HttpError, LoginRequired
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -135,3 +135,14 @@ async def form_lists(request: Request) -> dict[str, list[str]]:
     """Every value of each field, for checkbox groups."""
     form = await request.form()
     return {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form.keys()}
+
+
+def all_routes(routes: list[Any]) -> Iterator[Any]:
+    """Every route of an app, including those of included routers (which
+    FastAPI may keep behind a wrapper that points at the original router)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from all_routes(inner.routes)
+        else:
+            yield route

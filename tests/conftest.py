@@ -1,0 +1,145 @@
+"""Tests run against a real PostgreSQL: the embedded server by default, the one
+in DATABASE_URL when set. A database ``hms_test`` is created fresh and migrated
+once per run; every test starts from empty tables (reference data kept).
+
+The cast (see ``tests/cast.py``): Dr Alice, attending on the medical ward; Nurse
+Bob, same ward; Dr Charlie, on another unit; Rita at reception; Adam the
+administrator; Petra the pharmacist; Dr Erik, external specialist; patient Greta
+and her son Sven.
+"""
+
+import os
+import re
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from psycopg import sql
+from psycopg.rows import dict_row
+
+from hms.config import Settings
+from hms.db import embedded
+from hms.db.connect import app_url, ensure_database, with_database
+from hms.db.migrate import migrate
+from hms.db.pool import Database
+from hms.web.app import create_app
+from tests import cast as cast_module
+
+warnings.filterwarnings("ignore", module="platformdirs")
+
+TEST_DB = "hms_test"
+ROOT = Path(__file__).resolve().parent.parent
+# Tables whose rows are reference data loaded by migrations; never truncated.
+REFERENCE_TABLES = {"icd10_code"}
+PASSWORD = cast_module.PASSWORD
+
+
+def _server_url() -> str:
+    url = os.environ.get("HMS_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return embedded.start(Path(os.environ.get("HMS_DATA_DIR", ROOT / "var")))
+
+
+@pytest.fixture(scope="session")
+def owner_url() -> str:
+    server = _server_url()
+    with psycopg.connect(with_database(server, _admin_db(server)), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(TEST_DB)))
+    ensure_database(with_database(server, _admin_db(server)), TEST_DB)
+    url = with_database(server, TEST_DB)
+    migrate(url)
+    return url
+
+
+def _admin_db(server: str) -> str:
+    from psycopg.conninfo import conninfo_to_dict
+
+    return conninfo_to_dict(server).get("dbname") or "postgres"
+
+
+@pytest.fixture(scope="session")
+def settings(owner_url: str) -> Settings:
+    return Settings(database_url=owner_url, pool_min=1, pool_max=4)
+
+
+@pytest.fixture(scope="session")
+def database(settings: Settings, owner_url: str) -> Iterator[Database]:
+    db = Database(app_url(settings, owner_url), min_size=1, max_size=4)
+    db.open()
+    yield db
+    db.close()
+
+
+@pytest.fixture()
+def owner(owner_url: str) -> Iterator[psycopg.Connection]:
+    """A connection as the schema's owner (a superuser here), autocommit."""
+    with psycopg.connect(owner_url, autocommit=True, row_factory=dict_row) as conn:
+        yield conn
+
+
+@pytest.fixture()
+def app_conn(settings: Settings, owner_url: str) -> Iterator[psycopg.Connection]:
+    """A raw connection as the app's own role, autocommit: what a bug in the
+    app (or an attacker with its credentials) could do with plain SQL."""
+    with psycopg.connect(app_url(settings, owner_url), autocommit=True, row_factory=dict_row) as conn:
+        yield conn
+
+
+@pytest.fixture(autouse=True)
+def clean(owner_url: str) -> None:
+    """Empty every table but reference data before each test."""
+    with psycopg.connect(owner_url, autocommit=True) as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename NOT LIKE '\\_yoyo%' AND tablename <> 'yoyo_lock'"
+            )
+            if r[0] not in REFERENCE_TABLES
+        ]
+        if tables:
+            # replica mode skips the audit log's append-only TRUNCATE trigger for this cleanup only
+            conn.execute("SET session_replication_role = replica")
+            conn.execute(
+                sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(
+                    sql.SQL(", ").join(sql.Identifier(t) for t in tables)
+                )
+            )
+
+
+@pytest.fixture()
+def app(settings: Settings, database: Database):
+    return create_app(settings, database=database)
+
+
+@pytest.fixture()
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture()
+def cast(owner: psycopg.Connection) -> cast_module.Cast:
+    return cast_module.create(owner)
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> str:
+    """Log in through the form; returns the session's CSRF token."""
+    page = client.get("/login")
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, f"login as {username} failed: {response.status_code}"
+    return csrf_of(client.get("/").text)
