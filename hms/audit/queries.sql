@@ -11,13 +11,13 @@ VALUES (
 -- One row per patient shown in a list or search result, in one statement.
 INSERT INTO audit_log (user_id, user_role, patient_id, action, client_addr, detail)
 SELECT
-    :user_id,
-    :user_role,
+    :user_id AS user_id,
+    :user_role AS user_role,
     ids.patient_id,
-    :action,
-    :client_addr,
-    :detail
-FROM unnest(:patient_ids::bigint []) AS ids (patient_id);
+    :action AS action,
+    :client_addr AS client_addr,
+    :detail AS detail
+FROM unnest(:patient_ids::bigint[]) AS ids (patient_id);
 
 -- name: audit_for_patient
 -- A patient's accesses, newest first (review pages and the patient's own log).

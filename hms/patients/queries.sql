@@ -16,9 +16,9 @@ WHERE patient_name_matches(search_name, hms_fold(:q))
 ORDER BY
     (search_name LIKE hms_like_contains(hms_fold(:q))) DESC,
     word_similarity(hms_fold(:q), search_name) DESC,
-    family_name,
-    given_name,
-    id
+    family_name ASC,
+    given_name ASC,
+    id ASC
 LIMIT :limit;
 
 -- name: search_by_number_prefix
@@ -96,7 +96,7 @@ SELECT
     is_primary
 FROM next_of_kin
 WHERE patient_id = :patient_id
-ORDER BY is_primary DESC, full_name;
+ORDER BY is_primary DESC, full_name ASC;
 
 -- name: patient_insert^
 -- Register a new patient.
