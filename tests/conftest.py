@@ -1,5 +1,5 @@
 """Tests run against a real PostgreSQL: the embedded server by default, the one
-in DATABASE_URL when set. A database ``hms_test`` is created fresh and migrated
+in DATABASE_URL when set. A database ``hms_test_<pid>`` is created fresh and migrated
 once per run; every test starts from empty tables (reference data kept).
 
 The cast (see ``tests/cast.py``): Dr Alice, attending on the medical ward; Nurse
@@ -30,7 +30,8 @@ from tests import cast as cast_module
 
 warnings.filterwarnings("ignore", module="platformdirs")
 
-TEST_DB = "hms_test"
+# One database per test run (several runs may share a server at once).
+TEST_DB = f"hms_test_{os.getpid()}"
 ROOT = Path(__file__).resolve().parent.parent
 # Tables whose rows are reference data loaded by migrations; never truncated.
 REFERENCE_TABLES = {"icd10_code"}
@@ -45,14 +46,16 @@ def _server_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def owner_url() -> str:
+def owner_url() -> Iterator[str]:
     server = _server_url()
     with psycopg.connect(with_database(server, _admin_db(server)), autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(TEST_DB)))
     ensure_database(with_database(server, _admin_db(server)), TEST_DB)
     url = with_database(server, TEST_DB)
     migrate(url)
-    return url
+    yield url
+    with psycopg.connect(with_database(server, _admin_db(server)), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(TEST_DB)))
 
 
 def _admin_db(server: str) -> str:

@@ -34,7 +34,18 @@ def migrate(url: str) -> list[str]:
     with backend.lock():
         pending = backend.to_apply(migrations)
         backend.apply_migrations(pending)
+    load_reference_data(url)
     return [m.id for m in pending]
+
+
+def load_reference_data(url: str) -> None:
+    """Terminologies that come from packages rather than SQL (ICD-10)."""
+    import psycopg
+
+    from hms.journal.terminology import icd10_load
+
+    with psycopg.connect(url) as conn:
+        icd10_load(conn)
 
 
 def pending(url: str) -> list[str]:
