@@ -1,0 +1,167 @@
+"""Every text a user can read has a Swedish translation.
+
+English msgids are the source. The templates' msgids are extracted here the
+way ``babel.cfg`` extracts them, so a page that gains text without a Swedish
+translation fails the suite. Messages that Python keeps in tables (refused
+writes, form errors, notices, role names) are checked from those tables.
+"""
+
+import ast
+import re
+from functools import cache
+from pathlib import Path
+from typing import get_args
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from hms.access.roles import Role
+from hms.accounts import pages as account_pages
+from hms.accounts.passwords import check_password_strength
+from hms.accounts.service import user_deactivate
+from hms.db import errors as db_errors
+from hms.patients import identity
+from hms.patients.forms import NextOfKinForm, RegistrationForm, Relationship, Sex
+from hms.patients.pages import NOTICES
+from hms.web import forms as web_forms
+from hms.web import i18n
+from hms.web.context import CurrentUser
+from hms.web.forms import FormInvalid, parse
+from hms.web.navigation import nav_items
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUES = ROOT / "hms" / "i18n" / "sv" / "LC_MESSAGES"
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+@cache
+def swedish() -> dict[str, tuple[str, list[str]]]:
+    """msgid -> (catalogue file, translated forms), over every Swedish catalogue."""
+    entries: dict[str, tuple[str, list[str]]] = {}
+    for po in sorted(CATALOGUES.glob("*.po")):
+        with po.open("rb") as f:
+            catalog = read_po(f, locale="sv")
+        for message in catalog:
+            if not message.id or message.fuzzy:
+                continue
+            key = message.id if isinstance(message.id, str) else message.id[0]
+            forms = [message.string] if isinstance(message.string, str) else list(message.string)
+            if key in entries and entries[key][1] != forms:
+                raise AssertionError(f"{key!r} is translated differently in {entries[key][0]} and {po.name}")
+            entries[key] = (po.name, forms)
+    return entries
+
+
+def untranslated(msgids: set[str]) -> list[str]:
+    catalogue = swedish()
+    return sorted(m for m in msgids if m not in catalogue or not all(catalogue[m][1]))
+
+
+@cache
+def template_msgids() -> set[str]:
+    with (ROOT / "babel.cfg").open() as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    found = set()
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+        ROOT / "hms", method_map, options_map
+    ):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_extraction_finds_the_templates_text():
+    assert {"Log in", "Register patient", "%(num)s patient shown."} <= template_msgids()
+
+
+def test_every_template_text_has_a_swedish_translation():
+    assert untranslated(template_msgids()) == []
+
+
+def test_text_built_from_enum_values_in_templates_is_translated():
+    # base.html and the home pages show _(role.replace('_', ' ').capitalize()),
+    # the patient page _(sex.capitalize()) and _(relationship.capitalize()).
+    shown = {r.value.replace("_", " ").capitalize() for r in Role}
+    shown |= {v.capitalize() for v in (*get_args(Sex), *get_args(Relationship))}
+    assert untranslated(shown) == []
+
+
+def test_refused_writes_and_form_errors_are_translated():
+    messages = {message for _field, message in db_errors.CONSTRAINT_MESSAGES.values()}
+    messages |= {db_errors.FALLBACK[1], *web_forms._MESSAGES.values(), "The value is not valid."}
+    assert untranslated(messages) == []
+
+
+def test_every_message_a_registration_form_gives_is_translated():
+    given = {"given_name": "Åsa", "family_name": "Ek", "sex": "female"}
+    errors: dict[str, str] = {}
+    for data, model in (
+        ({**given, "personal_number": "nonsense"}, RegistrationForm),
+        ({**given, "personal_number": "19850709-9805", "date_of_birth": "1985-07-10"}, RegistrationForm),
+        ({"full_name": "Sven", "relationship": "child"}, NextOfKinForm),
+        ({}, RegistrationForm),
+    ):
+        with pytest.raises(FormInvalid) as failed:
+            parse(model, data)
+        errors.update({f"{model.__name__}.{k}": v for k, v in failed.value.errors.items()})
+    assert untranslated(set(errors.values())) == []
+
+
+def test_notices_login_and_account_messages_are_translated():
+    with pytest.raises(FormInvalid) as own:
+        user_deactivate(None, user_id=1, by=1)  # type: ignore[arg-type]
+    with pytest.raises(identity.InvalidNumber) as invalid:
+        identity.normalize("12345")
+    messages = {*NOTICES.values(), account_pages.LOGIN_FAILED, *own.value.errors.values(), str(invalid.value)}
+    messages |= {check_password_strength("short"), check_password_strength("all lower case 1")}
+    assert untranslated(messages) == []
+
+
+def test_menu_entries_are_translated():
+    admin = CurrentUser(id=1, username="adam", role=Role.ADMINISTRATOR, full_name="Adam", locale="en")
+    receptionist = CurrentUser(id=2, username="rita", role=Role.RECEPTIONIST, full_name="Rita", locale="en")
+    token = i18n.current_locale.set("en")
+    try:
+        labels = {item.label for user in (admin, receptionist) for item in nav_items(user)}
+    finally:
+        i18n.current_locale.reset(token)
+    assert untranslated(labels) == []
+
+
+def test_error_page_titles_are_translated():
+    # The titles live in a dict inside hms.web.app's error handler.
+    tree = ast.parse((ROOT / "hms" / "web" / "app.py").read_text())
+    titles = next(
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "titles" for t in node.targets)
+    )
+    texts = {c.value for c in ast.walk(titles) if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+    assert len(texts) >= 6
+    assert untranslated(texts) == []
+
+
+def test_translations_keep_their_placeholders_and_hold_no_stray_percent():
+    # Jinja's new-style gettext always %-formats, so a lone % would break the page.
+    for msgid, (po, forms) in swedish().items():
+        for text in forms:
+            assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(msgid)), (po, msgid)
+            assert "%" not in PLACEHOLDER.sub("", text).replace("%%", ""), (po, msgid)
+
+
+def test_every_catalogue_declares_swedish_plural_forms():
+    for po in sorted(CATALOGUES.glob("*.po")):
+        text = po.read_text(encoding="utf-8")
+        assert '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"' in text, po.name
+        assert '"Language: sv\\n"' in text, po.name
+
+
+def test_swedish_pages_use_the_catalogues():
+    token = i18n.current_locale.set("sv")
+    try:
+        assert i18n.gettext("Log out") == "Logga ut"
+        assert i18n.ngettext("%(num)s patient shown.", "%(num)s patients shown.", 1) == "1 patient visas."
+        assert i18n.ngettext("%(num)s patient shown.", "%(num)s patients shown.", 3) == "3 patienter visas."
+    finally:
+        i18n.current_locale.reset(token)
