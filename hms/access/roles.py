@@ -41,6 +41,15 @@ class Permission(StrEnum):
     ORGANIZATION_READ = "organization.read"
     ORGANIZATION_MANAGE = "organization.manage"
     PORTAL_OWN_RECORD = "portal.own_record"
+    JOURNAL_READ = "journal.read"
+    ENCOUNTER_MANAGE = "encounter.manage"
+    NOTE_WRITE = "note.write"
+    DIAGNOSIS_WRITE = "diagnosis.write"
+    PROCEDURE_WRITE = "procedure.write"
+    VITALS_WRITE = "vitals.write"
+    ALLERGY_WRITE = "allergy.write"
+    HISTORY_WRITE = "history.write"
+    CARE_PLAN_WRITE = "care_plan.write"
 
 
 _FRONT_DESK = {Role.RECEPTIONIST, Role.ADMINISTRATOR}
@@ -55,6 +64,17 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.ORGANIZATION_READ: frozenset(STAFF_ROLES),
     Permission.ORGANIZATION_MANAGE: frozenset({Role.ADMINISTRATOR}),
     Permission.PORTAL_OWN_RECORD: frozenset({Role.PATIENT, Role.RELATIVE}),
+    # The journal: doctors and nurses document; diagnoses and procedures are
+    # the physician's. Care relationships narrow this further (access control).
+    Permission.JOURNAL_READ: frozenset(_CARE_STAFF),
+    Permission.ENCOUNTER_MANAGE: frozenset(_CARE_STAFF),
+    Permission.NOTE_WRITE: frozenset(_CARE_STAFF),
+    Permission.DIAGNOSIS_WRITE: frozenset({Role.DOCTOR}),
+    Permission.PROCEDURE_WRITE: frozenset({Role.DOCTOR}),
+    Permission.VITALS_WRITE: frozenset(_CARE_STAFF),
+    Permission.ALLERGY_WRITE: frozenset(_CARE_STAFF),
+    Permission.HISTORY_WRITE: frozenset(_CARE_STAFF),
+    Permission.CARE_PLAN_WRITE: frozenset(_CARE_STAFF),
 }
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from hms.access.roles import Role
 from hms.db.queries import load
+from hms.journal import read as journal_read
 from hms.organization import read as organization_read
 from hms.patients import read as patient_read
 from hms.web.context import RequestContext
@@ -42,7 +43,10 @@ def _clinician(ctx: RequestContext) -> dict[str, Any]:
     return {
         "care_units": q.user_care_units(ctx.conn, user_id=user_id),
         "colleagues": q.colleagues(ctx.conn, user_id=user_id),
-        "unit_patients": [],
+        "unit_patients": [
+            {**row, "href": f"/patients/{row['patient_id']}/journal", "since": row["started_at"]}
+            for row in journal_read.unit_patients(ctx)
+        ],
     }
 
 

@@ -50,6 +50,11 @@ CONSTRAINT_MESSAGES: dict[str, tuple[str, str]] = {
     "ward_name_per_unit_key": ("name", "The care unit already has a ward of this name."),
     "room_name_per_ward_key": ("name", "The ward already has a room of this name."),
     "bed_label_per_room_key": ("label", "The room already has a bed with this label."),
+    "care_unit_department_id_fkey": ("department_id", "Choose a department from the list."),
+    "ward_care_unit_id_fkey": ("care_unit_id", "Choose a care unit from the list."),
+    "room_ward_id_fkey": ("ward_id", "Choose a ward from the list."),
+    "bed_room_id_fkey": ("room_id", "Choose a room from the list."),
+    "staff_care_unit_care_unit_id_fkey": ("care_unit_ids", "Choose care units from the list."),
 }
 
 # SQLSTATE class 23 (integrity) without a known constraint still deserves a plain answer.
@@ -71,3 +76,24 @@ def is_refusal(exc: psycopg.Error) -> bool:
     """A write the rules refused (as opposed to a broken connection)."""
     state = exc.sqlstate or ""
     return state.startswith(("23", "22", "HM", "P0"))
+
+# The journal's constraints, by the field the form shows them on.
+CONSTRAINT_MESSAGES.update({
+    "encounter_reason_length": ("reason", "Enter 1 to 500 characters."),
+    "bed_occupancy_no_double_booking": ("bed_id", "The bed is occupied."),
+    "bed_occupancy_one_bed_per_patient": ("bed_id", "The patient already occupies a bed."),
+    "note_version_amendment_has_reason": ("reason", "An amendment needs a reason (at least 5 characters)."),
+    "diagnosis_resolved_after_onset": ("resolved_date", "The resolution date is before the onset."),
+    "diagnosis_code_fkey": ("code", "Unknown ICD-10 code. Search by code or words and pick one."),
+    "procedure_record_not_future": ("performed_at", "A procedure cannot be recorded ahead of time."),
+    "vital_signs_systolic_plausible": ("systolic", "The value is outside physiological limits."),
+    "vital_signs_diastolic_plausible": ("diastolic", "The value is outside physiological limits."),
+    "vital_signs_pulse_plausible": ("pulse", "The value is outside physiological limits."),
+    "vital_signs_temperature_plausible": ("temperature", "The value is outside physiological limits."),
+    "vital_signs_respiratory_rate_plausible": ("respiratory_rate", "The value is outside physiological limits."),
+    "vital_signs_spo2_plausible": ("spo2", "The value is outside physiological limits."),
+    "vital_signs_weight_plausible": ("weight_kg", "The value is outside physiological limits."),
+    "vital_signs_height_plausible": ("height_cm", "The value is outside physiological limits."),
+    "vital_signs_pressure_ordered": ("diastolic", "The diastolic pressure must be below the systolic."),
+    "vital_signs_not_future": ("measured_at", "A measurement cannot be in the future."),
+})

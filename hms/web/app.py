@@ -59,13 +59,16 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 def _include_routers(app: FastAPI) -> None:
     from hms.accounts import admin_pages as staff_admin_pages
     from hms.accounts import pages as account_pages
+    from hms.journal import entry_pages as journal_entry_pages
+    from hms.journal import pages as journal_pages
     from hms.organization import pages as organization_pages
     from hms.patients import api as patient_api
     from hms.patients import pages as patient_pages
     from hms.web import health
 
     for module in (
-        health, account_pages, staff_admin_pages, organization_pages, patient_pages, patient_api
+        health, account_pages, staff_admin_pages, organization_pages, patient_pages, patient_api,
+        journal_pages, journal_entry_pages,
     ):
         app.include_router(module.router)
 

@@ -24,6 +24,13 @@ _MESSAGES = {
     "enum": "Choose one of the options.",
     "literal_error": "Choose one of the options.",
     "string_pattern_mismatch": "The format is not valid.",
+    "less_than_equal": "The value is too high (outside physiological limits).",
+    "greater_than_equal": "The value is too low (outside physiological limits).",
+    "decimal_parsing": "Enter a number.",
+    "float_parsing": "Enter a number.",
+    "decimal_max_places": "Too many decimals.",
+    "datetime_parsing": "Enter a date and time as YYYY-MM-DD HH:MM.",
+    "datetime_from_date_parsing": "Enter a date and time as YYYY-MM-DD HH:MM.",
 }
 
 

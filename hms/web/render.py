@@ -13,7 +13,7 @@ from hms.web.navigation import nav_items
 from hms.web.sessions import set_csrf_cookie
 
 _PACKAGE = Path(__file__).resolve().parent.parent
-DOMAINS = ("accounts", "organization", "patients")
+DOMAINS = ("accounts", "organization", "patients", "journal")
 
 
 def format_pnr(value: str | None) -> str:
@@ -21,6 +21,11 @@ def format_pnr(value: str | None) -> str:
     if not value or len(value) != 12:
         return value or ""
     return f"{value[:8]}-{value[8:]}"
+
+
+def options(rows: list[dict], value_key: str, label_key: str) -> list[tuple[object, object]]:
+    """(value, label) pairs for a select, from query rows."""
+    return [(row[value_key], row[label_key]) for row in rows]
 
 
 def build_environment() -> Environment:
@@ -35,6 +40,7 @@ def build_environment() -> Environment:
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["nav_items"] = nav_items
+    env.globals["options"] = options
     env.filters["pnr"] = format_pnr
     env.filters["local_dt"] = i18n.local_datetime
     env.filters["local_date"] = i18n.local_date

@@ -1,0 +1,440 @@
+"""The chart and its main flows: encounters, notes (write, sign, amend), vital signs."""
+
+from datetime import date, datetime
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from hms.access.roles import Permission
+from hms.journal import forms, read, service
+from hms.journal.charts import trend_chart
+from hms.web.context import RequestContext
+from hms.web.forms import FormInvalid, parse
+from hms.web.guard import current, form_data, guarded_router, requires
+from hms.web.render import page
+
+router = guarded_router(prefix="/patients/{patient_id}/journal")
+
+NOTICES = {
+    "encounter": "The encounter is opened.",
+    "discharged": "The patient is discharged and the bed is free.",
+    "closed": "The encounter is closed.",
+    "draft": "The draft is saved. It is not part of the journal until you sign it.",
+    "signed": "The note is signed.",
+    "in_error": "The note is marked entered in error.",
+    "vitals": "The vital signs are recorded.",
+    "discarded": "The draft is discarded.",
+}
+
+
+def _redirect(patient_id: int, path: str = "", notice: str = "") -> RedirectResponse:
+    url = f"/patients/{patient_id}/journal{path}" + (f"?notice={notice}" if notice else "")
+    return RedirectResponse(url, status_code=303)
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _filters(request: Request) -> read.TimelineFilter:
+    p = request.query_params
+    before_at = None
+    if p.get("before_at"):
+        try:
+            before_at = datetime.fromisoformat(p["before_at"])
+        except ValueError:
+            before_at = None
+    return read.TimelineFilter(
+        kind=p.get("kind") or None,
+        from_date=_date(p.get("from")),
+        to_date=_date(p.get("to")),
+        author_id=_int(p.get("author")),
+        care_unit_id=_int(p.get("unit")),
+        code=(p.get("code") or "").strip()[:8] or None,
+        text=(p.get("text") or "").strip()[:100] or None,
+        before_at=before_at,
+        before_kind=p.get("before_kind") if before_at else None,
+        before_id=_int(p.get("before_id")) if before_at else None,
+    )
+
+
+@router.get("", response_class=HTMLResponse)
+@requires(Permission.JOURNAL_READ)
+def chart(
+    request: Request, patient_id: int, notice: str = "", ctx: RequestContext = Depends(current)
+) -> Response:
+    filters = _filters(request)
+    data = read.access_chart(ctx, patient_id=patient_id, filters=filters)
+    if notice in NOTICES:
+        ctx.flash.append(NOTICES[notice])
+    query = {k: v for k, v in request.query_params.items() if not k.startswith("before_") and k != "notice"}
+    return page(
+        request,
+        ctx,
+        "journal/chart.html",
+        **data,
+        filters=filters,
+        query=query,
+        authors=read.timeline_authors(ctx, patient_id=patient_id),
+        units=read.my_care_units(ctx),
+        drafts=read.my_drafts(ctx, patient_id=patient_id),
+    )
+
+
+# Encounters ---------------------------------------------------------------
+
+
+@router.get("/encounters/new", response_class=HTMLResponse)
+@requires(Permission.ENCOUNTER_MANAGE)
+def encounter_form(
+    request: Request, patient_id: int, unit: int | None = None, ctx: RequestContext = Depends(current)
+) -> Response:
+    return _encounter_page(request, ctx, patient_id, {"care_unit_id": unit} if unit else {}, {})
+
+
+def _encounter_page(
+    request: Request, ctx: RequestContext, patient_id: int, values: dict, errors: dict, status_code: int = 200
+) -> Response:
+    from hms.patients import read as patient_read
+
+    patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read")
+    units = read.my_care_units(ctx)
+    unit_id = _int(str(values.get("care_unit_id") or "")) or (units[0]["id"] if units else None)
+    beds = read.free_beds(ctx, care_unit_id=unit_id) if unit_id else []
+    return page(
+        request,
+        ctx,
+        "journal/encounter_new.html",
+        status_code=status_code,
+        patient=patient,
+        units=units,
+        beds=beds,
+        unit_id=unit_id,
+        values=values,
+        errors=errors,
+    )
+
+
+@router.post("/encounters/new", response_class=HTMLResponse)
+@requires(Permission.ENCOUNTER_MANAGE)
+def encounter_create(
+    request: Request,
+    patient_id: int,
+    ctx: RequestContext = Depends(current),
+    form: dict[str, str] = Depends(form_data),
+) -> Response:
+    try:
+        service.encounter_start(ctx, patient_id=patient_id, data=parse(forms.EncounterForm, form))
+    except FormInvalid as exc:
+        return _encounter_page(request, ctx, patient_id, form, exc.errors, status_code=422)
+    return _redirect(patient_id, notice="encounter")
+
+
+@router.post("/encounters/{encounter_id}/discharge", response_class=HTMLResponse)
+@requires(Permission.ENCOUNTER_MANAGE)
+def encounter_discharge(
+    request: Request, patient_id: int, encounter_id: int, ctx: RequestContext = Depends(current)
+) -> Response:
+    read.access_encounter(ctx, patient_id=patient_id, encounter_id=encounter_id)
+    try:
+        service.encounter_discharge(ctx, patient_id=patient_id, encounter_id=encounter_id)
+    except FormInvalid as exc:
+        return _error_back(request, ctx, patient_id, exc)
+    return _redirect(patient_id, notice="discharged")
+
+
+@router.post("/encounters/{encounter_id}/close", response_class=HTMLResponse)
+@requires(Permission.ENCOUNTER_MANAGE)
+def encounter_close(
+    request: Request, patient_id: int, encounter_id: int, ctx: RequestContext = Depends(current)
+) -> Response:
+    read.access_encounter(ctx, patient_id=patient_id, encounter_id=encounter_id)
+    try:
+        service.encounter_close(ctx, patient_id=patient_id, encounter_id=encounter_id)
+    except FormInvalid as exc:
+        return _error_back(request, ctx, patient_id, exc)
+    return _redirect(patient_id, notice="closed")
+
+
+def _error_back(request: Request, ctx: RequestContext, patient_id: int, exc: FormInvalid) -> Response:
+    data = read.access_chart(ctx, patient_id=patient_id, filters=read.TimelineFilter())
+    ctx.flash.extend(exc.errors.values())
+    return page(
+        request,
+        ctx,
+        "journal/chart.html",
+        status_code=422,
+        **data,
+        filters=read.TimelineFilter(),
+        query={},
+        authors=[],
+        units=read.my_care_units(ctx),
+        drafts=[],
+        flash_is_error=True,
+    )
+
+
+# Notes --------------------------------------------------------------------
+
+
+@router.get("/notes/new", response_class=HTMLResponse)
+@requires(Permission.NOTE_WRITE)
+def note_new(
+    request: Request, patient_id: int, kind: str = "progress", ctx: RequestContext = Depends(current)
+) -> Response:
+    kind = kind if kind in forms.NOTE_HEADINGS else "progress"
+    return _note_form(request, ctx, patient_id, {"kind": kind}, {}, note=None)
+
+
+def _note_form(
+    request: Request,
+    ctx: RequestContext,
+    patient_id: int,
+    values: dict,
+    errors: dict,
+    note: dict | None,
+    status_code: int = 200,
+) -> Response:
+    from hms.patients import read as patient_read
+
+    patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read")
+    kind = values.get("kind") or (note["kind"] if note else "progress")
+    if note and note.get("draft") and not any(k.startswith("section_") for k in values):
+        for i, section in enumerate(note["draft"]["sections"], start=1):
+            headings = forms.NOTE_HEADINGS[kind]
+            if section["heading"] in headings:
+                values[f"section_{headings.index(section['heading']) + 1}"] = section["body"]
+            else:
+                values[f"section_{i}"] = section["body"]
+    return page(
+        request,
+        ctx,
+        "journal/note_form.html",
+        status_code=status_code,
+        patient=patient,
+        note=note,
+        kind=kind,
+        headings=forms.NOTE_HEADINGS[kind],
+        kinds=list(forms.NOTE_HEADINGS),
+        units=read.my_care_units(ctx),
+        encounters=read.encounters(ctx, patient_id=patient_id),
+        values=values,
+        errors=errors,
+    )
+
+
+@router.post("/notes/new", response_class=HTMLResponse)
+@requires(Permission.NOTE_WRITE)
+def note_create(
+    request: Request,
+    patient_id: int,
+    ctx: RequestContext = Depends(current),
+    form: dict[str, str] = Depends(form_data),
+) -> Response:
+    try:
+        data = parse(forms.NoteForm, form)
+        sections = service.note_sections(data.kind, form)
+        with ctx.conn.transaction():  # write and sign together, or neither
+            note_id, version_id = service.note_create(
+                ctx, patient_id=patient_id, data=data, sections=sections
+            )
+            if form.get("action") == "sign":
+                service.note_sign(ctx, patient_id=patient_id, note_id=note_id, version_id=version_id)
+                return _redirect(patient_id, f"/notes/{note_id}", "signed")
+    except FormInvalid as exc:
+        return _note_form(request, ctx, patient_id, form, exc.errors, note=None, status_code=422)
+    return _redirect(patient_id, f"/notes/{note_id}", "draft")
+
+
+@router.get("/notes/{note_id}", response_class=HTMLResponse)
+@requires(Permission.JOURNAL_READ)
+def note_show(
+    request: Request, patient_id: int, note_id: int, notice: str = "", ctx: RequestContext = Depends(current)
+) -> Response:
+    from hms.patients import read as patient_read
+
+    patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read")
+    note = read.access_note(ctx, patient_id=patient_id, note_id=note_id)
+    if notice in NOTICES:
+        ctx.flash.append(NOTICES[notice])
+    return page(
+        request,
+        ctx,
+        "journal/note_show.html",
+        patient=patient,
+        note=note,
+        units=read.my_care_units(ctx),
+        values={},
+        errors={},
+    )
+
+
+@router.get("/notes/{note_id}/edit", response_class=HTMLResponse)
+@requires(Permission.NOTE_WRITE)
+def note_edit(
+    request: Request, patient_id: int, note_id: int, ctx: RequestContext = Depends(current)
+) -> Response:
+    note = read.access_note(ctx, patient_id=patient_id, note_id=note_id)
+    if note["draft"] is None or note["draft"]["author_id"] != ctx.staff.id:
+        return _redirect(patient_id, f"/notes/{note_id}")
+    return _note_form(request, ctx, patient_id, {"kind": note["kind"]}, {}, note=note)
+
+
+@router.post("/notes/{note_id}/edit", response_class=HTMLResponse)
+@requires(Permission.NOTE_WRITE)
+def note_update(
+    request: Request,
+    patient_id: int,
+    note_id: int,
+    ctx: RequestContext = Depends(current),
+    form: dict[str, str] = Depends(form_data),
+) -> Response:
+    note = read.access_note(ctx, patient_id=patient_id, note_id=note_id)
+    draft = note["draft"]
+    if draft is None or draft["author_id"] != ctx.staff.id:
+        return _redirect(patient_id, f"/notes/{note_id}")
+    form = {**form, "kind": note["kind"]}
+    try:
+        if form.get("action") == "discard":
+            service.note_discard_draft(ctx, patient_id=patient_id, note_id=note_id, version_id=draft["id"])
+            return _redirect(patient_id, "", "discarded")
+        sections = service.note_sections(note["kind"], form)
+        with ctx.conn.transaction():  # save and sign together, or neither
+            service.note_draft_update(
+                ctx, patient_id=patient_id, note_id=note_id, version_id=draft["id"], sections=sections
+            )
+            if form.get("action") == "sign":
+                service.note_sign(ctx, patient_id=patient_id, note_id=note_id, version_id=draft["id"])
+                return _redirect(patient_id, f"/notes/{note_id}", "signed")
+    except FormInvalid as exc:
+        return _note_form(request, ctx, patient_id, form, exc.errors, note=note, status_code=422)
+    return _redirect(patient_id, f"/notes/{note_id}", "draft")
+
+
+@router.post("/notes/{note_id}/amend", response_class=HTMLResponse)
+@requires(Permission.NOTE_WRITE)
+def note_amend(
+    request: Request,
+    patient_id: int,
+    note_id: int,
+    ctx: RequestContext = Depends(current),
+    form: dict[str, str] = Depends(form_data),
+) -> Response:
+    return _note_action(request, ctx, patient_id, note_id, form, amend=True)
+
+
+@router.post("/notes/{note_id}/error", response_class=HTMLResponse)
+@requires(Permission.NOTE_WRITE)
+def note_in_error(
+    request: Request,
+    patient_id: int,
+    note_id: int,
+    ctx: RequestContext = Depends(current),
+    form: dict[str, str] = Depends(form_data),
+) -> Response:
+    return _note_action(request, ctx, patient_id, note_id, form, amend=False)
+
+
+def _note_action(
+    request: Request, ctx: RequestContext, patient_id: int, note_id: int, form: dict[str, str], *, amend: bool
+) -> Response:
+    note = read.access_note(ctx, patient_id=patient_id, note_id=note_id)
+    try:
+        reason = parse(forms.ReasonForm, form).reason
+        if amend:
+            unit = _int(form.get("care_unit_id")) or note["care_unit_id"]
+            service.note_amend(ctx, patient_id=patient_id, note_id=note_id, care_unit_id=unit, reason=reason)
+            return _redirect(patient_id, f"/notes/{note_id}/edit")
+        service.note_mark_in_error(ctx, patient_id=patient_id, note_id=note_id, reason=reason)
+    except FormInvalid as exc:
+        from hms.patients import read as patient_read
+
+        patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read")
+        errors = {
+            ("amend_reason" if amend else "error_reason"): exc.errors.get("reason")
+            or exc.errors.get("_form")
+            or next(iter(exc.errors.values()))
+        }
+        values = {("amend_reason" if amend else "error_reason"): form.get("reason", "")}
+        return page(
+            request,
+            ctx,
+            "journal/note_show.html",
+            status_code=422,
+            patient=patient,
+            note=note,
+            units=read.my_care_units(ctx),
+            values=values,
+            errors=errors,
+        )
+    return _redirect(patient_id, f"/notes/{note_id}", "in_error")
+
+
+# Vital signs --------------------------------------------------------------
+
+
+@router.get("/vitals", response_class=HTMLResponse)
+@requires(Permission.JOURNAL_READ)
+def vitals(
+    request: Request, patient_id: int, notice: str = "", ctx: RequestContext = Depends(current)
+) -> Response:
+    return _vitals_page(request, ctx, patient_id, {}, {}, notice=notice)
+
+
+def _vitals_page(
+    request: Request,
+    ctx: RequestContext,
+    patient_id: int,
+    values: dict,
+    errors: dict,
+    status_code: int = 200,
+    notice: str = "",
+) -> Response:
+    from hms.patients import read as patient_read
+
+    patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read")
+    series = read.vitals_series(ctx, patient_id=patient_id)
+    if notice in NOTICES:
+        ctx.flash.append(NOTICES[notice])
+    charts = [
+        trend_chart(series, ["systolic", "diastolic"], "Blood pressure (mmHg)"),
+        trend_chart(series, ["pulse"], "Pulse (/min)"),
+        trend_chart(series, ["temperature"], "Temperature (°C)"),
+        trend_chart(series, ["spo2"], "SpO2 (%%)"),
+        trend_chart(series, ["respiratory_rate"], "Respiratory rate (/min)"),
+        trend_chart(series, ["news2"], "NEWS2"),
+    ]
+    return page(
+        request,
+        ctx,
+        "journal/vitals.html",
+        status_code=status_code,
+        patient=patient,
+        series=list(reversed(series)),
+        charts=[c for c in charts if c],
+        units=read.my_care_units(ctx),
+        values=values,
+        errors=errors,
+    )
+
+
+@router.post("/vitals", response_class=HTMLResponse)
+@requires(Permission.VITALS_WRITE)
+def vitals_create(
+    request: Request,
+    patient_id: int,
+    ctx: RequestContext = Depends(current),
+    form: dict[str, str] = Depends(form_data),
+) -> Response:
+    try:
+        service.vitals_add(ctx, patient_id=patient_id, data=parse(forms.VitalsForm, form))
+    except FormInvalid as exc:
+        return _vitals_page(request, ctx, patient_id, form, exc.errors, status_code=422)
+    return _redirect(patient_id, "/vitals", "vitals")

@@ -1,0 +1,145 @@
+"""Scoped reads of the journal: each checks the policy, returns only what the
+user may see and writes the audit row in the same transaction."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from hms.audit.service import audit_patient
+from hms.db.queries import load
+from hms.journal import policy
+from hms.patients import read as patient_read
+from hms.web.context import RequestContext
+from hms.web.errors import Forbidden, NotFound
+
+q = load("journal")
+accounts = load("accounts")
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class TimelineFilter:
+    kind: str | None = None
+    from_date: date | None = None
+    to_date: date | None = None
+    author_id: int | None = None
+    care_unit_id: int | None = None
+    code: str | None = None
+    text: str | None = None
+    before_at: datetime | None = None
+    before_kind: str | None = None
+    before_id: int | None = None
+
+
+def access_chart(ctx: RequestContext, *, patient_id: int, filters: TimelineFilter) -> dict[str, Any]:
+    """The chart: header, summary and one timeline page, in a fixed number of queries."""
+    if not policy.can_read_journal(ctx.staff):
+        raise Forbidden(
+            audit={"patient_id": None, "action": "journal.read", "detail": f"patient {patient_id}"}
+        )
+    patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read")
+    summary = q.chart_summary(ctx.conn, patient_id=patient_id)
+    rows = q.timeline(ctx.conn, patient_id=patient_id, limit=PAGE_SIZE + 1, **filters.__dict__)
+    return {
+        "patient": patient,
+        "summary": summary,
+        "timeline": rows[:PAGE_SIZE],
+        "next_page": _next_page(rows),
+    }
+
+
+def _next_page(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    if len(rows) <= PAGE_SIZE:
+        return None
+    last = rows[PAGE_SIZE - 1]
+    return {"before_at": last["at"].isoformat(), "before_kind": last["kind"], "before_id": last["id"]}
+
+
+def timeline_authors(ctx: RequestContext, *, patient_id: int) -> list[dict[str, Any]]:
+    return q.timeline_authors(ctx.conn, patient_id=patient_id)
+
+
+def my_care_units(ctx: RequestContext) -> list[dict[str, Any]]:
+    return accounts.user_care_units(ctx.conn, user_id=ctx.staff.id)
+
+
+def access_note(ctx: RequestContext, *, patient_id: int, note_id: int) -> dict[str, Any]:
+    """A note with every version (its history); others' drafts are not shown."""
+    if not policy.can_read_journal(ctx.staff):
+        raise Forbidden()
+    note = q.note_get(ctx.conn, note_id=note_id, patient_id=patient_id)
+    if note is None:
+        raise NotFound()
+    versions = [
+        v
+        for v in q.note_versions(ctx.conn, note_id=note_id)
+        if v["status"] == "signed" or v["author_id"] == ctx.staff.id
+    ]
+    if not versions:
+        raise NotFound()
+    audit_patient(ctx, patient_id=patient_id, action="note.read", object_type="note", object_id=note_id)
+    note["versions"] = versions
+    note["draft"] = next((v for v in versions if v["status"] == "draft"), None)
+    note["current"] = next((v for v in reversed(versions) if v["status"] == "signed"), None)
+    return note
+
+
+def access_encounter(ctx: RequestContext, *, patient_id: int, encounter_id: int) -> dict[str, Any]:
+    if not policy.can_read_journal(ctx.staff):
+        raise Forbidden()
+    encounter = q.encounter_get(ctx.conn, encounter_id=encounter_id, patient_id=patient_id)
+    if encounter is None:
+        raise NotFound()
+    audit_patient(
+        ctx, patient_id=patient_id, action="encounter.read", object_type="encounter", object_id=encounter_id
+    )
+    return encounter
+
+
+def encounters(ctx: RequestContext, *, patient_id: int) -> list[dict[str, Any]]:
+    return q.encounters_for_patient(ctx.conn, patient_id=patient_id)
+
+
+def free_beds(ctx: RequestContext, *, care_unit_id: int) -> list[dict[str, Any]]:
+    return q.free_beds(ctx.conn, care_unit_id=care_unit_id)
+
+
+def my_drafts(ctx: RequestContext, *, patient_id: int) -> list[dict[str, Any]]:
+    return q.my_drafts(ctx.conn, patient_id=patient_id, user_id=ctx.staff.id)
+
+
+def vitals_series(ctx: RequestContext, *, patient_id: int, limit: int = 60) -> list[dict[str, Any]]:
+    if not policy.can_read_journal(ctx.staff):
+        raise Forbidden()
+    rows = list(reversed(q.vitals_series(ctx.conn, patient_id=patient_id, limit=limit)))
+    audit_patient(ctx, patient_id=patient_id, action="vitals.read", object_type="vital_signs")
+    return rows
+
+
+def diagnoses(ctx: RequestContext, *, patient_id: int) -> list[dict[str, Any]]:
+    if not policy.can_read_journal(ctx.staff):
+        raise Forbidden()
+    rows = q.diagnoses_for_patient(ctx.conn, patient_id=patient_id)
+    audit_patient(ctx, patient_id=patient_id, action="diagnosis.read", object_type="diagnosis")
+    return rows
+
+
+def icd10_search(ctx: RequestContext, *, query: str) -> list[dict[str, Any]]:
+    """Terminology, not patient data: no audit row."""
+    query = query.strip()[:60]
+    return q.icd10_search(ctx.conn, q=query) if len(query) >= 2 else []
+
+
+def unit_patients(ctx: RequestContext) -> list[dict[str, Any]]:
+    """Patients with an open encounter in the user's care units (home page)."""
+    from hms.audit.service import audit_patients_listed
+
+    rows = q.unit_patients(ctx.conn, user_id=ctx.staff.id)
+    audit_patients_listed(
+        ctx,
+        patient_ids=sorted({r["patient_id"] for r in rows}),
+        action="patient.list",
+        detail="unit patients",
+    )
+    return rows

@@ -1,0 +1,250 @@
+"""Writes on the journal. Each is all-or-nothing (a savepoint in the request's
+transaction), goes through the database functions where the rule is atomic
+(admit, discharge, sign, amend, mark in error) and writes its audit row."""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import psycopg
+
+from hms.audit.service import audit_patient
+from hms.db.queries import load
+from hms.journal import forms
+from hms.web.context import RequestContext
+from hms.web.forms import FormInvalid, refused
+
+q = load("journal")
+T = TypeVar("T")
+
+
+def _write(ctx: RequestContext, work: Callable[[], T]) -> T:
+    """Run a write in a savepoint; a database refusal becomes a form error."""
+    try:
+        with ctx.conn.transaction():
+            return work()
+    except psycopg.Error as exc:
+        raise refused(exc) from None
+
+
+def _check_unit(ctx: RequestContext, care_unit_id: int) -> None:
+    """Journal rows are written in one of the author's own care units."""
+    units = {u["id"] for u in load("accounts").user_care_units(ctx.conn, user_id=ctx.staff.id)}
+    if care_unit_id not in units:
+        raise FormInvalid({"care_unit_id": "Choose one of your care units."})
+
+
+def _audit(ctx: RequestContext, patient_id: int, action: str, kind: str, object_id: int) -> None:
+    audit_patient(ctx, patient_id=patient_id, action=action, object_type=kind, object_id=object_id)
+
+
+def encounter_start(ctx: RequestContext, *, patient_id: int, data: forms.EncounterForm) -> int:
+    """Open a visit, or admit to a bed (atomic in encounter_admit)."""
+    _check_unit(ctx, data.care_unit_id)
+    if data.kind == "admission" and data.bed_id is None:
+        raise FormInvalid({"bed_id": "Choose a free bed."})
+
+    def work() -> int:
+        if data.kind == "admission":
+            encounter_id = q.encounter_admit(
+                ctx.conn,
+                patient_id=patient_id,
+                care_unit_id=data.care_unit_id,
+                bed_id=data.bed_id,
+                reason=data.reason,
+                by=ctx.staff.id,
+            )
+        else:
+            encounter_id = q.encounter_open(
+                ctx.conn,
+                patient_id=patient_id,
+                care_unit_id=data.care_unit_id,
+                kind=data.kind,
+                reason=data.reason,
+                by=ctx.staff.id,
+            )["id"]
+        _audit(ctx, patient_id, "encounter.create", "encounter", encounter_id)
+        return int(encounter_id)
+
+    return _write(ctx, work)
+
+
+def encounter_discharge(ctx: RequestContext, *, patient_id: int, encounter_id: int) -> None:
+    def work() -> None:
+        q.encounter_discharge(ctx.conn, encounter_id=encounter_id, by=ctx.staff.id)
+        _audit(ctx, patient_id, "encounter.discharge", "encounter", encounter_id)
+
+    _write(ctx, work)
+
+
+def encounter_close(ctx: RequestContext, *, patient_id: int, encounter_id: int) -> None:
+    def work() -> None:
+        q.encounter_close(ctx.conn, encounter_id=encounter_id, by=ctx.staff.id)
+        _audit(ctx, patient_id, "encounter.close", "encounter", encounter_id)
+
+    _write(ctx, work)
+
+
+def note_sections(kind: str, form: dict[str, str]) -> list[tuple[str, str]]:
+    """The (heading, text) pairs a note form submitted, in heading order."""
+    return [
+        (heading, form.get(f"section_{i}", "").strip()[:20000])
+        for i, heading in enumerate(forms.NOTE_HEADINGS[kind], start=1)
+    ]
+
+
+def note_create(
+    ctx: RequestContext, *, patient_id: int, data: forms.NoteForm, sections: list[tuple[str, str]]
+) -> tuple[int, int]:
+    """A new note with its first version as a draft; returns (note id, version id)."""
+    _check_unit(ctx, data.care_unit_id)
+
+    def work() -> tuple[int, int]:
+        note_id = q.note_create(
+            ctx.conn,
+            patient_id=patient_id,
+            encounter_id=data.encounter_id,
+            care_unit_id=data.care_unit_id,
+            kind=data.kind,
+            by=ctx.staff.id,
+        )["id"]
+        version_id = q.note_version_create(
+            ctx.conn,
+            note_id=note_id,
+            patient_id=patient_id,
+            care_unit_id=data.care_unit_id,
+            by=ctx.staff.id,
+        )["id"]
+        _write_sections(ctx, version_id, sections)
+        _audit(ctx, patient_id, "note.create", "note", note_id)
+        return int(note_id), int(version_id)
+
+    return _write(ctx, work)
+
+
+def note_draft_update(
+    ctx: RequestContext,
+    *,
+    patient_id: int,
+    note_id: int,
+    version_id: int,
+    sections: list[tuple[str, str]],
+) -> None:
+    """Replace a draft's text (the database refuses this once it is signed)."""
+
+    def work() -> None:
+        q.note_sections_clear(ctx.conn, version_id=version_id)
+        _write_sections(ctx, version_id, sections)
+        _audit(ctx, patient_id, "note.update_draft", "note", note_id)
+
+    _write(ctx, work)
+
+
+def _write_sections(ctx: RequestContext, version_id: int, sections: list[tuple[str, str]]) -> None:
+    for position, (heading, body) in enumerate(sections, start=1):
+        if body:
+            q.note_section_add(ctx.conn, version_id=version_id, position=position, heading=heading, body=body)
+
+
+def note_sign(ctx: RequestContext, *, patient_id: int, note_id: int, version_id: int) -> None:
+    def work() -> None:
+        q.note_sign(ctx.conn, version_id=version_id, by=ctx.staff.id)
+        _audit(ctx, patient_id, "note.sign", "note", note_id)
+
+    _write(ctx, work)
+
+
+def note_amend(ctx: RequestContext, *, patient_id: int, note_id: int, care_unit_id: int, reason: str) -> int:
+    """Start an amendment (a new draft version that points at the signed one)."""
+    _check_unit(ctx, care_unit_id)
+
+    def work() -> int:
+        version_id = q.note_amend(
+            ctx.conn, note_id=note_id, by=ctx.staff.id, care_unit_id=care_unit_id, reason=reason
+        )
+        _audit(ctx, patient_id, "note.amend", "note", note_id)
+        return int(version_id)
+
+    return _write(ctx, work)
+
+
+def note_mark_in_error(ctx: RequestContext, *, patient_id: int, note_id: int, reason: str) -> None:
+    def work() -> None:
+        q.note_mark_in_error(ctx.conn, note_id=note_id, by=ctx.staff.id, reason=reason)
+        _audit(ctx, patient_id, "note.mark_in_error", "note", note_id)
+
+    _write(ctx, work)
+
+
+def note_discard_draft(ctx: RequestContext, *, patient_id: int, note_id: int, version_id: int) -> None:
+    def work() -> None:
+        q.note_sections_clear(ctx.conn, version_id=version_id)
+        q.note_discard_draft(ctx.conn, version_id=version_id, by=ctx.staff.id)
+        _audit(ctx, patient_id, "note.discard_draft", "note", note_id)
+
+    _write(ctx, work)
+
+
+def _entry(
+    ctx: RequestContext,
+    patient_id: int,
+    query: Callable[..., Any],
+    kind: str,
+    care_unit_id: int,
+    **values: Any,
+) -> int:
+    _check_unit(ctx, care_unit_id)
+
+    def work() -> int:
+        row = query(ctx.conn, patient_id=patient_id, care_unit_id=care_unit_id, by=ctx.staff.id, **values)
+        _audit(ctx, patient_id, f"{kind}.create", kind, row["id"])
+        return int(row["id"])
+
+    return _write(ctx, work)
+
+
+def diagnosis_add(ctx: RequestContext, *, patient_id: int, data: forms.DiagnosisForm) -> int:
+    if not q.icd10_exists(ctx.conn, code=data.code):
+        raise FormInvalid({"code": "Unknown ICD-10 code. Search by code or words and pick one."})
+    return _entry(ctx, patient_id, q.diagnosis_add, "diagnosis", **data.model_dump())
+
+
+def allergy_add(ctx: RequestContext, *, patient_id: int, data: forms.AllergyForm) -> int:
+    return _entry(ctx, patient_id, q.allergy_add, "allergy", **data.model_dump())
+
+
+def procedure_add(ctx: RequestContext, *, patient_id: int, data: forms.ProcedureForm) -> int:
+    return _entry(
+        ctx, patient_id, q.procedure_add, "procedure", performed_by=ctx.staff.id, **data.model_dump()
+    )
+
+
+def history_add(ctx: RequestContext, *, patient_id: int, data: forms.HistoryForm) -> int:
+    return _entry(ctx, patient_id, q.history_add, "history", **data.model_dump())
+
+
+def care_plan_add(ctx: RequestContext, *, patient_id: int, data: forms.CarePlanForm) -> int:
+    return _entry(ctx, patient_id, q.care_plan_add, "care_plan", **data.model_dump())
+
+
+def vitals_add(ctx: RequestContext, *, patient_id: int, data: forms.VitalsForm) -> int:
+    values = data.model_dump()
+    if all(
+        values[k] is None
+        for k in (
+            "systolic",
+            "diastolic",
+            "pulse",
+            "temperature",
+            "respiratory_rate",
+            "spo2",
+            "consciousness",
+            "weight_kg",
+            "height_cm",
+        )
+    ):
+        raise FormInvalid({"_form": "Enter at least one measurement."})
+    if values["measured_at"] is None:
+        from datetime import UTC, datetime
+
+        values["measured_at"] = datetime.now(UTC)
+    return _entry(ctx, patient_id, q.vitals_add, "vitals", **values)
