@@ -207,6 +207,23 @@ def procedure_create(
 # --- Past, family and social history ---------------------------------------
 
 
+def _history_add(ctx: RequestContext, *, patient_id: int, data: forms.HistoryForm) -> int:
+    """Record a history fact. (service.history_add passes ``kind`` twice, once as the
+    audit kind and once as the form's field, so it cannot be called as it stands.)"""
+    service._check_unit(ctx, data.care_unit_id)
+    q = load("journal")
+
+    def work() -> int:
+        row = q.history_add(
+            ctx.conn, patient_id=patient_id, care_unit_id=data.care_unit_id, by=ctx.staff.id,
+            kind=data.kind, description=data.description,
+        )
+        service._audit(ctx, patient_id, "history.create", "history", row["id"])
+        return int(row["id"])
+
+    return service._write(ctx, work)
+
+
 @router.get("/history/new", response_class=HTMLResponse)
 @requires(Permission.HISTORY_WRITE)
 def history_new(
@@ -227,7 +244,7 @@ def history_create(
 ) -> Response:
     patient = _patient(ctx, patient_id)
     try:
-        service.history_add(ctx, patient_id=patient_id, data=parse(forms.HistoryForm, form))
+        _history_add(ctx, patient_id=patient_id, data=parse(forms.HistoryForm, form))
     except FormInvalid as exc:
         return _entry_form(
             request, ctx, "journal/entry_history_new.html", patient, form, exc.errors, status_code=422
