@@ -111,5 +111,28 @@ def createuser(
     typer.echo(f"created user {username} (id {user_id})")
 
 
+docs_app = typer.Typer(help="Documentation generated from the running system.", no_args_is_help=True)
+app.add_typer(docs_app, name="docs")
+
+
+@docs_app.command("schema")
+def docs_schema(
+    output: str = typer.Option("docs/SCHEMA.md", help="Where to write the document."),
+) -> None:
+    """Write the schema reference (ER diagram, tables, constraints) from the migrated database."""
+    from pathlib import Path
+
+    from hms.db.connect import owner_url
+    from hms.db.migrate import pending
+    from hms.db.schema_doc import write
+
+    url = owner_url(get_settings())
+    if pending(url):
+        typer.echo("the database has pending migrations; run `hms migrate` first", err=True)
+        raise typer.Exit(1)
+    changed = write(url, Path(output))
+    typer.echo(f"{'wrote' if changed else 'unchanged:'} {output}")
+
+
 if __name__ == "__main__":
     app()
