@@ -25,6 +25,13 @@ PRINT_LIMIT = 10000
 NOTICES = {
     "diagnosis": "The diagnosis is recorded.",
 }
+# The notices these pages send to the chart (/journal?notice=...); the chart shows them.
+CHART_NOTICES = {
+    "allergy": "The allergy is recorded.",
+    "procedure": "The procedure is recorded.",
+    "history": "The history is recorded.",
+    "care_plan": "The care plan is recorded.",
+}
 
 
 def _patient(ctx: RequestContext, patient_id: int) -> dict[str, Any]:
