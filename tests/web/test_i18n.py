@@ -44,7 +44,7 @@ def swedish() -> dict[str, tuple[str, list[str]]]:
         with po.open("rb") as f:
             catalog = read_po(f, locale="sv")
         for message in catalog:
-            if not message.id or message.fuzzy:
+            if not message.id or message.fuzzy or not message.string:
                 continue
             key = message.id if isinstance(message.id, str) else message.id[0]
             forms = [message.string] if isinstance(message.string, str) else list(message.string)
