@@ -90,7 +90,9 @@ CONSTRAINT_MESSAGES.update({
     "vital_signs_diastolic_plausible": ("diastolic", "The value is outside physiological limits."),
     "vital_signs_pulse_plausible": ("pulse", "The value is outside physiological limits."),
     "vital_signs_temperature_plausible": ("temperature", "The value is outside physiological limits."),
-    "vital_signs_respiratory_rate_plausible": ("respiratory_rate", "The value is outside physiological limits."),
+    "vital_signs_respiratory_rate_plausible": (
+        "respiratory_rate", "The value is outside physiological limits."
+    ),
     "vital_signs_spo2_plausible": ("spo2", "The value is outside physiological limits."),
     "vital_signs_weight_plausible": ("weight_kg", "The value is outside physiological limits."),
     "vital_signs_height_plausible": ("height_cm", "The value is outside physiological limits."),

@@ -72,8 +72,11 @@ def chart(
 ) -> Response:
     filters = _filters(request)
     data = read.access_chart(ctx, patient_id=patient_id, filters=filters)
-    if notice in NOTICES:
-        ctx.flash.append(NOTICES[notice])
+    from hms.journal.entry_pages import CHART_NOTICES
+
+    notices = {**NOTICES, **CHART_NOTICES}
+    if notice in notices:
+        ctx.flash.append(notices[notice])
     query = {k: v for k, v in request.query_params.items() if not k.startswith("before_") and k != "notice"}
     return page(
         request,

@@ -3,17 +3,19 @@
 -- banner, problem list, latest vitals, active care plans, open encounters.
 SELECT
     (
-        SELECT coalesce(jsonb_agg(jsonb_build_object(
-            'id', a.id, 'substance', a.substance, 'reaction', a.reaction, 'severity', a.severity,
-            'category', a.category, 'is_verified', a.is_verified, 'is_intolerance', a.is_intolerance
-        ) ORDER BY a.severity DESC, a.substance), '[]'::jsonb)
+        SELECT
+            coalesce(jsonb_agg(jsonb_build_object(
+                'id', a.id, 'substance', a.substance, 'reaction', a.reaction, 'severity', a.severity,
+                'category', a.category, 'is_verified', a.is_verified, 'is_intolerance', a.is_intolerance
+            ) ORDER BY a.severity DESC, a.substance ASC), '[]'::jsonb)
         FROM allergy AS a
         WHERE a.patient_id = :patient_id AND a.entered_in_error_at IS NULL
     ) AS allergies,
     (
-        SELECT coalesce(jsonb_agg(jsonb_build_object(
-            'id', d.id, 'code', d.code, 'title', c.title, 'rank', d.rank, 'onset_date', d.onset_date
-        ) ORDER BY d.rank, d.onset_date DESC NULLS LAST), '[]'::jsonb)
+        SELECT
+            coalesce(jsonb_agg(jsonb_build_object(
+                'id', d.id, 'code', d.code, 'title', c.title, 'rank', d.rank, 'onset_date', d.onset_date
+            ) ORDER BY d.rank ASC, d.onset_date DESC NULLS LAST), '[]'::jsonb)
         FROM diagnosis AS d INNER JOIN icd10_code AS c ON d.code = c.code
         WHERE d.patient_id = :patient_id AND d.resolved_date IS NULL AND d.entered_in_error_at IS NULL
     ) AS problems,
@@ -21,9 +23,21 @@ SELECT
         SELECT to_jsonb(v)
         FROM (
             SELECT
-                vs.id, vs.measured_at, vs.systolic, vs.diastolic, vs.pulse, vs.temperature,
-                vs.respiratory_rate, vs.spo2, vs.on_oxygen, vs.consciousness, vs.weight_kg,
-                vs.height_cm, vs.bmi, vs.news2, vs.news2_band
+                vs.id,
+                vs.measured_at,
+                vs.systolic,
+                vs.diastolic,
+                vs.pulse,
+                vs.temperature,
+                vs.respiratory_rate,
+                vs.spo2,
+                vs.on_oxygen,
+                vs.consciousness,
+                vs.weight_kg,
+                vs.height_cm,
+                vs.bmi,
+                vs.news2,
+                vs.news2_band
             FROM vital_signs AS vs
             WHERE vs.patient_id = :patient_id AND vs.entered_in_error_at IS NULL
             ORDER BY vs.measured_at DESC
@@ -31,18 +45,20 @@ SELECT
         ) AS v
     ) AS latest_vitals,
     (
-        SELECT coalesce(jsonb_agg(jsonb_build_object(
-            'id', cp.id, 'title', cp.title, 'goals', cp.goals, 'review_date', cp.review_date,
-            'responsible', u.full_name
-        ) ORDER BY cp.review_date), '[]'::jsonb)
+        SELECT
+            coalesce(jsonb_agg(jsonb_build_object(
+                'id', cp.id, 'title', cp.title, 'goals', cp.goals, 'review_date', cp.review_date,
+                'responsible', u.full_name
+            ) ORDER BY cp.review_date), '[]'::jsonb)
         FROM care_plan AS cp INNER JOIN app_user AS u ON cp.responsible_id = u.id
         WHERE cp.patient_id = :patient_id AND cp.status = 'active' AND cp.entered_in_error_at IS NULL
     ) AS care_plans,
     (
-        SELECT coalesce(jsonb_agg(jsonb_build_object(
-            'id', e.id, 'kind', e.kind, 'reason', e.reason, 'started_at', e.started_at,
-            'care_unit', cu.name, 'bed', bs.ward_name || ' ' || bs.room_name || bs.bed_label
-        ) ORDER BY e.started_at DESC), '[]'::jsonb)
+        SELECT
+            coalesce(jsonb_agg(jsonb_build_object(
+                'id', e.id, 'kind', e.kind, 'reason', e.reason, 'started_at', e.started_at,
+                'care_unit', cu.name, 'bed', bs.ward_name || ' ' || bs.room_name || bs.bed_label
+            ) ORDER BY e.started_at DESC), '[]'::jsonb)
         FROM encounter AS e
         INNER JOIN care_unit AS cu ON e.care_unit_id = cu.id
         LEFT JOIN bed_status AS bs ON e.id = bs.encounter_id
@@ -122,8 +138,10 @@ SELECT
     e.care_unit_id,
     cu.name AS care_unit,
     u.full_name AS responsible,
-    (SELECT bs.ward_name || ', room ' || bs.room_name || ', bed ' || bs.bed_label
-     FROM bed_status AS bs WHERE bs.encounter_id = e.id) AS bed
+    (
+        SELECT bs.ward_name || ', room ' || bs.room_name || ', bed ' || bs.bed_label
+        FROM bed_status AS bs WHERE bs.encounter_id = e.id
+    ) AS bed
 FROM encounter AS e
 INNER JOIN care_unit AS cu ON e.care_unit_id = cu.id
 LEFT JOIN app_user AS u ON e.responsible_id = u.id
@@ -273,12 +291,12 @@ SELECT
     title
 FROM icd10_code
 WHERE search_text LIKE hms_like_contains(hms_fold(:q))
-ORDER BY (code LIKE hms_like_prefix(upper(:q))) DESC, is_leaf DESC, code
+ORDER BY (code LIKE hms_like_prefix(upper(:q))) DESC, is_leaf DESC, code ASC
 LIMIT 30;
 
 -- name: icd10_exists$
 -- Whether a code is a known ICD-10 code.
-SELECT EXISTS (SELECT 1 FROM icd10_code WHERE code = upper(:code));
+SELECT exists(SELECT 1 FROM icd10_code WHERE code = upper(:code));
 
 -- name: diagnosis_add^
 -- Record a diagnosis.

@@ -188,7 +188,7 @@ def _entry(
     ctx: RequestContext,
     patient_id: int,
     query: Callable[..., Any],
-    kind: str,
+    entry_kind: str,
     care_unit_id: int,
     **values: Any,
 ) -> int:
@@ -196,7 +196,7 @@ def _entry(
 
     def work() -> int:
         row = query(ctx.conn, patient_id=patient_id, care_unit_id=care_unit_id, by=ctx.staff.id, **values)
-        _audit(ctx, patient_id, f"{kind}.create", kind, row["id"])
+        _audit(ctx, patient_id, f"{entry_kind}.create", entry_kind, row["id"])
         return int(row["id"])
 
     return _write(ctx, work)
