@@ -15,11 +15,14 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from playwright.sync_api import expect
 
 from hms.config import Settings
 from hms.db.pool import Database
 from hms.web.app import create_app
 from tests.cast import PASSWORD
+
+expect.set_options(timeout=30000)
 
 CHROMIUM = Path(os.environ.get("HMS_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -76,7 +79,7 @@ def page(browser, live_server: str):
         base_url=live_server, locale="en-GB", viewport={"width": 1280, "height": 860}
     )
     context.add_cookies([{"name": "hms_lang", "value": "en", "url": live_server}])
-    context.set_default_timeout(5000)
+    context.set_default_timeout(30000)  # generous: CI machines are small and busy
     tab = context.new_page()
     yield tab
     context.close()
