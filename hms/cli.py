@@ -1,6 +1,9 @@
 """The ``hms`` command."""
 
+import sys
 import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import typer
 
@@ -109,6 +112,106 @@ def createuser(
     finally:
         db.close()
     typer.echo(f"created user {username} (id {user_id})")
+
+
+@contextmanager
+def _progress_bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    with typer.progressbar(length=total, label=f"{label:<12}", file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _print_logins(logins: list, password: str) -> None:
+    typer.echo(f"\n{'role':<20} {'username':<12} {'password':<15} name")
+    for login in logins:
+        typer.echo(f"{login.role:<20} {login.username:<12} {password:<15} {login.full_name}")
+
+
+@app.command("seed")
+def seed_command(
+    seed: int = typer.Option(42, help="Random seed: the same seed gives the same hospital."),
+    patients: int = typer.Option(2000, min=0, help="How many patients to register (100000 takes seconds)."),
+    reset: bool = typer.Option(
+        False, "--reset", help="Drop the whole database (audit log included) and create it anew first."
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before --reset drops the database."),
+) -> None:
+    """Load the demo hospital: departments, wards and beds, ~50 staff, patients with
+    next of kin, portal accounts and relatives. Every demo account shares one password.
+
+    Migrates first. A database that already has users or patients is refused unless
+    --reset is given, which drops and recreates it: demo data must never mix with real records.
+    """
+    from hms.db.connect import owner_url
+    from hms.db.migrate import migrate as run_migrations
+    from hms.seed.demo import DEMO_PASSWORD, has_users, recreate_database, seed_hospital
+
+    url = owner_url(get_settings())
+    run_migrations(url)
+    if reset:
+        if not yes:
+            typer.confirm("Drop the whole database and everything in it?", abort=True)
+        recreate_database(url)
+    elif has_users(url):
+        typer.echo("The database already has users or patients; --reset drops it and seeds anew.", err=True)
+        raise typer.Exit(1)
+    summary = seed_hospital(url, seed=seed, patients=patients, progress=_progress_bar)
+    typer.echo(
+        f"seeded {summary.patients} patients, {summary.staff} staff, "
+        f"{summary.portal_users} portal accounts and {summary.relatives} relatives"
+    )
+    _print_logins(summary.logins, DEMO_PASSWORD)
+
+
+@app.command()
+def demo(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+) -> None:
+    """Try HMS: migrate, load the demo hospital if the database has no users yet,
+    print the demo logins (one per role) and serve the app."""
+    from hms.db.connect import owner_url
+    from hms.db.migrate import migrate as run_migrations
+    from hms.seed.demo import DEMO_PASSWORD, demo_logins, has_users, seed_hospital
+
+    url = owner_url(get_settings())
+    run_migrations(url)
+    if not has_users(url):
+        typer.echo("loading the demo hospital …")
+        seed_hospital(url, progress=_progress_bar)
+    logins = demo_logins(url)
+    if logins:
+        _print_logins(logins, DEMO_PASSWORD)
+    else:
+        typer.echo("This database has users of its own, so no demo logins (see `hms seed --reset`).")
+    typer.echo(f"\nHMS is at http://{host}:{port}  (Ctrl-C stops it)\n")
+    serve(host=host, port=port, workers=1)
+
+
+bench_app = typer.Typer(help="Benchmarks through the real HTTP stack.")
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("search")
+def bench_search(
+    patients: int = typer.Option(100_000, min=1, help="At least this many patients in the bench database."),
+    requests: int = typer.Option(300, min=20, help="Timed requests of each kind."),
+    seed: int = typer.Option(42, help="Seed of the bench hospital and of the queries drawn from it."),
+    explain: bool = typer.Option(False, help="Also print EXPLAIN ANALYZE of one name search."),
+) -> None:
+    """Time patient search over HTTP as a receptionist: exact identity-number
+    lookups and partial or misspelt names, on a database `hms_bench` with at least
+    --patients patients (seeded once, then reused). The last line is JSON."""
+    from hms.bench import search
+
+    url = search.bench_database(get_settings())
+    have = search.prepare(url, patients=patients, seed=seed, progress=_progress_bar)
+    typer.echo(f"bench database {search.BENCH_DB}: {have:,} patients")
+    if explain:
+        typer.echo(search.explain_name_search(url, "svenson"))
+    result = search.run(url, requests=requests, seed=seed, say=typer.echo)
+    for line in result.lines():
+        typer.echo(line)
+    typer.echo(result.as_json())
 
 
 docs_app = typer.Typer(help="Documentation generated from the running system.", no_args_is_help=True)

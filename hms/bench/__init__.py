@@ -1,0 +1,1 @@
+"""Benchmarks through the real HTTP stack (``hms bench …``)."""
