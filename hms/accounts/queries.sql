@@ -207,3 +207,13 @@ SELECT
 FROM app_user
 WHERE locked_until > now()
 ORDER BY full_name;
+
+-- name: user_rename!
+-- Change a login name (sessions are keyed by user id, so they stay valid).
+UPDATE app_user SET username = :username
+WHERE id = :user_id AND username <> :username;
+
+-- name: user_set_role!
+-- Change an account's role; staff_profile_user_fk carries it to the profile.
+UPDATE app_user SET role = :role
+WHERE id = :user_id;

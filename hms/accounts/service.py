@@ -81,10 +81,14 @@ def staff_create(
     return user_id
 
 
-def staff_update(conn: Conn, *, user_id: int, data: StaffInput, care_unit_ids: list[int]) -> None:
-    """Change a staff account's details, role and care units, all or nothing."""
+def staff_update(
+    conn: Conn, *, user_id: int, data: StaffInput, care_unit_ids: list[int], by: int | None = None
+) -> None:
+    """Change a staff account's details, username, role and care units, all or nothing."""
+    _check_keeps_admin(user_id=user_id, role=data.role, by=by)
     try:
         with conn.transaction():
+            q.user_rename(conn, user_id=user_id, username=data.username)
             q.staff_update(
                 conn,
                 user_id=user_id,
@@ -103,6 +107,23 @@ def staff_update(conn: Conn, *, user_id: int, data: StaffInput, care_unit_ids: l
             _set_care_units(conn, user_id, care_unit_ids)
     except psycopg.Error as exc:
         raise refused(exc) from None
+
+
+def staff_set_role(conn: Conn, *, user_id: int, role: Role, care_unit_ids: list[int], by: int) -> None:
+    """Give a staff member a new role and set of care units, all or nothing."""
+    _check_keeps_admin(user_id=user_id, role=role, by=by)
+    try:
+        with conn.transaction():
+            q.user_set_role(conn, user_id=user_id, role=role.value)
+            _set_care_units(conn, user_id, care_unit_ids)
+    except psycopg.Error as exc:
+        raise refused(exc) from None
+
+
+def _check_keeps_admin(*, user_id: int, role: Role, by: int | None) -> None:
+    """An administrator who demoted themself would lose this very page mid-task."""
+    if user_id == by and role is not Role.ADMINISTRATOR:
+        raise FormInvalid({"role": "You cannot take the administrator role from your own account."})
 
 
 def _set_care_units(conn: Conn, user_id: int, care_unit_ids: list[int]) -> None:
