@@ -92,7 +92,7 @@ WHERE
     (:q::text IS NULL OR hms_fold(u.full_name || ' ' || u.username) LIKE hms_like_contains(hms_fold(:q)))
     AND (:role::user_role IS NULL OR u.role = :role::user_role)
 GROUP BY u.id, sp.user_id
-ORDER BY u.is_active DESC, u.full_name
+ORDER BY u.is_active DESC, u.full_name ASC
 LIMIT 500;
 
 -- name: staff_get^
