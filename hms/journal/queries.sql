@@ -285,14 +285,20 @@ WHERE v.patient_id = :patient_id AND v.author_id = :user_id AND v.status = 'draf
 ORDER BY v.updated_at DESC;
 
 -- name: icd10_search
--- Diagnosis picker: codes whose code or title match what was typed.
+-- Diagnosis picker: codes whose code or title match what was typed. Codes
+-- starting with the query come first, then titles starting with it (so
+-- "pneumoni" lists J18.9 Pneumonia, unspecified before titles that merely
+-- mention pneumonia), then the rest, in code order.
 SELECT
     code,
     title
 FROM icd10_code
 WHERE search_text LIKE hms_like_contains(hms_fold(:q))
-ORDER BY (code LIKE hms_like_prefix(upper(:q))) DESC, is_leaf DESC, code ASC
-LIMIT 30;
+ORDER BY
+    (code LIKE hms_like_prefix(upper(:q))) DESC,
+    (hms_fold(title) LIKE hms_like_prefix(hms_fold(:q))) DESC,
+    code ASC
+LIMIT 50;
 
 -- name: icd10_exists$
 -- Whether a code is a known ICD-10 code.
