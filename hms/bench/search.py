@@ -232,7 +232,9 @@ def _free_port() -> int:
 
 def explain_name_search(url: str, query: str) -> str:
     """The plan of the name search (EXPLAIN ANALYZE, as the owner), to see its index at work."""
-    statement = load("patients").search_by_name.sql
+    words = sorted({w for w in query.split() if len(w) >= 2}, key=len, reverse=True)[:2] or [query]
+    statement = getattr(load("patients"), f"search_fuzzy_{len(words)}").sql
+    params = {"limit": 25, **{f"w{i}": w for i, w in enumerate(words, 1)}}
     with psycopg.connect(url) as conn:
-        rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, {"q": query, "limit": 25}).fetchall()
+        rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params).fetchall()
     return "\n".join(row[0] for row in rows)

@@ -1,7 +1,13 @@
--- name: search_by_name
--- Name search: partial, case- and accent-insensitive, tolerant of small typos.
--- patient_name_matches (see migration 0004) is inlined, so the trigram index
--- patient_search_name_trgm_idx serves both its substring and similarity arms.
+-- Name search runs in two steps (hms/patients/read.py):
+--   1. exact: every word is a substring of the name (cheap LIKE on the
+--      trigram index), in alphabetical order;
+--   2. only if that leaves room in the page: fuzzy matches (word similarity,
+--      so "svenson" finds "svensson"), most similar first.
+-- Word similarity is costly per row; running it only when the exact step
+-- comes up short keeps a search for "Andersson" as fast as one for "Zetterqvist".
+
+-- name: search_exact_1
+-- Step 1 for a one-word query.
 SELECT
     id,
     personal_number,
@@ -12,10 +18,68 @@ SELECT
     protected_identity,
     city
 FROM patient_directory
-WHERE patient_name_matches(search_name, hms_fold(:q))
+WHERE search_name LIKE hms_like_contains(hms_fold(:w1))
+ORDER BY family_name ASC, given_name ASC, id ASC
+LIMIT :limit;
+
+-- name: search_exact_2
+-- Step 1 for a query of two (or more; the two longest) words: both must match.
+SELECT
+    id,
+    personal_number,
+    given_name,
+    family_name,
+    date_of_birth,
+    sex,
+    protected_identity,
+    city
+FROM patient_directory
+WHERE
+    search_name LIKE hms_like_contains(hms_fold(:w1))
+    AND search_name LIKE hms_like_contains(hms_fold(:w2))
+ORDER BY family_name ASC, given_name ASC, id ASC
+LIMIT :limit;
+
+-- name: search_fuzzy_1
+-- Step 2 for a one-word query: similar names that step 1 did not find.
+-- patient_name_matches (migration 0004) is inlined, so the index serves it.
+SELECT
+    id,
+    personal_number,
+    given_name,
+    family_name,
+    date_of_birth,
+    sex,
+    protected_identity,
+    city
+FROM patient_directory
+WHERE
+    patient_name_matches(search_name, hms_fold(:w1))
+    AND search_name NOT LIKE hms_like_contains(hms_fold(:w1))
+ORDER BY word_similarity(hms_fold(:w1), search_name) DESC, family_name ASC, given_name ASC, id ASC
+LIMIT :limit;
+
+-- name: search_fuzzy_2
+-- Step 2 for two words: each word matches exactly or by similarity, and not both exactly.
+SELECT
+    id,
+    personal_number,
+    given_name,
+    family_name,
+    date_of_birth,
+    sex,
+    protected_identity,
+    city
+FROM patient_directory
+WHERE
+    patient_name_matches(search_name, hms_fold(:w1))
+    AND patient_name_matches(search_name, hms_fold(:w2))
+    AND NOT (
+        search_name LIKE hms_like_contains(hms_fold(:w1))
+        AND search_name LIKE hms_like_contains(hms_fold(:w2))
+    )
 ORDER BY
-    (search_name LIKE hms_like_contains(hms_fold(:q))) DESC,
-    word_similarity(hms_fold(:q), search_name) DESC,
+    word_similarity(hms_fold(:w1), search_name) + word_similarity(hms_fold(:w2), search_name) DESC,
     family_name ASC,
     given_name ASC,
     id ASC

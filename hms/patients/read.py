@@ -32,11 +32,25 @@ def patient_search(ctx: RequestContext, *, query: str, limit: int = SEARCH_LIMIT
     if identity.looks_like_number(query):
         result = _search_number(ctx, query, limit)
     else:
-        result = SearchResult(query, "name", q.search_by_name(ctx.conn, q=query, limit=limit))
+        result = SearchResult(query, "name", _search_name(ctx, query, limit))
     audit_patients_listed(
         ctx, patient_ids=[r["id"] for r in result.rows], action="patient.search", detail=result.kind
     )
     return result
+
+
+def _search_name(ctx: RequestContext, query: str, limit: int) -> list[dict[str, Any]]:
+    """Every word must match (the two longest); exact substrings first, then
+    similar spellings only if the page has room (see queries.sql)."""
+    words = sorted({w for w in query.split() if len(w) >= 2}, key=len, reverse=True)[:2] or [query]
+    params = {f"w{i}": w for i, w in enumerate(words, 1)}
+    exact, fuzzy = (
+        (q.search_exact_1, q.search_fuzzy_1) if len(words) == 1 else (q.search_exact_2, q.search_fuzzy_2)
+    )
+    rows = exact(ctx.conn, limit=limit, **params)
+    if len(rows) < limit:
+        rows += fuzzy(ctx.conn, limit=limit - len(rows), **params)
+    return rows
 
 
 def _search_number(ctx: RequestContext, query: str, limit: int) -> SearchResult:

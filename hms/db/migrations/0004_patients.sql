@@ -43,14 +43,17 @@ COMMENT ON COLUMN patient.search_name IS 'Generated: lower-case, unaccented give
 
 -- Used by the patient search: partial, typo-tolerant name matching (LIKE %q% and <%).
 CREATE INDEX patient_search_name_trgm_idx ON patient USING gin (search_name gin_trgm_ops);
--- The name-search condition, kept in SQL (and out of the query files, where
--- psycopg would read the % of LIKE and <% as placeholders). A one-expression
--- SQL function is inlined by the planner, so both arms still use the index.
---   LIKE %q%  : substrings, "sven" in "sven svensson"
---   q <% name : word similarity, so "svenson" still finds "svensson"
-CREATE FUNCTION patient_name_matches(search_name text, folded_query text) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN search_name LIKE hms_like_contains(folded_query) OR folded_query <% search_name;
+-- The name-search condition for one word of the query, kept in SQL (and out
+-- of the query files, where psycopg would read the % of LIKE and <% as
+-- placeholders). A one-expression SQL function is inlined by the planner, so
+-- both arms still use patient_search_name_trgm_idx -- but only if it is not
+-- declared more stable than what it calls: <% reads a setting
+-- (pg_trgm.word_similarity_threshold), so it is STABLE, and so is this.
+--   LIKE %w%  : substrings, "sven" in "sven svensson"
+--   w <% name : word similarity, so "svenson" still finds "svensson"
+CREATE FUNCTION patient_name_matches(search_name text, folded_word text) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN search_name LIKE hms_like_contains(folded_word) OR folded_word <% search_name;
 
 -- Used by the search when the user types the start of a personal identity number.
 CREATE INDEX patient_personal_number_prefix_idx ON patient (personal_number text_pattern_ops);
