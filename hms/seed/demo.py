@@ -19,6 +19,7 @@ from hms.accounts.passwords import hash_password
 from hms.db.connect import ensure_database, with_database
 from hms.db.migrate import migrate
 from hms.seed.context import DemoLogin, Progress, SeedContext, new_context, no_progress
+from hms.seed.journal import seed_journal
 from hms.seed.organization import seed_organization
 from hms.seed.patients import seed_next_of_kin, seed_patients
 from hms.seed.portal import seed_portal_accounts, seed_relatives
@@ -42,11 +43,15 @@ STEPS: list[Step] = [
     seed_next_of_kin,
     seed_portal_accounts,
     seed_relatives,
+    seed_journal,
 ]
 
 
 # Tables that grow with --patients; a step that adds a big table names it here.
-ANALYZE_TABLES = ("patient", "next_of_kin", "app_user", "patient_user")
+ANALYZE_TABLES = (
+    "patient", "next_of_kin", "app_user", "patient_user",
+    "encounter", "note", "note_version", "note_section", "diagnosis", "vital_signs",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
