@@ -419,12 +419,9 @@ def _trigger(definition: str) -> str:
 
 def _policy(p: dict[str, Any]) -> str:
     kind = "permissive" if p["permissive"] == "PERMISSIVE" else "restrictive"
-    text = f"`{p['name']}` ({kind}, {p['command']} to {', '.join(p['roles'])})"
-    if p["using"]:
-        text += f": USING `{p['using']}`"
-    if p["with_check"]:
-        text += f"; WITH CHECK `{p['with_check']}`"
-    return text
+    clauses = [f"{word} `{p[key]}`" for word, key in (("USING", "using"), ("WITH CHECK", "with_check"))
+               if p[key]]
+    return f"`{p['name']}` ({kind}, {p['command']} to {', '.join(p['roles'])}): " + "; ".join(clauses)
 
 
 def _views(schema: Schema) -> str:
