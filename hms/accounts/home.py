@@ -30,7 +30,11 @@ def home_data(ctx: RequestContext) -> dict[str, Any]:
         }
     if role is Role.PATIENT:
         return _patient(ctx)
-    if role in (Role.PHARMACIST, Role.EXTERNAL_SPECIALIST):
+    if role is Role.EXTERNAL_SPECIALIST:
+        from hms.consultations import read as consultation_read
+
+        return {"open_consultations": consultation_read.consultations_mine(ctx, status="open")}
+    if role is Role.PHARMACIST:
         return {
             "care_units": q.user_care_units(ctx.conn, user_id=ctx.staff.id),
             "counts": patient_read.registry_counts(ctx),

@@ -1,0 +1,1 @@
+"""Consultations: questions about a patient to external specialists, with time-boxed access."""

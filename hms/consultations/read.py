@@ -1,0 +1,104 @@
+"""Scoped reads of consultations: each checks the policy, returns only what
+the user may see and writes the audit row in the same transaction."""
+
+from typing import Any
+
+from hms.access.policy import patient_access
+from hms.audit.service import audit_patient, audit_patients_listed
+from hms.consultations import policy
+from hms.db.queries import load
+from hms.patients import read as patient_read
+from hms.web.context import RequestContext
+from hms.web.errors import Forbidden, NotFound
+
+q = load("consultations")
+journal = load("journal")
+accounts = load("accounts")
+
+LIST_LIMIT = 200
+# The specialist's summary shows the latest entries, not the whole history.
+SUMMARY_ENTRIES = 20
+
+
+def consultations_mine(ctx: RequestContext, *, status: str | None = None) -> list[dict[str, Any]]:
+    """The doctor's requests, or the specialist's consultations (open first)."""
+    if not policy.can_take_part(ctx.staff):
+        raise Forbidden()
+    rows = q.consultations_mine(ctx.conn, user_id=ctx.staff.id, status=status, limit=LIST_LIMIT)
+    audit_patients_listed(
+        ctx,
+        patient_ids=sorted({r["patient_id"] for r in rows if r["family_name"] is not None}),
+        action="consultation.list",
+    )
+    return rows
+
+
+def access_consultation(ctx: RequestContext, *, consultation_id: int) -> dict[str, Any]:
+    """One consultation for its requester or its specialist; 404 for anyone else."""
+    if not policy.can_take_part(ctx.staff):
+        raise Forbidden()
+    row = q.consultation_get(ctx.conn, consultation_id=consultation_id, user_id=ctx.staff.id)
+    if row is None:
+        raise NotFound(
+            audit={
+                "patient_id": None,
+                "action": "consultation.read",
+                "detail": f"consultation {consultation_id}",
+            }
+        )
+    audit_patient(
+        ctx,
+        patient_id=row["patient_id"],
+        action="consultation.read",
+        object_type="consultation",
+        object_id=consultation_id,
+    )
+    return row
+
+
+def access_journal_summary(ctx: RequestContext, *, consultation: dict[str, Any]) -> dict[str, Any] | None:
+    """What the specialist of an open consultation reads of the patient's
+    journal: the chart's summary and latest entries, read-only. None once the
+    consultation is answered or closed (the access decision refuses then).
+
+    The journal's own reads require JOURNAL_READ (doctors and nurses), so this
+    is the consultation's read of the same named queries, behind the same
+    access decision (basis 'consultation') and the same row-level security."""
+    if not policy.is_specialist_of(ctx.staff, consultation) or consultation["status"] != "open":
+        return None
+    patient_id = consultation["patient_id"]
+    access = patient_access(ctx, patient_id=patient_id, area="clinical", action="journal.read")
+    patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read", access=access)
+    summary = journal.chart_summary(ctx.conn, patient_id=patient_id)
+    timeline = journal.timeline(
+        ctx.conn,
+        patient_id=patient_id,
+        limit=SUMMARY_ENTRIES,
+        before_at=None,
+        before_kind=None,
+        before_id=None,
+        kind=None,
+        from_date=None,
+        to_date=None,
+        author_id=None,
+        care_unit_id=None,
+        code=None,
+        text=None,
+    )
+    return {"patient": patient, "summary": summary, "timeline": timeline}
+
+
+def request_patient(ctx: RequestContext, *, patient_id: int) -> dict[str, Any]:
+    """The patient a doctor asks about: only one they reach clinically."""
+    access = patient_access(ctx, patient_id=patient_id, area="clinical", action="consultation.create")
+    return patient_read.access_patient(
+        ctx, patient_id=patient_id, action="consultation.create", access=access
+    )
+
+
+def specialists(ctx: RequestContext) -> list[dict[str, Any]]:
+    return q.specialists_active(ctx.conn)
+
+
+def my_care_units(ctx: RequestContext) -> list[dict[str, Any]]:
+    return accounts.user_care_units(ctx.conn, user_id=ctx.staff.id)
