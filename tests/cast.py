@@ -79,6 +79,13 @@ def create(conn: psycopg.Connection) -> Cast:
         "VALUES ('194202142388', 'Greta', 'Gustafsson', '1942-02-14', 'female', '070-111 22 33', 'Uppsala') "
         "RETURNING id"
     ).fetchone()["id"]
+    # Greta is in the medical ward's care (a care relationship for Alice and
+    # Bob, not for Charlie on the surgical unit).
+    conn.execute(
+        "INSERT INTO care_assignment (patient_id, care_unit_id, during, reason, created_by) "
+        "VALUES (%s, %s, tstzrange(now() - interval '1 day', NULL), 'Uppföljning', %s)",
+        [cast.greta_patient, units["MED"], cast.alice],
+    )
     cast.ids["greta"] = _user(conn, "greta", "patient", "Greta Gustafsson")
     conn.execute(
         "INSERT INTO patient_user (user_id, patient_id) VALUES (%s, %s)",

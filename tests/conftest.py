@@ -86,10 +86,31 @@ def owner(owner_url: str) -> Iterator[psycopg.Connection]:
 
 @pytest.fixture()
 def app_conn(settings: Settings, owner_url: str) -> Iterator[psycopg.Connection]:
-    """A raw connection as the app's own role, autocommit: what a bug in the
-    app (or an attacker with its credentials) could do with plain SQL."""
+    """A raw connection as the app's own role, autocommit, declaring no user:
+    what a bug in the app (or an attacker with its credentials) could do with
+    plain SQL. Row-level security shows it no patient data at all."""
     with psycopg.connect(app_url(settings, owner_url), autocommit=True, row_factory=dict_row) as conn:
         yield conn
+
+
+@pytest.fixture()
+def app_as(settings: Settings, owner_url: str) -> Iterator:
+    """Raw connections as the app's role acting for a user: act(user_id, role)
+    declares, for the whole connection, what a request's transaction declares."""
+    conns: list[psycopg.Connection] = []
+
+    def act(user_id: int, role: str) -> psycopg.Connection:
+        conn = psycopg.connect(app_url(settings, owner_url), autocommit=True, row_factory=dict_row)
+        conn.execute(
+            "SELECT set_config('hms.user_id', %s, false), set_config('hms.user_role', %s, false)",
+            [str(user_id), role],
+        )
+        conns.append(conn)
+        return conn
+
+    yield act
+    for conn in conns:
+        conn.close()
 
 
 @pytest.fixture(autouse=True)

@@ -1,1 +1,1 @@
-"""Who may do what: roles, permissions and (later) care relationships."""
+"""Who may do what: roles, permissions, the access decision, emergency access."""

@@ -42,6 +42,11 @@ class Permission(StrEnum):
     ORGANIZATION_MANAGE = "organization.manage"
     PORTAL_OWN_RECORD = "portal.own_record"
     JOURNAL_READ = "journal.read"
+    EMERGENCY_ACCESS = "emergency_access.open"
+    AUDIT_REVIEW = "audit.review"
+    CONSULTATION_REQUEST = "consultation.request"
+    CONSULTATION_ANSWER = "consultation.answer"
+    PROXY_MANAGE = "proxy.manage"
     ENCOUNTER_MANAGE = "encounter.manage"
     NOTE_WRITE = "note.write"
     DIAGNOSIS_WRITE = "diagnosis.write"
@@ -57,7 +62,9 @@ _CARE_STAFF = {Role.DOCTOR, Role.NURSE}
 
 ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.PATIENT_SEARCH: frozenset(_FRONT_DESK | _CARE_STAFF | {Role.PHARMACIST}),
-    Permission.PATIENT_READ_DEMOGRAPHICS: frozenset(_FRONT_DESK | _CARE_STAFF | {Role.PHARMACIST}),
+    # Every role may ask for a patient's page; which patients each one gets is
+    # the access decision (hms.access.policy, RLS): own, granted, consulted, all.
+    Permission.PATIENT_READ_DEMOGRAPHICS: frozenset(Role),
     Permission.PATIENT_REGISTER: frozenset(_FRONT_DESK | _CARE_STAFF),
     Permission.PATIENT_EDIT_CONTACT: frozenset(_FRONT_DESK | _CARE_STAFF),
     Permission.STAFF_MANAGE: frozenset({Role.ADMINISTRATOR}),
@@ -67,6 +74,13 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # The journal: doctors and nurses document; diagnoses and procedures are
     # the physician's. Care relationships narrow this further (access control).
     Permission.JOURNAL_READ: frozenset(_CARE_STAFF),
+    Permission.EMERGENCY_ACCESS: frozenset(_CARE_STAFF),
+    Permission.AUDIT_REVIEW: frozenset({Role.ADMINISTRATOR}),
+    Permission.CONSULTATION_REQUEST: frozenset({Role.DOCTOR}),
+    Permission.CONSULTATION_ANSWER: frozenset({Role.EXTERNAL_SPECIALIST}),
+    # Staff register a proxy for a patient (e.g. a guardian of a child); the
+    # patient grants and revokes their own from the portal.
+    Permission.PROXY_MANAGE: frozenset(_FRONT_DESK | _CARE_STAFF),
     Permission.ENCOUNTER_MANAGE: frozenset(_CARE_STAFF),
     Permission.NOTE_WRITE: frozenset(_CARE_STAFF),
     Permission.DIAGNOSIS_WRITE: frozenset({Role.DOCTOR}),

@@ -42,9 +42,10 @@ class Database:
                 yield conn
 
 
-def declare_user(conn: Conn, user_id: int | None) -> None:
-    """Tell the database who this transaction acts for (local to the transaction)."""
+def declare_user(conn: Conn, user_id: int | None, role: str | None = None) -> None:
+    """Tell the database who this transaction acts for, and as what role (local
+    to the transaction). Row-level security and the audit log key on these."""
     conn.execute(
-        "SELECT set_config('hms.user_id', %s, true)",
-        ["" if user_id is None else str(user_id)],
+        "SELECT set_config('hms.user_id', %s, true), set_config('hms.user_role', %s, true)",
+        ["" if user_id is None else str(user_id), role or ""],
     )

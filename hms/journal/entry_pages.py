@@ -17,7 +17,9 @@ from hms.web.forms import FormInvalid, parse
 from hms.web.guard import current, form_data, guarded_router, requires
 from hms.web.render import page
 
-router = guarded_router(prefix="/patients/{patient_id}/journal")
+router = guarded_router(
+    prefix="/patients/{patient_id}/journal", dependencies=[Depends(read.journal_access)]
+)
 
 LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 PRINT_LIMIT = 10000

@@ -13,7 +13,9 @@ from hms.web.forms import FormInvalid, parse
 from hms.web.guard import current, form_data, guarded_router, requires
 from hms.web.render import page
 
-router = guarded_router(prefix="/patients/{patient_id}/journal")
+router = guarded_router(
+    prefix="/patients/{patient_id}/journal", dependencies=[Depends(read.journal_access)]
+)
 
 NOTICES = {
     "encounter": "The encounter is opened.",
@@ -24,6 +26,7 @@ NOTICES = {
     "in_error": "The note is marked entered in error.",
     "vitals": "The vital signs are recorded.",
     "discarded": "The draft is discarded.",
+    "emergency": "Emergency access is open for four hours. It is logged and will be reviewed.",
 }
 
 
@@ -71,7 +74,7 @@ def chart(
     request: Request, patient_id: int, notice: str = "", ctx: RequestContext = Depends(current)
 ) -> Response:
     filters = _filters(request)
-    data = read.access_chart(ctx, patient_id=patient_id, filters=filters)
+    data = read.access_chart(ctx, patient_id=patient_id, filters=filters, access=request.state.access)
     from hms.journal.entry_pages import CHART_NOTICES
 
     notices = {**NOTICES, **CHART_NOTICES}
@@ -85,7 +88,7 @@ def chart(
         **data,
         filters=filters,
         query=query,
-        authors=read.timeline_authors(ctx, patient_id=patient_id),
+        authors=read.timeline_authors(ctx),
         units=read.my_care_units(ctx),
         drafts=read.my_drafts(ctx, patient_id=patient_id),
     )

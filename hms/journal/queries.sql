@@ -98,16 +98,6 @@ WHERE
 ORDER BY t.at DESC, t.kind DESC, t.id DESC
 LIMIT :limit;
 
--- name: timeline_authors
--- Who has written in a patient's journal (for the timeline's author filter).
-SELECT DISTINCT
-    u.id,
-    u.full_name
-FROM journal_timeline AS t
-INNER JOIN app_user AS u ON t.author_id = u.id
-WHERE t.patient_id = :patient_id
-ORDER BY u.full_name;
-
 -- name: encounter_open^
 -- Open a visit that holds no bed (outpatient, emergency, phone, consultation).
 INSERT INTO encounter (patient_id, care_unit_id, kind, reason, responsible_id, created_by)

@@ -5,12 +5,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from hms.audit.service import audit_patient
+from fastapi import Depends, Request
+
+from hms.access.policy import Access, patient_access
+from hms.audit.service import audit_patient, audit_patients_listed
 from hms.db.queries import load
 from hms.journal import policy
 from hms.patients import read as patient_read
 from hms.web.context import RequestContext
 from hms.web.errors import Forbidden, NotFound
+from hms.web.guard import current
 
 q = load("journal")
 accounts = load("accounts")
@@ -32,13 +36,23 @@ class TimelineFilter:
     before_id: int | None = None
 
 
-def access_chart(ctx: RequestContext, *, patient_id: int, filters: TimelineFilter) -> dict[str, Any]:
+def journal_access(request: Request, patient_id: int, ctx: RequestContext = Depends(current)) -> Access:
+    """Every journal route's gate (a router dependency, after the guard): the
+    access decision for this patient's clinical data, kept for the handler."""
+    access = patient_access(ctx, patient_id=patient_id, area="clinical", action="journal.read")
+    request.state.access = access
+    return access
+
+
+def access_chart(
+    ctx: RequestContext, *, patient_id: int, filters: TimelineFilter, access: Access | None = None
+) -> dict[str, Any]:
     """The chart: header, summary and one timeline page, in a fixed number of queries."""
     if not policy.can_read_journal(ctx.staff):
         raise Forbidden(
             audit={"patient_id": None, "action": "journal.read", "detail": f"patient {patient_id}"}
         )
-    patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read")
+    patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read", access=access)
     summary = q.chart_summary(ctx.conn, patient_id=patient_id)
     rows = q.timeline(ctx.conn, patient_id=patient_id, limit=PAGE_SIZE + 1, **filters.__dict__)
     return {
@@ -56,8 +70,11 @@ def _next_page(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     return {"before_at": last["at"].isoformat(), "before_kind": last["kind"], "before_id": last["id"]}
 
 
-def timeline_authors(ctx: RequestContext, *, patient_id: int) -> list[dict[str, Any]]:
-    return q.timeline_authors(ctx.conn, patient_id=patient_id)
+def timeline_authors(ctx: RequestContext) -> list[dict[str, Any]]:
+    """Authors to filter by: the user and colleagues on their units (not a scan
+    of the whole history, which would cost as much as the history is long)."""
+    me = {"id": ctx.staff.id, "full_name": ctx.staff.full_name}
+    return [me, *accounts.colleagues(ctx.conn, user_id=ctx.staff.id)]
 
 
 def my_care_units(ctx: RequestContext) -> list[dict[str, Any]]:
@@ -133,8 +150,6 @@ def icd10_search(ctx: RequestContext, *, query: str) -> list[dict[str, Any]]:
 
 def unit_patients(ctx: RequestContext) -> list[dict[str, Any]]:
     """Patients with an open encounter in the user's care units (home page)."""
-    from hms.audit.service import audit_patients_listed
-
     rows = q.unit_patients(ctx.conn, user_id=ctx.staff.id)
     audit_patients_listed(
         ctx,

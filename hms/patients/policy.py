@@ -6,24 +6,23 @@ contact details are shown only to someone with a need.
 """
 
 from hms.access.roles import Permission, Role
-from hms.web.context import CurrentUser
+from hms.web.context import CurrentUser, RequestContext
 
 
 def can_search(user: CurrentUser) -> bool:
     return user.can(Permission.PATIENT_SEARCH)
 
 
-def can_read_demographics(user: CurrentUser, *, own_patient_id: int | None, patient_id: int) -> bool:
-    if user.role is Role.PATIENT:
-        return own_patient_id == patient_id
-    return user.can(Permission.PATIENT_READ_DEMOGRAPHICS)
+def has_care_need(ctx: "RequestContext", *, patient_id: int) -> bool:
+    """Skyddade personuppgifter: a protected patient's address and phone are
+    shown to a clinician with a care relationship (or emergency access), and
+    to the patient; to nobody else."""
+    from hms.access.policy import q as access_queries
 
-
-def can_see_protected_contact(user: CurrentUser, *, own_patient_id: int | None, patient_id: int) -> bool:
-    """Skyddade personuppgifter: only the patient themself sees their protected
-    address and phone here. Staff with a documented care need get them through
-    the care relationship once access control knows it."""
-    return user.role is Role.PATIENT and own_patient_id == patient_id
+    if ctx.staff.role not in (Role.DOCTOR, Role.NURSE):
+        return False
+    row = access_queries.access_basis(ctx.conn, patient_id=patient_id, area="clinical")
+    return row["basis"] in ("care", "emergency")
 
 
 def can_edit_contact(user: CurrentUser) -> bool:

@@ -4,6 +4,7 @@ what the policy allows, and writes the audit row for what it returned."""
 from dataclasses import dataclass
 from typing import Any
 
+from hms.access.policy import Access, patient_access
 from hms.audit.service import audit_patient, audit_patients_listed
 from hms.db.queries import load
 from hms.patients import identity, policy
@@ -72,18 +73,24 @@ def own_patient_id(ctx: RequestContext) -> int | None:
     return q.portal_patient_id(ctx.conn, user_id=ctx.user.id)
 
 
-def access_patient(ctx: RequestContext, *, patient_id: int, action: str = "patient.read") -> dict[str, Any]:
-    """One patient's demographics as this user may see them, audited; 404 if absent."""
-    user = ctx.staff
-    own = own_patient_id(ctx) if user.role.value in ("patient", "relative") else None
-    if not policy.can_read_demographics(user, own_patient_id=own, patient_id=patient_id):
-        raise NotFound(audit={"patient_id": None, "action": action, "detail": f"patient {patient_id}"})
-    full = policy.can_see_protected_contact(user, own_patient_id=own, patient_id=patient_id)
-    row = (q.get_full if full else q.get_directory)(ctx.conn, patient_id=patient_id)
+def access_patient(
+    ctx: RequestContext, *, patient_id: int, action: str = "patient.read", access: Access | None = None
+) -> dict[str, Any]:
+    """One patient's demographics as this user may see them, audited; refused
+    (404, or 403 with emergency access for clinicians) otherwise. ``access``:
+    a decision already made for this request (the journal's), not asked twice."""
+    access = access or patient_access(ctx, patient_id=patient_id, area="demographics", action=action)
+    row = q.get_directory(ctx.conn, patient_id=patient_id)
     if row is None:
         raise NotFound()
+    full = access.basis == "own" or (
+        row["protected_identity"] and policy.has_care_need(ctx, patient_id=patient_id)
+    )
+    if full and row["protected_identity"]:
+        row = q.get_full(ctx.conn, patient_id=patient_id)
     row["contact_hidden"] = row["protected_identity"] and not full
-    audit_patient(ctx, patient_id=patient_id, action=action, object_type="patient", object_id=patient_id)
+    audit_patient(ctx, patient_id=patient_id, action=action, object_type="patient", object_id=patient_id,
+                  detail=access.reason)
     return row
 
 

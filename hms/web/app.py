@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from hms.access.policy import AccessRefused
 from hms.config import Settings, get_settings
 from hms.db.pool import Database
 from hms.web import render
@@ -57,6 +58,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
 
 def _include_routers(app: FastAPI) -> None:
+    from hms.access import pages as access_pages
+    from hms.audit import pages as audit_pages
+    from hms.consultations import pages as consultation_pages
+    from hms.portal import pages as portal_pages
     from hms.accounts import admin_pages as staff_admin_pages
     from hms.accounts import pages as account_pages
     from hms.journal import entry_pages as journal_entry_pages
@@ -68,7 +73,8 @@ def _include_routers(app: FastAPI) -> None:
 
     for module in (
         health, account_pages, staff_admin_pages, organization_pages, patient_pages, patient_api,
-        journal_pages, journal_entry_pages,
+        journal_pages, journal_entry_pages, access_pages, audit_pages, portal_pages,
+        consultation_pages,
     ):
         app.include_router(module.router)
 
@@ -108,6 +114,15 @@ def _install_error_pages(app: FastAPI) -> None:
         if exc.idle:
             target += "&idle=1"
         return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(AccessRefused)
+    async def access_refused(request: Request, exc: AccessRefused) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"error": "access refused", "emergency_access": True}, status_code=403)
+        return render.page(
+            request, _context(request), "access/refused.html", status_code=403,
+            patient_id=exc.patient_id, values={}, errors={},
+        )
 
     @app.exception_handler(HttpError)
     async def http_error(request: Request, exc: HttpError) -> Response:

@@ -89,7 +89,7 @@ def _record_refusal(conn: Conn, ctx: RequestContext, event: dict[str, object]) -
     from hms.audit.service import audit_patient
 
     with conn.transaction():
-        declare_user(conn, ctx.user.id if ctx.user else None)
+        declare_user(conn, ctx.user.id if ctx.user else None, ctx.user.role.value if ctx.user else None)
         audit_patient(ctx, outcome="refused", **event)  # type: ignore[arg-type]
 
 

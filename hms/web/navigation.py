@@ -19,5 +19,9 @@ def nav_items(user: CurrentUser) -> list[NavItem]:
         ("/patients/new", "Register patient", Permission.PATIENT_REGISTER),
         ("/admin/staff", "Staff", Permission.STAFF_MANAGE),
         ("/admin/organization", "Organisation", Permission.ORGANIZATION_MANAGE),
+        ("/admin/audit", "Audit log", Permission.AUDIT_REVIEW),
+        ("/consultations", "Consultations", Permission.CONSULTATION_ANSWER),
+        ("/consultations", "Consultations", Permission.CONSULTATION_REQUEST),
+        ("/my", "My record", Permission.PORTAL_OWN_RECORD),
     ]
     return [NavItem(href, _(label)) for href, label, perm in entries if user.can(perm)]

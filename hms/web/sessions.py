@@ -61,7 +61,7 @@ def load_context(conn: Conn, request: Request) -> RequestContext:
         full_name=row["full_name"],
         locale=row["locale"],
     )
-    declare_user(conn, user.id)
+    declare_user(conn, user.id, user.role.value)
     return RequestContext(
         conn=conn,
         user=user,

@@ -32,13 +32,19 @@ def test_the_app_role_owns_nothing_in_the_database(owner):
     assert owned["n"] == 0
 
 
-def test_the_app_role_can_do_its_everyday_work(app_conn, cast):
+def test_the_app_role_can_do_its_everyday_work(app_as, cast):
     """The refusals below are about privileges, not a broken connection."""
-    assert app_conn.execute("SELECT current_user AS who").fetchone()["who"] == "hms_app"
-    assert app_conn.execute("SELECT count(*) AS n FROM patient").fetchone()["n"] == 1
-    app_conn.execute(
-        "INSERT INTO audit_log (action, patient_id) VALUES ('patient.read', %s)", [cast.greta_patient]
+    conn = app_as(cast.rita, "receptionist")
+    assert conn.execute("SELECT current_user AS who").fetchone()["who"] == "hms_app"
+    assert conn.execute("SELECT count(*) AS n FROM patient").fetchone()["n"] == 1
+    conn.execute(
+        "INSERT INTO audit_log (user_id, action, patient_id) VALUES (%s, 'patient.read', %s)",
+        [cast.rita, cast.greta_patient],
     )
+
+
+def test_without_a_declared_user_the_app_role_sees_no_patient(app_conn, cast):
+    assert app_conn.execute("SELECT count(*) AS n FROM patient").fetchone()["n"] == 0
 
 
 @pytest.mark.parametrize(
@@ -116,9 +122,9 @@ def test_the_app_role_cannot_grant_itself_more(app_conn):
     assert row == {"patient_delete": False, "audit_update": False, "audit_delete": False}
 
 
-def test_constraints_hold_for_the_app_role_too(app_conn):
+def test_constraints_hold_for_the_app_role_too(app_as, cast):
     refused(
-        app_conn,
+        app_as(cast.rita, "receptionist"),
         "INSERT INTO patient (personal_number, given_name, family_name, date_of_birth, sex) "
         "VALUES ('198507099806', 'Åsa', 'Ek', '1985-07-09', 'female')",
         constraint="patient_personal_number_valid",

@@ -25,7 +25,10 @@ def test_a_patient_cannot_open_another_patients_page_nor_learn_whether_it_exists
     api = client.get(f"/api/patients/{other}")
     assert api.status_code == client.get("/api/patients/999999").status_code
     assert "Jönsson" not in api.text
-    assert audit_rows(owner, "patient.read") == []
+    # every attempt is in the audit log, as a refusal by greta
+    rows = audit_rows(owner, "patient.read")
+    assert len(rows) == 4
+    assert {(r["user_id"], r["outcome"]) for r in rows} == {(cast.greta, "refused")}
 
 
 def test_a_patient_cannot_register_edit_or_add_next_of_kin(client, cast, owner):

@@ -1,0 +1,10 @@
+"""What the access forms accept."""
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class EmergencyAccessForm(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    # The same limit as emergency_access_reason_length, which has the last word.
+    reason: str = Field(min_length=20, max_length=1000)
