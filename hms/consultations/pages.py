@@ -1,5 +1,138 @@
-"""Consultation pages: request (clinicians), answer (external specialists)."""
+"""Consultation pages: request (doctors), answer (external specialists).
 
-from hms.web.guard import guarded_router
+The list and the detail serve both sides, so they are open to any logged-in
+user and the reads refuse everyone else (policy.can_take_part)."""
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from hms.access.roles import Permission
+from hms.consultations import policy, read, service
+from hms.consultations.forms import AnswerForm, ConsultationForm
+from hms.web.context import RequestContext
+from hms.web.forms import FormInvalid, parse
+from hms.web.guard import current, form_data, guarded_router, login_required, requires
+from hms.web.render import page
 
 router = guarded_router(prefix="/consultations")
+
+NOTICES = {
+    "requested": "The consultation is sent to the specialist.",
+    "answered": "The answer is sent. Your access to the patient's journal has ended.",
+    "closed": "The consultation is closed.",
+}
+
+
+def _redirect(consultation_id: int, notice: str) -> RedirectResponse:
+    return RedirectResponse(f"/consultations/{consultation_id}?notice={notice}", status_code=303)
+
+
+@router.get("", response_class=HTMLResponse)
+@login_required
+def index(request: Request, ctx: RequestContext = Depends(current)) -> Response:
+    return page(request, ctx, "consultations/list.html", consultations=read.consultations_mine(ctx))
+
+
+@router.get("/new", response_class=HTMLResponse)
+@requires(Permission.CONSULTATION_REQUEST)
+def request_form(request: Request, patient_id: int, ctx: RequestContext = Depends(current)) -> Response:
+    return _request_page(request, ctx, patient_id, {}, {})
+
+
+def _request_page(
+    request: Request, ctx: RequestContext, patient_id: int, values: dict, errors: dict, status_code: int = 200
+) -> Response:
+    patient = read.request_patient(ctx, patient_id=patient_id)
+    units = read.my_care_units(ctx)
+    if not values and len(units) == 1:
+        values = {"care_unit_id": units[0]["id"]}
+    return page(
+        request,
+        ctx,
+        "consultations/new.html",
+        status_code=status_code,
+        patient=patient,
+        specialists=read.specialists(ctx),
+        units=units,
+        values=values,
+        errors=errors,
+    )
+
+
+@router.post("/new", response_class=HTMLResponse)
+@requires(Permission.CONSULTATION_REQUEST)
+def request_create(
+    request: Request,
+    patient_id: int,
+    ctx: RequestContext = Depends(current),
+    form: dict[str, str] = Depends(form_data),
+) -> Response:
+    read.request_patient(ctx, patient_id=patient_id)
+    try:
+        consultation_id = service.consultation_request(
+            ctx, patient_id=patient_id, data=parse(ConsultationForm, form)
+        )
+    except FormInvalid as exc:
+        return _request_page(request, ctx, patient_id, form, exc.errors, status_code=422)
+    return _redirect(consultation_id, "requested")
+
+
+@router.get("/{consultation_id}", response_class=HTMLResponse)
+@login_required
+def show(
+    request: Request, consultation_id: int, notice: str = "", ctx: RequestContext = Depends(current)
+) -> Response:
+    if notice in NOTICES:
+        ctx.flash.append(NOTICES[notice])
+    return _show_page(request, ctx, consultation_id, {}, {})
+
+
+def _show_page(
+    request: Request,
+    ctx: RequestContext,
+    consultation_id: int,
+    values: dict,
+    errors: dict,
+    status_code: int = 200,
+) -> Response:
+    consultation = read.access_consultation(ctx, consultation_id=consultation_id)
+    return page(
+        request,
+        ctx,
+        "consultations/show.html",
+        status_code=status_code,
+        c=consultation,
+        journal=read.access_journal_summary(ctx, consultation=consultation),
+        is_specialist=policy.is_specialist_of(ctx.staff, consultation),
+        can_answer=policy.can_answer(ctx.staff, consultation),
+        can_close=policy.can_close(ctx.staff, consultation),
+        values=values,
+        errors=errors,
+    )
+
+
+@router.post("/{consultation_id}/answer", response_class=HTMLResponse)
+@requires(Permission.CONSULTATION_ANSWER)
+def answer(
+    request: Request,
+    consultation_id: int,
+    ctx: RequestContext = Depends(current),
+    form: dict[str, str] = Depends(form_data),
+) -> Response:
+    consultation = read.access_consultation(ctx, consultation_id=consultation_id)
+    try:
+        service.consultation_answer(ctx, consultation=consultation, data=parse(AnswerForm, form))
+    except FormInvalid as exc:
+        return _show_page(request, ctx, consultation_id, form, exc.errors, status_code=422)
+    return _redirect(consultation_id, "answered")
+
+
+@router.post("/{consultation_id}/close", response_class=HTMLResponse)
+@requires(Permission.CONSULTATION_REQUEST)
+def close(request: Request, consultation_id: int, ctx: RequestContext = Depends(current)) -> Response:
+    consultation = read.access_consultation(ctx, consultation_id=consultation_id)
+    try:
+        service.consultation_close(ctx, consultation=consultation)
+    except FormInvalid as exc:
+        return _show_page(request, ctx, consultation_id, {}, exc.errors, status_code=422)
+    return _redirect(consultation_id, "closed")
