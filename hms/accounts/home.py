@@ -7,6 +7,7 @@ from hms.db.queries import load
 from hms.journal import read as journal_read
 from hms.organization import read as organization_read
 from hms.patients import read as patient_read
+from hms.portal import read as portal_read
 from hms.web.context import RequestContext
 
 q = load("accounts")
@@ -30,6 +31,8 @@ def home_data(ctx: RequestContext) -> dict[str, Any]:
         }
     if role is Role.PATIENT:
         return _patient(ctx)
+    if role is Role.RELATIVE:
+        return _relative(ctx)
     if role is Role.EXTERNAL_SPECIALIST:
         from hms.consultations import read as consultation_read
 
@@ -60,3 +63,8 @@ def _patient(ctx: RequestContext) -> dict[str, Any]:
         return {"me": None, "kin": []}
     me = patient_read.access_patient(ctx, patient_id=own, action="portal.read_own")
     return {"me": me, "kin": patient_read.next_of_kin(ctx, patient_id=own)}
+
+
+def _relative(ctx: RequestContext) -> dict[str, Any]:
+    """The patients whose grant to this relative is in force (audited as a list)."""
+    return {"patients": portal_read.granted_patients(ctx)}

@@ -1,0 +1,57 @@
+"""What the portal's forms accept: proxy grants and blocks."""
+
+from datetime import date, datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+Scope = Literal["record", "appointments", "messages"]
+SCOPES: tuple[Scope, ...] = ("record", "appointments", "messages")
+LOCAL_TZ = ZoneInfo("Europe/Stockholm")
+
+NO_SCOPE = "Choose at least one thing the relative may see."
+END_BEFORE_START = "The end date cannot be before the start date."
+UNKNOWN_RELATIVE = "There is no relative account with this username."
+ALREADY_BLOCKED = "Entries of this care unit are already blocked."
+UNKNOWN_UNIT = "Choose one of the care units in the list."
+
+
+def today() -> date:
+    return datetime.now(LOCAL_TZ).date()
+
+
+class ProxyForm(BaseModel):
+    """A grant: the relative's username, scopes, and a period (from today if
+    no start). The same rules as proxy_grant's constraints, which have the last word."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    username: str = Field(min_length=1, max_length=64)
+    scopes: list[Scope] = Field(default_factory=list, validate_default=True)
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+    @field_validator("scopes")
+    @classmethod
+    def some_scope(cls, value: list[Scope]) -> list[Scope]:
+        if not value:
+            raise ValueError(NO_SCOPE)
+        return sorted(set(value), key=SCOPES.index)
+
+    @field_validator("ends_on")
+    @classmethod
+    def ends_after_start(cls, value: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("starts_on") or today()
+        if value is not None and value < start:
+            raise ValueError(END_BEFORE_START)
+        return value
+
+
+class BlockForm(BaseModel):
+    care_unit_id: int
+
+
+def flatten(form: dict[str, list[str]]) -> dict[str, object]:
+    """Checkbox groups stay lists; every other field is its one value."""
+    return {k: (v if k == "scopes" else (v[0] if v else "")) for k, v in form.items()}

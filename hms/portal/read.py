@@ -1,0 +1,108 @@
+"""Scoped reads of the portal. Each asks the access policy (own record, or a
+relative's grant), returns only what it allows and writes the audit row."""
+
+from typing import Any
+
+from hms.access.policy import Access, patient_access
+from hms.audit.service import audit_patient, audit_patients_listed
+from hms.db.queries import load
+from hms.patients import read as patient_read
+from hms.web.context import RequestContext
+from hms.web.errors import NotFound
+
+q = load("portal")
+journal = load("journal")
+
+NOTE_LIMIT = 100
+VITALS_LIMIT = 10
+LOG_LIMIT = 300
+
+# Audit actions whose second part names a look, not a change.
+READ_VERBS = frozenset({"list", "search", "print", "access_log"})
+
+
+def own_patient(ctx: RequestContext, *, action: str) -> Access:
+    """The signed-in patient's own record, or 404 (a relative, or an account
+    not yet linked to a patient)."""
+    patient_id = patient_read.own_patient_id(ctx)
+    if patient_id is None:
+        raise NotFound(audit={"patient_id": None, "action": action, "detail": "no own patient record"})
+    return patient_access(ctx, patient_id=patient_id, area="demographics", action=action)
+
+
+def access_own_record(ctx: RequestContext) -> dict[str, Any]:
+    """The patient's own record (1177-style): signed notes only."""
+    own = own_patient(ctx, action="portal.read_record")
+    access = patient_access(ctx, patient_id=own.patient_id, area="clinical", action="portal.read_record")
+    return _record(ctx, access)
+
+
+def access_granted_record(ctx: RequestContext, *, patient_id: int) -> dict[str, Any]:
+    """A granting patient's record, for a relative whose grant (scope record)
+    is in force; 404 otherwise, and the refusal is audited."""
+    access = patient_access(ctx, patient_id=patient_id, area="clinical", action="portal.read_record")
+    return _record(ctx, access)
+
+
+def _record(ctx: RequestContext, access: Access) -> dict[str, Any]:
+    patient_id = access.patient_id
+    patient = patient_read.access_patient(
+        ctx, patient_id=patient_id, action="portal.read_record", access=access
+    )
+    diagnoses = journal.diagnoses_for_patient(ctx.conn, patient_id=patient_id)
+    return {
+        "patient": patient,
+        "basis": access.basis,
+        "summary": journal.chart_summary(ctx.conn, patient_id=patient_id),
+        "notes": q.signed_notes(ctx.conn, patient_id=patient_id, limit=NOTE_LIMIT),
+        "diagnoses": [d for d in diagnoses if d["entered_in_error_at"] is None],
+        "vitals": journal.vitals_series(ctx.conn, patient_id=patient_id, limit=VITALS_LIMIT),
+        "encounters": journal.encounters_for_patient(ctx.conn, patient_id=patient_id),
+    }
+
+
+def access_log(ctx: RequestContext) -> list[dict[str, Any]]:
+    """Loggutdrag: who reached my record, newest first, refusals included.
+    Reading it is itself audited (and is not listed: it is the patient's own)."""
+    own = own_patient(ctx, action="portal.access_log")
+    rows = q.access_log(ctx.conn, patient_id=own.patient_id, me=ctx.staff.id, limit=LOG_LIMIT)
+    audit_patient(ctx, patient_id=own.patient_id, action="portal.access_log", object_type="audit_log")
+    return [{**row, "kind": access_kind(row)} for row in rows]
+
+
+def access_kind(row: dict[str, Any]) -> str:
+    """read, write or emergency, from an audit row's action and detail."""
+    if row["emergency_opened"] or row["detail"] == "emergency":
+        return "emergency"
+    verb = row["action"].split(".", 1)[1]
+    return "read" if verb.startswith("read") or verb in READ_VERBS else "write"
+
+
+def proxy_grants(ctx: RequestContext, *, access: Access) -> list[dict[str, Any]]:
+    """The patient's grants (to the patient, or to staff registering one)."""
+    rows = q.proxy_grants_for_patient(ctx.conn, patient_id=access.patient_id)
+    audit_patient(
+        ctx,
+        patient_id=access.patient_id,
+        action="proxy.read",
+        object_type="proxy_grant",
+        detail=access.reason,
+    )
+    return rows
+
+
+def blocks(ctx: RequestContext, *, access: Access) -> dict[str, Any]:
+    """The patient's blocks and the care units a block can name."""
+    rows = q.blocks_for_patient(ctx.conn, patient_id=access.patient_id)
+    units = q.units_with_entries(ctx.conn, patient_id=access.patient_id)
+    audit_patient(ctx, patient_id=access.patient_id, action="journal_block.read", object_type="journal_block")
+    return {"blocks": rows, "units": units}
+
+
+def granted_patients(ctx: RequestContext) -> list[dict[str, Any]]:
+    """Patients whose grant to this relative is in force today."""
+    rows = q.granted_patients(ctx.conn, user_id=ctx.staff.id)
+    audit_patients_listed(
+        ctx, patient_ids=[r["patient_id"] for r in rows], action="patient.list", detail="proxy grants"
+    )
+    return rows

@@ -1,0 +1,112 @@
+"""Writes of the portal: proxy grants and blocks. Each runs in a savepoint of
+the request's transaction, after the caller has been given the patient
+(``read.own_patient`` or ``patient_access``), and writes its audit row."""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import psycopg
+
+from hms.access.policy import Access
+from hms.audit.service import audit_patient
+from hms.db.queries import load
+from hms.portal import forms
+from hms.web.context import RequestContext
+from hms.web.errors import NotFound
+from hms.web.forms import FormInvalid, refused
+
+q = load("portal")
+T = TypeVar("T")
+
+
+def _write(ctx: RequestContext, work: Callable[[], T], *, duplicate: dict[str, str] | None = None) -> T:
+    """Run a write in a savepoint; a database refusal becomes a form error
+    (``duplicate``: the message for a unique index, e.g. one active block)."""
+    try:
+        with ctx.conn.transaction():
+            return work()
+    except psycopg.errors.UniqueViolation:
+        if duplicate is None:
+            raise
+        raise FormInvalid(duplicate) from None
+    except psycopg.Error as exc:
+        raise refused(exc) from None
+
+
+def proxy_grant_add(ctx: RequestContext, *, access: Access, data: forms.ProxyForm) -> int:
+    """Grant a relative access to the patient, within scopes and a period."""
+    relative = q.relative_user_by_username(ctx.conn, username=data.username)
+    if relative is None:
+        raise FormInvalid({"username": forms.UNKNOWN_RELATIVE})
+
+    def work() -> int:
+        row = q.proxy_grant_add(
+            ctx.conn,
+            patient_id=access.patient_id,
+            relative_user_id=relative["id"],
+            scopes=list(data.scopes),
+            starts_on=data.starts_on or forms.today(),
+            ends_on=data.ends_on,
+            by=ctx.staff.id,
+        )
+        audit_patient(
+            ctx,
+            patient_id=access.patient_id,
+            action="proxy.grant",
+            object_type="proxy_grant",
+            object_id=row["id"],
+            detail=",".join(data.scopes),
+        )
+        return row["id"]
+
+    return _write(ctx, work)
+
+
+def proxy_grant_revoke(ctx: RequestContext, *, access: Access, grant_id: int) -> None:
+    """End a grant now; 404 if it is not this patient's or already revoked."""
+    row = q.proxy_grant_revoke(ctx.conn, grant_id=grant_id, patient_id=access.patient_id)
+    if row is None:
+        raise NotFound()
+    audit_patient(
+        ctx,
+        patient_id=access.patient_id,
+        action="proxy.revoke",
+        object_type="proxy_grant",
+        object_id=grant_id,
+    )
+
+
+def journal_block_add(ctx: RequestContext, *, access: Access, data: forms.BlockForm) -> int:
+    """Block one care unit's entries from staff of other units."""
+    units = {u["id"] for u in q.units_with_entries(ctx.conn, patient_id=access.patient_id)}
+    if data.care_unit_id not in units:
+        raise FormInvalid({"care_unit_id": forms.UNKNOWN_UNIT})
+
+    def work() -> int:
+        row = q.block_add(
+            ctx.conn, patient_id=access.patient_id, care_unit_id=data.care_unit_id, by=ctx.staff.id
+        )
+        audit_patient(
+            ctx,
+            patient_id=access.patient_id,
+            action="journal_block.create",
+            object_type="journal_block",
+            object_id=row["id"],
+        )
+        return row["id"]
+
+    return _write(ctx, work, duplicate={"care_unit_id": forms.ALREADY_BLOCKED})
+
+
+def journal_block_revoke(ctx: RequestContext, *, access: Access, block_id: int) -> None:
+    """Lift a block; 404 if it is not this patient's or already lifted."""
+    row = q.block_revoke(ctx.conn, block_id=block_id, patient_id=access.patient_id)
+    if row is None:
+        raise NotFound()
+    audit_patient(
+        ctx,
+        patient_id=access.patient_id,
+        action="journal_block.revoke",
+        object_type="journal_block",
+        object_id=block_id,
+    )
