@@ -127,3 +127,12 @@ def test_the_database_refuses_closing_a_consultation_without_an_answer(alice, ap
             "UPDATE consultation SET status = 'closed', closed_at = now() WHERE id = %s",
             [consultation],
         )
+
+
+def test_the_pages_read_in_swedish(alice, erik, cast, greta_diagnosis):
+    consultation = request_consultation(alice, cast)
+    erik.client.cookies.set("hms_lang", "sv")
+    page = erik.get(f"/consultations/{consultation}")
+    assert page.status_code == 200
+    assert "Frågeställning" in page.text and "Journalsammanfattning (endast läsning)" in page.text
+    assert "Väntar på svar" in erik.get("/").text
