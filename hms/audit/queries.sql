@@ -33,3 +33,337 @@ LEFT JOIN app_user AS u ON a.user_id = u.id
 WHERE a.patient_id = :patient_id
 ORDER BY a.at DESC, a.id DESC
 LIMIT :limit;
+
+-- name: audit_search
+-- The review page: the log filtered by patient, user, period, action prefix
+-- and outcome, newest first, one keyset page (before_at, before_id) at a time.
+-- Served by audit_log_patient_at_idx or audit_log_user_at_idx when either is given.
+SELECT
+    a.id,
+    a.at,
+    a.user_role::text AS user_role,
+    a.patient_id,
+    a.action,
+    a.object_type,
+    a.object_id,
+    a.outcome::text AS outcome,
+    a.reason,
+    a.detail,
+    host(a.client_addr) AS client_addr,
+    u.username,
+    u.full_name AS user_name,
+    p.personal_number,
+    p.given_name,
+    p.family_name
+FROM audit_log AS a
+LEFT JOIN app_user AS u ON a.user_id = u.id
+LEFT JOIN patient AS p ON a.patient_id = p.id
+WHERE
+    (:patient_id::bigint IS NULL OR a.patient_id = :patient_id)
+    AND (:user_id::bigint IS NULL OR a.user_id = :user_id)
+    AND (:from_at::timestamptz IS NULL OR a.at >= :from_at)
+    AND (:to_at::timestamptz IS NULL OR a.at < :to_at)
+    AND (:action::text IS NULL OR a.action LIKE hms_like_prefix(:action))
+    AND (:outcome::audit_outcome IS NULL OR a.outcome = :outcome)
+    AND (:before_id::bigint IS NULL OR (a.at, a.id) < (:before_at::timestamptz, :before_id))
+ORDER BY a.at DESC, a.id DESC
+LIMIT :limit;
+
+-- name: audit_patient_lookup^
+-- The patient a review filter names, by personal identity number or id.
+SELECT
+    id,
+    personal_number,
+    given_name,
+    family_name
+FROM patient
+WHERE personal_number = :personal_number OR id = :patient_id;
+
+-- name: audit_user_lookup^
+-- The user a review filter names, by username.
+SELECT
+    id,
+    username,
+    full_name
+FROM app_user
+WHERE username = lower(:username);
+
+-- name: emergency_queue
+-- Emergency accesses for review: unreviewed first (oldest waiting at the
+-- top), then the most recently reviewed. Served by emergency_access_unreviewed_idx.
+SELECT
+    e.id,
+    e.user_id,
+    e.patient_id,
+    e.reason,
+    e.starts_at,
+    e.expires_at,
+    e.expires_at > now() AS is_active,
+    e.reviewed_at,
+    e.review::text AS review,
+    e.review_comment,
+    u.username,
+    u.full_name AS user_name,
+    u.role::text AS user_role,
+    r.full_name AS reviewer_name,
+    p.personal_number,
+    p.given_name,
+    p.family_name
+FROM emergency_access AS e
+INNER JOIN app_user AS u ON e.user_id = u.id
+INNER JOIN patient AS p ON e.patient_id = p.id
+LEFT JOIN app_user AS r ON e.reviewed_by = r.id
+ORDER BY
+    e.reviewed_at IS NULL DESC,
+    CASE WHEN e.reviewed_at IS NULL THEN e.starts_at END ASC,
+    e.reviewed_at DESC
+LIMIT :limit;
+
+-- name: emergency_actions
+-- What each emergency access was used for: the audit rows of that user and
+-- patient while it ran. Served by audit_log_user_at_idx.
+SELECT
+    e.id AS access_id,
+    a.at,
+    a.action,
+    a.object_type,
+    a.object_id,
+    a.outcome::text AS outcome,
+    a.detail
+FROM emergency_access AS e
+INNER JOIN audit_log AS a
+    ON
+        e.user_id = a.user_id
+        AND e.patient_id = a.patient_id
+        AND a.at >= e.starts_at
+        AND a.at < e.expires_at
+WHERE e.id = any(:access_ids::bigint [])
+ORDER BY e.id ASC, a.at ASC, a.id ASC;
+
+-- name: emergency_access_review^
+-- The one review of an emergency access, by an administrator who is not its
+-- user (emergency_access_not_self_reviewed); the guard trigger refuses a
+-- second review (HM040) and RLS lets only administrators write it.
+UPDATE emergency_access SET
+    reviewed_at = now(),
+    reviewed_by = :reviewed_by,
+    review = :review::emergency_review,
+    review_comment = :review_comment
+WHERE id = :access_id
+RETURNING id, user_id, patient_id, review::text AS review;
+
+-- name: report_outside_units
+-- Report: clinicians who reached patients outside their care units. A read is
+-- "outside" when, at its time, the patient had no encounter (open, or ended
+-- within 30 days, as hms_in_care counts) and no care assignment in any of the
+-- reader's units. Unit membership is as it stands today. Per reader and
+-- patient: how often, how much of it under emergency access, first and last
+-- time; with the reader's total of such patients (a window over the groups).
+WITH reads AS (
+    SELECT
+        a.id,
+        a.at,
+        a.user_id,
+        a.patient_id,
+        a.action
+    FROM audit_log AS a
+    WHERE
+        a.at >= :from_at AND a.at < :to_at
+        AND a.outcome = 'allowed'
+        AND a.user_role IN ('doctor', 'nurse')
+        AND a.patient_id IS NOT NULL
+),
+
+outside AS (
+    SELECT
+        r.id,
+        r.at,
+        r.user_id,
+        r.patient_id,
+        r.action,
+        exists(
+            SELECT 1 FROM emergency_access AS e
+            WHERE
+                e.user_id = r.user_id AND e.patient_id = r.patient_id
+                AND r.at >= e.starts_at AND r.at < e.expires_at
+        ) AS under_emergency
+    FROM reads AS r
+    WHERE
+        NOT exists(
+            SELECT 1
+            FROM encounter AS en
+            INNER JOIN staff_care_unit AS s ON en.care_unit_id = s.care_unit_id
+            WHERE
+                s.user_id = r.user_id AND en.patient_id = r.patient_id
+                AND en.started_at <= r.at
+                AND (en.ended_at IS NULL OR en.ended_at > r.at - interval '30 days')
+        )
+        AND NOT exists(
+            SELECT 1
+            FROM care_assignment AS ca
+            INNER JOIN staff_care_unit AS s ON ca.care_unit_id = s.care_unit_id
+            WHERE s.user_id = r.user_id AND ca.patient_id = r.patient_id AND ca.during @> r.at
+        )
+),
+
+pairs AS (
+    SELECT
+        user_id,
+        patient_id,
+        count(*) AS accesses,
+        count(*) FILTER (WHERE under_emergency) AS emergency_accesses,
+        min(at) AS first_at,
+        max(at) AS last_at,
+        string_agg(DISTINCT action, ', ' ORDER BY action) AS actions
+    FROM outside
+    GROUP BY user_id, patient_id
+    HAVING count(*) >= :min_count
+)
+
+SELECT
+    pr.user_id,
+    pr.patient_id,
+    pr.accesses,
+    pr.emergency_accesses,
+    pr.first_at,
+    pr.last_at,
+    pr.actions,
+    u.username,
+    u.full_name AS user_name,
+    p.personal_number,
+    p.given_name,
+    p.family_name,
+    count(*) OVER (PARTITION BY pr.user_id) AS patients_of_user
+FROM pairs AS pr
+INNER JOIN app_user AS u ON pr.user_id = u.id
+INNER JOIN patient AS p ON pr.patient_id = p.id
+ORDER BY patients_of_user DESC, pr.user_id ASC, pr.accesses DESC, pr.patient_id ASC
+LIMIT :limit;
+
+-- name: report_coworkers
+-- Report: reads of co-workers' records. Staff have no personal identity
+-- number, so a co-worker's record is found by name: a patient whose folded
+-- "given family" equals the staff member's full name or its tail after a
+-- title ("Dr Alice Andersson" matches Alice Andersson). Namesakes match too.
+WITH staff_names AS (
+    SELECT
+        u.id AS staff_id,
+        u.full_name AS staff_name,
+        array_to_string(w.words [i:], ' ') AS candidate
+    FROM app_user AS u
+    CROSS JOIN LATERAL (SELECT regexp_split_to_array(hms_fold(btrim(u.full_name)), '\s+') AS words) AS w
+    CROSS JOIN LATERAL generate_subscripts(w.words, 1) AS i
+    WHERE user_role_is_staff(u.role)
+),
+
+staff_patients AS (
+    SELECT DISTINCT ON (p.id, sn.staff_id)
+        p.id AS patient_id,
+        sn.staff_id,
+        sn.staff_name
+    FROM staff_names AS sn
+    INNER JOIN patient AS p ON sn.candidate = p.search_name
+    ORDER BY p.id ASC, sn.staff_id ASC
+),
+
+pairs AS (
+    SELECT
+        a.user_id,
+        a.patient_id,
+        count(*) AS accesses,
+        min(a.at) AS first_at,
+        max(a.at) AS last_at,
+        string_agg(DISTINCT a.action, ', ' ORDER BY a.action) AS actions
+    FROM audit_log AS a
+    WHERE
+        a.at >= :from_at AND a.at < :to_at
+        AND a.patient_id IN (SELECT sp.patient_id FROM staff_patients AS sp)
+        AND user_role_is_staff(a.user_role)
+    GROUP BY a.user_id, a.patient_id
+    HAVING count(*) >= :min_count
+)
+
+SELECT
+    pr.user_id,
+    pr.patient_id,
+    pr.accesses,
+    pr.first_at,
+    pr.last_at,
+    pr.actions,
+    u.username,
+    u.full_name AS user_name,
+    p.personal_number,
+    p.given_name,
+    p.family_name,
+    string_agg(sp.staff_name, ', ' ORDER BY sp.staff_name) AS staff_names,
+    bool_or(sp.staff_id = pr.user_id) AS own_name
+FROM pairs AS pr
+INNER JOIN app_user AS u ON pr.user_id = u.id
+INNER JOIN patient AS p ON pr.patient_id = p.id
+INNER JOIN staff_patients AS sp ON pr.patient_id = sp.patient_id
+GROUP BY
+    pr.user_id, pr.patient_id, pr.accesses, pr.first_at, pr.last_at, pr.actions,
+    u.username, u.full_name, p.personal_number, p.given_name, p.family_name
+ORDER BY pr.last_at DESC, pr.user_id ASC, pr.patient_id ASC
+LIMIT :limit;
+
+-- name: report_same_surname
+-- Report: staff reading records of patients who share their surname (the
+-- last word of the staff member's name, accents and case folded), a common
+-- sign of looking up relatives. Ranked by how many such patients each reader has.
+WITH staff AS (
+    SELECT
+        u.id,
+        u.username,
+        u.full_name,
+        hms_fold(substring(btrim(u.full_name) FROM '([^[:space:]]+)$')) AS surname
+    FROM app_user AS u
+    WHERE user_role_is_staff(u.role)
+),
+
+pairs AS (
+    SELECT
+        a.user_id,
+        a.patient_id,
+        count(*) AS accesses,
+        min(a.at) AS first_at,
+        max(a.at) AS last_at,
+        string_agg(DISTINCT a.action, ', ' ORDER BY a.action) AS actions
+    FROM audit_log AS a
+    INNER JOIN staff AS s ON a.user_id = s.id
+    INNER JOIN patient AS p ON a.patient_id = p.id
+    WHERE
+        a.at >= :from_at AND a.at < :to_at
+        AND hms_fold(p.family_name) = s.surname
+    GROUP BY a.user_id, a.patient_id
+    HAVING count(*) >= :min_count
+)
+
+SELECT
+    pr.user_id,
+    pr.patient_id,
+    pr.accesses,
+    pr.first_at,
+    pr.last_at,
+    pr.actions,
+    s.username,
+    s.full_name AS user_name,
+    p.personal_number,
+    p.given_name,
+    p.family_name,
+    dense_rank() OVER (ORDER BY pr.user_id) AS reader_no,
+    count(*) OVER (PARTITION BY pr.user_id) AS patients_of_user
+FROM pairs AS pr
+INNER JOIN staff AS s ON pr.user_id = s.id
+INNER JOIN patient AS p ON pr.patient_id = p.id
+ORDER BY patients_of_user DESC, pr.user_id ASC, pr.last_at DESC
+LIMIT :limit;
+
+-- name: audit_log_verify$
+-- The first broken link of the audit log's hash chain, or NULL when it holds
+-- (run as the schema owner: the chain must be read whole, past RLS).
+SELECT audit_log_verify() AS broken_at;
+
+-- name: audit_log_size$
+-- How many rows the chain holds.
+SELECT count(*) AS n FROM audit_log;

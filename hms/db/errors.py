@@ -99,3 +99,15 @@ CONSTRAINT_MESSAGES.update({
     "vital_signs_pressure_ordered": ("diastolic", "The diastolic pressure must be below the systolic."),
     "vital_signs_not_future": ("measured_at", "A measurement cannot be in the future."),
 })
+
+# The review of an emergency access (hms.audit.review).
+CONSTRAINT_MESSAGES.update({
+    "emergency_access_not_self_reviewed": (
+        "_form", "An emergency access cannot be reviewed by the one who used it."
+    ),
+    # HM040 from emergency_access_guard: the review is written once.
+    "emergency_access_is_a_record": (
+        "_form", "This emergency access is already reviewed; a review cannot be changed."
+    ),
+    "emergency_access_review_comment_length": ("comment", "Too long."),
+})
