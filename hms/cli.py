@@ -214,6 +214,49 @@ def bench_search(
     typer.echo(result.as_json())
 
 
+@bench_app.command("audit")
+def bench_audit(
+    patients: int = typer.Option(100_000, min=1, help="At least this many patients in the bench database."),
+    requests: int = typer.Option(300, min=20, help="Timed chart requests of each app."),
+    seed: int = typer.Option(42, help="Seed of the bench hospital."),
+    explain: bool = typer.Option(False, help="Also print EXPLAIN ANALYZE of the chart's queries as hms_app."),
+) -> None:
+    """Time a doctor's chart page twice, interleaved: through the app's role (row-level
+    security, policy and audit) and through the schema owner (RLS bypassed, audit still
+    written). Uses `hms_bench`. The last line is JSON with the ratio."""
+    from hms.bench import audit, search
+
+    url = search.bench_database(get_settings())
+    have = search.prepare(url, patients=patients, seed=seed, progress=_progress_bar)
+    typer.echo(f"bench database {search.BENCH_DB}: {have:,} patients")
+    patient_id, doctor = audit.prepare_patient(url, say=typer.echo)
+    result = audit.run(url, patient_id=patient_id, doctor=doctor, requests=requests, say=typer.echo)
+    for line in result.lines():
+        typer.echo(line)
+    if explain or not result.on_target:
+        typer.echo(audit.explain(url, patient_id=patient_id, doctor=doctor))
+    typer.echo(result.as_json())
+
+
+audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chain: every row unchanged and none removed.
+    Exits 1 and names the first broken link otherwise."""
+    from hms.audit.read import chain_verify
+    from hms.db.connect import owner_url
+
+    check = chain_verify(owner_url(get_settings()))
+    if check.intact:
+        typer.echo(f"audit log intact: {check.rows} rows")
+        return
+    typer.echo(f"audit log chain broken at chain_seq {check.broken_at} ({check.rows} rows)", err=True)
+    raise typer.Exit(1)
+
+
 docs_app = typer.Typer(help="Documentation generated from the running system.", no_args_is_help=True)
 app.add_typer(docs_app, name="docs")
 
