@@ -214,6 +214,32 @@ def bench_search(
     typer.echo(result.as_json())
 
 
+@bench_app.command("chart")
+def bench_chart(
+    patients: int = typer.Option(100_000, min=1, help="At least this many patients in the bench database."),
+    entries: int = typer.Option(5000, min=100, help="Journal entries of the charted patient."),
+    requests: int = typer.Option(200, min=20, help="Timed requests of the chart page."),
+    seed: int = typer.Option(42, help="Seed of the bench hospital and of the patient's history."),
+    explain: bool = typer.Option(False, help="Also print EXPLAIN ANALYZE of the chart's queries."),
+) -> None:
+    """Time a doctor's chart over HTTP for a patient with --entries journal entries:
+    the chart page, then every older timeline page through its keyset links, and
+    count the SQL statements of one chart request. Uses `hms_bench` (seeded once,
+    the long history written once, then reused). The last line is JSON."""
+    from hms.bench import chart, search
+
+    url = search.bench_database(get_settings())
+    have = search.prepare(url, patients=patients, seed=seed, progress=_progress_bar)
+    typer.echo(f"bench database {search.BENCH_DB}: {have:,} patients")
+    patient_id, _ = chart.prepare_patient(url, entries=entries, seed=seed, say=typer.echo)
+    if explain:
+        typer.echo(chart.explain(url, patient_id))
+    result = chart.run(url, patient_id=patient_id, requests=requests, say=typer.echo)
+    for line in result.lines():
+        typer.echo(line)
+    typer.echo(result.as_json())
+
+
 @bench_app.command("audit")
 def bench_audit(
     patients: int = typer.Option(100_000, min=1, help="At least this many patients in the bench database."),

@@ -43,6 +43,9 @@ class Encounter:
     end: datetime | None
     doctor: int
     bed: int | None = None
+    # A past stay planned while the database already holds stays: written closed, not through
+    # encounter_admit (see load._write_backfilled)
+    backfill: bool = False
     id: int = 0  # known once written
 
 
@@ -121,7 +124,8 @@ class Chart:
         self.rng, self.now, self.unit_ids = ctx.rng, now, ctx.units
         self.doctors, self.nurses = _clinicians(ctx)
         self.beds = _beds(ctx)
-        self.occupied = _occupancy(ctx)
+        self.existing = _occupancy(ctx)
+        self.occupied = {bed: list(stays) for bed, stays in self.existing.items()}
         self.plan = Plan()
         self.last = self.window_end = now  # of the patient being planned
         self.plans: set[tuple[int, str]] = set()
@@ -226,10 +230,12 @@ class Chart:
         """A stay on a ward from admission to discharge, if a bed of the unit is free all along."""
         unit = self._unit(ep.units, age_at(p, at), admission=True)
         end = at + timedelta(days=self.rng.randint(*ep.stay), hours=self.rng.uniform(1, 8))
+        end = min(end, self.now - timedelta(hours=2))
         bed = self._free_bed(unit, at, end)
         if bed is None:
             return None
         enc = Encounter(p.id, unit, "admission", words(ep.reason), at, end, self._doctor(unit), bed)
+        enc.backfill = bool(self.existing)
         self.plan.admissions.append(enc)
         self.last = max(self.last, end)
         self._stay(enc, ep, words, body, course="complicated" if self.rng.random() < 0.15 else "improving")

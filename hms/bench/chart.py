@@ -1,0 +1,358 @@
+"""Benchmark of the patient chart as a doctor meets it: the chart page of a
+patient with a long history (thousands of journal entries), then every older
+timeline page through the keyset "Older entries" links, over HTTP.
+
+It uses the benchmark database of ``hms.bench.search`` (``hms_bench``). One
+patient there is given the long history once (planned by the demo journal
+seed, so the entries are as varied as the demo's) and kept for the next run.
+The app runs in this process, so the SQL statements of one chart request can
+be counted by wrapping psycopg's cursor.
+"""
+
+import html
+import json
+import math
+import re
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import httpx
+import psycopg
+from psycopg import sql
+
+from hms.bench.search import Timings, log_in, running_app
+from hms.db.queries import load
+from hms.seed.context import SeedContext, SeededPatient, new_context
+from hms.seed.demo import DEMO_PASSWORD, patient_count
+from hms.seed.journal import mark_corrections
+from hms.seed.journal.chart import Chart
+from hms.seed.journal.load import write
+from hms.seed.people import REFERENCE_DAY
+
+WARM_UP = 20
+COUNTED = 15  # chart requests whose statements are counted and timed
+PAGE_PASSES = 2  # walks through every older page, for enough samples
+TARGET_CHART_P95_MS = 50.0
+TARGET_STATEMENTS = 10
+HISTORY_YEARS = 60
+# The tables a long history fills, vacuumed and analysed afterwards so the plans see it.
+JOURNAL_TABLES = ("encounter", "note", "note_version", "note_section", "diagnosis", "vital_signs")
+OLDER_LINK = re.compile(r'href="(\?[^"]*before_at=[^"]+)"')
+
+
+@dataclass(frozen=True)
+class ChartResult:
+    patients: int
+    entries: int
+    chart: Timings
+    pages: Timings  # pages 2..N, in order, PAGE_PASSES times
+    page_count: int
+    statements: list[tuple[str, float]] = field(default_factory=list)  # one chart request's, median ms
+
+    def lines(self) -> list[str]:
+        per_pass = self.pages.ms[: self.page_count - 1]
+        tenth = max(1, len(per_pass) // 10)
+        first, last = per_pass[:tenth], per_pass[-tenth:]
+        chart_ok = "ok" if self.chart.p95 <= TARGET_CHART_P95_MS else "SLOWER THAN TARGET"
+        stmt_ok = "ok" if len(self.statements) <= TARGET_STATEMENTS else "MORE THAN TARGET"
+        return [
+            f"patients: {self.patients:,}; charted patient has {self.entries:,} journal entries "
+            f"({self.page_count} timeline pages)",
+            f"chart page (page 1)   p50 {self.chart.p50:6.1f} ms   p95 {self.chart.p95:6.1f} ms   "
+            f"over {len(self.chart.ms)} requests after {WARM_UP} warm-up "
+            f"(target p95 <= {TARGET_CHART_P95_MS:.0f} ms: {chart_ok})",
+            f"older pages 2..{self.page_count}   p50 {self.pages.p50:6.1f} ms   "
+            f"p95 {self.pages.p95:6.1f} ms   over {len(self.pages.ms)} requests ({PAGE_PASSES} walks)",
+            f"  first tenth of pages mean {sum(first) / len(first):6.1f} ms; "
+            f"last tenth mean {sum(last) / len(last):6.1f} ms",
+            f"SQL statements in one chart request: {len(self.statements)} "
+            f"(target <= {TARGET_STATEMENTS}: {stmt_ok})",
+            *(f"  {n:2}. {ms:6.2f} ms  {label}" for n, (label, ms) in enumerate(self.statements, start=1)),
+            f"  SQL total {sum(ms for _, ms in self.statements):.1f} ms of the chart's p50 "
+            f"{self.chart.p50:.1f} ms (the rest: Python, templates, HTTP)",
+        ]
+
+    def as_json(self) -> str:
+        return json.dumps(
+            {
+                "chart_p50_ms": round(self.chart.p50, 2),
+                "chart_p95_ms": round(self.chart.p95, 2),
+                "page_n_p95_ms": round(self.pages.p95, 2),
+                "statements_per_chart": len(self.statements),
+                "entries": self.entries,
+                "patients": self.patients,
+            }
+        )
+
+
+# The charted patient ----------------------------------------------------------
+
+
+def prepare_patient(
+    url: str, *, entries: int, seed: int, say: Callable[[str], None] = print
+) -> tuple[int, int]:
+    """The patient with the longest history, given one of ``entries`` entries first if
+    nobody has that many yet. Returns (patient id, journal entries)."""
+    with psycopg.connect(url) as conn:
+        found = _longest_history(conn)
+        if found and found[1] >= entries:
+            return found
+        patient = _fresh_patient(conn)
+        say(f"writing a history of {entries:,} journal entries for patient {patient.id} …")
+        start = time.perf_counter()
+        _write_history(conn, patient, entries=entries, seed=seed)
+        conn.commit()
+        found = (patient.id, _entries(conn, patient.id))
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("VACUUM (ANALYZE) {}").format(sql.SQL(", ").join(map(sql.Identifier, JOURNAL_TABLES)))
+        )
+    say(f"… {found[1]:,} entries in {time.perf_counter() - start:.1f} s")
+    return found
+
+
+def _longest_history(conn: psycopg.Connection) -> tuple[int, int] | None:
+    row = conn.execute(
+        "SELECT patient_id FROM encounter GROUP BY patient_id ORDER BY count(*) DESC, patient_id LIMIT 1"
+    ).fetchone()
+    return (row[0], _entries(conn, row[0])) if row else None
+
+
+def _entries(conn: psycopg.Connection, patient_id: int) -> int:
+    row = conn.execute("SELECT count(*) FROM journal_timeline WHERE patient_id = %s", [patient_id]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _fresh_patient(conn: psycopg.Connection) -> SeededPatient:
+    """An old patient without a journal yet, so a long life of care fits in their history."""
+    row = conn.execute(
+        "SELECT id, given_name, family_name, sex::text, date_of_birth FROM patient AS p "
+        "WHERE NOT protected_identity AND date_of_birth BETWEEN %s AND %s "
+        "AND NOT EXISTS (SELECT FROM encounter AS e WHERE e.patient_id = p.id) ORDER BY id LIMIT 1",
+        [date(REFERENCE_DAY.year - 95, 1, 1), date(REFERENCE_DAY.year - 78, 1, 1)],
+    ).fetchone()
+    if row is None:
+        raise RuntimeError("no patient aged 78-95 without a journal in the bench database")
+    pid, given, family, sex, born = row
+    age = REFERENCE_DAY.year - born.year - ((REFERENCE_DAY.month, REFERENCE_DAY.day) < (born.month, born.day))
+    return SeededPatient(pid, given, family, sex, age, False)
+
+
+def _write_history(conn: psycopg.Connection, patient: SeededPatient, *, entries: int, seed: int) -> None:
+    """Plan with more or fewer illnesses until the plan holds about ``entries`` entries, then write it.
+    The patient is in a bed now, so a doctor of that ward has them in their care."""
+    ctx = _context(conn, seed)
+    now = conn.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
+    episodes = max(10, entries // 12)
+    chart = _plan(ctx, now, patient, episodes)
+    for _ in range(8):
+        if entries <= chart.plan.entries <= entries * 1.05:
+            break
+        episodes = max(1, math.ceil(episodes * entries / max(1, chart.plan.entries) * 1.02))
+        chart = _plan(ctx, now, patient, episodes)
+    mark_corrections(ctx.rng, chart.plan.notes, demo=patient.id)
+    write(ctx, chart.plan)
+
+
+def _plan(ctx: SeedContext, now: datetime, patient: SeededPatient, episodes: int) -> Chart:
+    chart = Chart(ctx, now)
+    chart.patient(patient, admitted=True, years=HISTORY_YEARS, episodes=episodes)
+    return chart
+
+
+def _context(conn: psycopg.Connection, seed: int) -> SeedContext:
+    """What the journal planner needs of the seed's context, read back from the database."""
+    ctx = new_context(conn, seed=seed, patient_count=0, password_hash="")
+    ctx.units = {
+        code: unit_id for code, unit_id in conn.execute("SELECT code, id FROM care_unit ORDER BY id")
+    }
+    for user_id, role in conn.execute(
+        "SELECT id, role::text FROM app_user WHERE role IN ('doctor', 'nurse') AND is_active ORDER BY id"
+    ):
+        ctx.staff.setdefault(role, []).append(user_id)
+    for user_id, unit_id in conn.execute("SELECT user_id, care_unit_id FROM staff_care_unit ORDER BY 1, 2"):
+        ctx.staff_units.setdefault(user_id, []).append(unit_id)
+    return ctx
+
+
+def doctor_of(url: str, patient_id: int) -> str:
+    """A doctor of the unit the patient lies on now (or was last seen by): one with a care relationship."""
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT u.username FROM encounter AS e "
+            "JOIN staff_care_unit AS s ON s.care_unit_id = e.care_unit_id "
+            "JOIN app_user AS u ON u.id = s.user_id AND u.role = 'doctor' AND u.is_active "
+            "WHERE e.patient_id = %s ORDER BY e.ended_at IS NULL DESC, e.started_at DESC, u.id LIMIT 1",
+            [patient_id],
+        ).fetchone()
+    if row is None:
+        raise RuntimeError(f"no doctor works where patient {patient_id} is cared for")
+    return str(row[0])
+
+
+# Timing -------------------------------------------------------------------------
+
+
+def run(url: str, *, patient_id: int, requests: int, say: Callable[[str], None] = print) -> ChartResult:
+    chart_url = f"/patients/{patient_id}/journal"
+    doctor = doctor_of(url, patient_id)
+    counter = StatementCounter()
+    with counter.installed(), running_app(url) as base, httpx.Client(base_url=base, timeout=30) as client:
+        say(f"app at {base}; logging in as {doctor}, a doctor of the patient's care unit")
+        log_in(client, doctor, DEMO_PASSWORD)
+        for _ in range(WARM_UP):
+            _get(client, chart_url)
+        counted = []
+        for _ in range(COUNTED):
+            with counter.counting():
+                first = _get(client, chart_url)
+            counted.append(list(counter.statements))
+        chart = [_timed(client, chart_url)[0] for _ in range(requests)]
+        pages: list[float] = []
+        for _ in range(PAGE_PASSES):
+            walk = _walk_pages(client, chart_url, first.text)
+            pages.extend(walk)
+    with psycopg.connect(url) as conn:
+        entries = _entries(conn, patient_id)
+    return ChartResult(
+        patients=patient_count(url),
+        entries=entries,
+        chart=Timings("chart", chart),
+        pages=Timings("pages", pages),
+        page_count=len(walk) + 1,
+        statements=_medians(counted),
+    )
+
+
+def _medians(requests: list[list[tuple[str, float]]]) -> list[tuple[str, float]]:
+    """Each statement of a request with its median time over the requests (all run the same statements)."""
+    first = requests[0]
+    return [(label, statistics.median(r[n][1] for r in requests)) for n, (label, _) in enumerate(first)]
+
+
+def _walk_pages(client: httpx.Client, chart_url: str, page: str) -> list[float]:
+    """Follow "Older entries" from page 1 to the last page, timing each."""
+    timings = []
+    while (href := older_link(page)) is not None:
+        ms, response = _timed(client, chart_url + href)
+        timings.append(ms)
+        page = response.text
+    return timings
+
+
+def older_link(page: str) -> str | None:
+    """The query string of the page's "Older entries" link (before_at, before_kind, before_id)."""
+    match = OLDER_LINK.search(page)
+    return html.unescape(match.group(1)) if match else None
+
+
+def _timed(client: httpx.Client, url: str) -> tuple[float, httpx.Response]:
+    start = time.perf_counter()
+    response = _get(client, url)
+    return (time.perf_counter() - start) * 1000, response
+
+
+def _get(client: httpx.Client, url: str) -> httpx.Response:
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} answered {response.status_code}")
+    return response
+
+
+class StatementCounter:
+    """Records the SQL statements run while counting, with the time each took to
+    execute (round trip included), by wrapping psycopg's Cursor.execute and
+    executemany: Connection.execute and aiosql both go through them."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, float]] = []  # (first words, ms)
+        self.active = False
+
+    @contextmanager
+    def installed(self) -> Iterator["StatementCounter"]:
+        originals = {name: getattr(psycopg.Cursor, name) for name in ("execute", "executemany")}
+
+        def wrap(name: str) -> Callable[..., Any]:
+            def recorded(cursor: psycopg.Cursor, query: Any, *args: Any, **kwargs: Any) -> Any:
+                if not self.active:
+                    return originals[name](cursor, query, *args, **kwargs)
+                start = time.perf_counter()
+                try:
+                    return originals[name](cursor, query, *args, **kwargs)
+                finally:
+                    self.statements.append((_label(query), (time.perf_counter() - start) * 1000))
+
+            return recorded
+
+        for name in originals:
+            setattr(psycopg.Cursor, name, wrap(name))
+        try:
+            yield self
+        finally:
+            for name, original in originals.items():
+                setattr(psycopg.Cursor, name, original)
+
+    @contextmanager
+    def counting(self) -> Iterator[None]:
+        self.statements.clear()
+        self.active = True
+        try:
+            yield
+        finally:
+            self.active = False
+
+
+def _label(query: Any) -> str:
+    """A statement's first words, with its leading comment (the query's name) dropped."""
+    if isinstance(query, bytes):
+        query = query.decode()
+    elif not isinstance(query, str):
+        query = query.as_string(None) if hasattr(query, "as_string") else repr(query)
+    lines = [line for line in query.splitlines() if line.strip() and not line.lstrip().startswith("--")]
+    return " ".join(" ".join(lines).split())[:100]
+
+
+# Plans ------------------------------------------------------------------------------
+
+
+def explain(url: str, patient_id: int, *, deep: bool = True) -> str:
+    """EXPLAIN ANALYZE (as the owner) of the chart's summary and of its timeline's first
+    page and, with ``deep``, of a page near the end of the history."""
+    q = load("journal")
+    timeline = {
+        "patient_id": patient_id, "limit": 51, "kind": None, "from_date": None, "to_date": None,
+        "author_id": None, "care_unit_id": None, "code": None, "text": None,
+        "before_at": None, "before_kind": None, "before_id": None,
+    }  # fmt: skip
+    out = []
+    with psycopg.connect(url) as conn:
+        cases: list[tuple[str, str, dict[str, Any]]] = [
+            ("chart_summary", q.chart_summary.sql, {"patient_id": patient_id}),
+            ("timeline, page 1", q.timeline.sql, timeline),
+        ]
+        if deep:
+            cases.append(
+                ("timeline, a late page", q.timeline.sql, {**timeline, **_late_key(conn, patient_id)})
+            )
+        if hasattr(q, "timeline_authors"):
+            cases.append(("timeline_authors", q.timeline_authors.sql, {"patient_id": patient_id}))
+        for title, statement, params in cases:
+            rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params).fetchall()
+            out += [f"-- {title}", *(row[0] for row in rows), ""]
+    return "\n".join(out)
+
+
+def _late_key(conn: psycopg.Connection, patient_id: int) -> dict[str, Any]:
+    """The keyset of the entry 50 rows before the end of the timeline."""
+    row = conn.execute(
+        "SELECT at, kind, id FROM journal_timeline WHERE patient_id = %s "
+        "ORDER BY at ASC, kind ASC, id ASC OFFSET 50 LIMIT 1",
+        [patient_id],
+    ).fetchone()
+    at: datetime | None = row[0] if row else None
+    return {"before_at": at, "before_kind": row[1] if row else None, "before_id": row[2] if row else None}
