@@ -135,9 +135,9 @@ INNER JOIN audit_log AS a
     ON
         e.user_id = a.user_id
         AND e.patient_id = a.patient_id
-        AND a.at >= e.starts_at
-        AND a.at < e.expires_at
-WHERE e.id = any(:access_ids::bigint [])
+        AND e.starts_at <= a.at
+        AND e.expires_at > a.at
+WHERE e.id = any(:access_ids::bigint[])
 ORDER BY e.id ASC, a.at ASC, a.id ASC;
 
 -- name: emergency_access_review^
@@ -189,7 +189,7 @@ outside AS (
         ) AS under_emergency
     FROM reads AS r
     WHERE
-        NOT exists(
+        NOT EXISTS (
             SELECT 1
             FROM encounter AS en
             INNER JOIN staff_care_unit AS s ON en.care_unit_id = s.care_unit_id
@@ -198,7 +198,7 @@ outside AS (
                 AND en.started_at <= r.at
                 AND (en.ended_at IS NULL OR en.ended_at > r.at - interval '30 days')
         )
-        AND NOT exists(
+        AND NOT EXISTS (
             SELECT 1
             FROM care_assignment AS ca
             INNER JOIN staff_care_unit AS s ON ca.care_unit_id = s.care_unit_id
@@ -245,15 +245,22 @@ LIMIT :limit;
 -- number, so a co-worker's record is found by name: a patient whose folded
 -- "given family" equals the staff member's full name or its tail after a
 -- title ("Dr Alice Andersson" matches Alice Andersson). Namesakes match too.
-WITH staff_names AS (
+WITH staff_words AS (
     SELECT
         u.id AS staff_id,
         u.full_name AS staff_name,
-        array_to_string(w.words [i:], ' ') AS candidate
+        regexp_split_to_array(hms_fold(btrim(u.full_name)), '\s+') AS words
     FROM app_user AS u
-    CROSS JOIN LATERAL (SELECT regexp_split_to_array(hms_fold(btrim(u.full_name)), '\s+') AS words) AS w
-    CROSS JOIN LATERAL generate_subscripts(w.words, 1) AS i
     WHERE user_role_is_staff(u.role)
+),
+
+staff_names AS (
+    SELECT
+        sw.staff_id,
+        sw.staff_name,
+        array_to_string(sw.words[i:], ' ') AS candidate
+    FROM staff_words AS sw
+    CROSS JOIN LATERAL generate_subscripts(sw.words, 1) AS i
 ),
 
 staff_patients AS (
