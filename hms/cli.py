@@ -274,8 +274,13 @@ def audit_verify() -> None:
     Exits 1 and names the first broken link otherwise."""
     from hms.audit.read import chain_verify
     from hms.db.connect import owner_url
+    from hms.db.migrate import pending
 
-    check = chain_verify(owner_url(get_settings()))
+    url = owner_url(get_settings())
+    if pending(url):
+        typer.echo("the database has pending migrations; run `hms migrate` first", err=True)
+        raise typer.Exit(2)
+    check = chain_verify(url)
     if check.intact:
         typer.echo(f"audit log intact: {check.rows} rows")
         return
