@@ -68,7 +68,7 @@ WHERE lower(username) = lower(:username) AND role = 'relative' AND is_active;
 -- A patient's proxy grants, active first, newest first.
 SELECT
     g.id,
-    g.scopes::text [] AS scopes,
+    g.scopes::text[] AS scopes,
     g.starts_on,
     g.ends_on,
     g.revoked_at,
@@ -89,7 +89,7 @@ ORDER BY g.revoked_at IS NULL DESC, g.created_at DESC;
 -- name: proxy_grant_add^
 -- Grant a relative access to a patient within scopes and a period.
 INSERT INTO proxy_grant (patient_id, relative_user_id, scopes, starts_on, ends_on, granted_by)
-VALUES (:patient_id, :relative_user_id, :scopes::proxy_scope [], :starts_on, :ends_on, :by)
+VALUES (:patient_id, :relative_user_id, :scopes::proxy_scope[], :starts_on, :ends_on, :by)
 RETURNING id;
 
 -- name: proxy_grant_revoke^
@@ -104,7 +104,7 @@ SELECT
     p.id AS patient_id,
     p.given_name,
     p.family_name,
-    g.scopes::text [] AS scopes,
+    g.scopes::text[] AS scopes,
     g.ends_on
 FROM proxy_grant AS g
 INNER JOIN patient AS p ON g.patient_id = p.id
@@ -121,7 +121,11 @@ SELECT
     cu.id,
     cu.name
 FROM care_unit AS cu
-WHERE cu.id IN (SELECT t.care_unit_id FROM journal_timeline AS t WHERE t.patient_id = :patient_id)
+WHERE
+    cu.id IN (
+        SELECT t.care_unit_id FROM journal_timeline AS t
+        WHERE t.patient_id = :patient_id
+    )
 ORDER BY cu.name;
 
 -- name: blocks_for_patient

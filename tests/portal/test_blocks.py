@@ -56,11 +56,6 @@ def test_block_hides_the_medical_wards_notes_from_surgery_in_the_database(client
     assert given.audit_rows(owner, user_id=cast.greta, action="journal_block.create")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the chart's timeline reads the journal_timeline view, which runs as the schema owner "
-    "and so bypasses row-level security (blocks included); needs security_invoker views (migration)",
-)
 def test_block_hides_the_medical_wards_notes_from_surgerys_chart(client, cast, owner):
     given.signed_note(owner, cast, MED_NOTE)
     surgical_care(owner, cast)
