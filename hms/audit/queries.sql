@@ -156,7 +156,7 @@ RETURNING id, user_id, patient_id, review::text AS review;
 -- Report: clinicians who reached patients outside their care units. A read is
 -- "outside" when, at its time, the patient had no encounter (open, or ended
 -- within 30 days, as hms_in_care counts) and no care assignment in any of the
--- reader's units. Unit membership is as it stands today. Per reader and
+-- reader's units (hms_was_in_care, which sees past RLS as the decision does). Unit membership is as it stands today. Per reader and
 -- patient: how often, how much of it under emergency access, first and last
 -- time; with the reader's total of such patients (a window over the groups).
 WITH reads AS (
@@ -188,22 +188,7 @@ outside AS (
                 AND r.at >= e.starts_at AND r.at < e.expires_at
         ) AS under_emergency
     FROM reads AS r
-    WHERE
-        NOT EXISTS (
-            SELECT 1
-            FROM encounter AS en
-            INNER JOIN staff_care_unit AS s ON en.care_unit_id = s.care_unit_id
-            WHERE
-                s.user_id = r.user_id AND en.patient_id = r.patient_id
-                AND en.started_at <= r.at
-                AND (en.ended_at IS NULL OR en.ended_at > r.at - interval '30 days')
-        )
-        AND NOT EXISTS (
-            SELECT 1
-            FROM care_assignment AS ca
-            INNER JOIN staff_care_unit AS s ON ca.care_unit_id = s.care_unit_id
-            WHERE s.user_id = r.user_id AND ca.patient_id = r.patient_id AND ca.during @> r.at
-        )
+    WHERE NOT hms_was_in_care(r.user_id, r.patient_id, r.at)
 ),
 
 pairs AS (

@@ -18,10 +18,11 @@ class InvalidNumber(ValueError):
 
 def normalize(typed: str) -> str:
     """The canonical 12 digits, or InvalidNumber."""
-    if not _TYPED.match(typed or ""):
+    match = _TYPED.match(typed or "")
+    if not match:
         raise InvalidNumber("Not a valid personal identity number.")
     try:
-        parsed = pnr_lib.parse(typed.strip())
+        parsed = pnr_lib.parse("".join(match.groups()))
     except pnr_lib.PersonnummerException:
         raise InvalidNumber("Not a valid personal identity number.") from None
     return parsed.format(True)

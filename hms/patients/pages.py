@@ -89,6 +89,10 @@ def edit(
     patient = read.access_patient(ctx, patient_id=patient_id, action="patient.read_for_edit")
     try:
         identity = parse(IdentityForm, form)
+        if patient["contact_hidden"]:
+            # Whoever cannot see a protected patient's address cannot lift the
+            # protection either (and so reveal it to themselves).
+            identity.protected_identity = True
         contact = None if patient["contact_hidden"] else parse(ContactForm, form)
         service.patient_update(ctx, patient_id=patient_id, identity=identity, contact=contact)
     except FormInvalid as exc:

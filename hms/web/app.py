@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -59,16 +60,16 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
 def _include_routers(app: FastAPI) -> None:
     from hms.access import pages as access_pages
-    from hms.audit import pages as audit_pages
-    from hms.consultations import pages as consultation_pages
-    from hms.portal import pages as portal_pages
     from hms.accounts import admin_pages as staff_admin_pages
     from hms.accounts import pages as account_pages
+    from hms.audit import pages as audit_pages
+    from hms.consultations import pages as consultation_pages
     from hms.journal import entry_pages as journal_entry_pages
     from hms.journal import pages as journal_pages
     from hms.organization import pages as organization_pages
     from hms.patients import api as patient_api
     from hms.patients import pages as patient_pages
+    from hms.portal import pages as portal_pages
     from hms.web import health
 
     for module in (
@@ -110,10 +111,10 @@ def _install_error_pages(app: FastAPI) -> None:
     async def login_required(request: Request, exc: LoginRequired) -> Response:
         if _wants_json(request):
             return JSONResponse({"error": "login required"}, status_code=401)
-        target = "/login?next=" + request.url.path
+        params = {"next": request.url.path + (f"?{request.url.query}" if request.url.query else "")}
         if exc.idle:
-            target += "&idle=1"
-        return RedirectResponse(target, status_code=303)
+            params["idle"] = "1"
+        return RedirectResponse("/login?" + urlencode(params, safe="/"), status_code=303)
 
     @app.exception_handler(AccessRefused)
     async def access_refused(request: Request, exc: AccessRefused) -> Response:

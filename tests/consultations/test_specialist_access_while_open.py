@@ -119,12 +119,28 @@ def test_alice_closes_the_answered_consultation(alice, erik, owner, cast):
 
 def test_the_database_refuses_closing_a_consultation_without_an_answer(alice, app_conn, cast):
     consultation = request_consultation(alice, cast)
-    with refused("23514", "consultation_answered_has_answer"):
+    with refused("HM041", "consultation_moves_forward"):
         as_user(
             app_conn,
             cast.alice,
             "doctor",
             "UPDATE consultation SET status = 'closed', closed_at = now() WHERE id = %s",
+            [consultation],
+        )
+
+
+def test_the_database_refuses_reopening_an_answered_consultation(alice, app_conn, cast):
+    consultation = request_consultation(alice, cast)
+    as_user(
+        app_conn, cast.erik, "external_specialist",
+        "UPDATE consultation SET status = 'answered', answer = 'Inget att tillägga.', answered_at = now() "
+        "WHERE id = %s RETURNING id",
+        [consultation],
+    )
+    with refused("HM041", "consultation_moves_forward"):
+        as_user(
+            app_conn, cast.erik, "external_specialist",
+            "UPDATE consultation SET status = 'open' WHERE id = %s RETURNING id",
             [consultation],
         )
 

@@ -91,11 +91,6 @@ def test_null_is_neither_valid_nor_invalid(owner):
     assert row == {"valid": None, "born": None}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pnr_is_valid accepts serial 000, which is never issued and which the personnummer "
-    "package (and so the registration form) refuses",
-)
 def test_serial_000_is_refused_like_the_package_does(owner):
     pnr = number("19850709", "000")
     assert not pnr_lib.valid(pnr)

@@ -39,7 +39,8 @@ RETURN replace(replace(replace(value, '\', '\\'), '%', '\%'), '_', '\_') || '%';
 
 -- Swedish personal identity number (personnummer) or coordination number
 -- (samordningsnummer, day + 60), stored canonically as 12 digits YYYYMMDDNNNN.
--- Valid when the date exists and the Luhn check digit over the last 10 digits holds.
+-- Valid when the date exists, the serial is not 000, and the Luhn check
+-- digit over the last 10 digits holds.
 CREATE FUNCTION pnr_birth_date(pnr text) RETURNS date
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE STRICT AS $$
 DECLARE
@@ -66,7 +67,8 @@ DECLARE
     total integer := 0;
     d integer;
 BEGIN
-    IF pnr_birth_date(pnr) IS NULL THEN
+    -- Serial 000 is never issued.
+    IF pnr_birth_date(pnr) IS NULL OR substr(pnr, 9, 3) = '000' THEN
         RETURN false;
     END IF;
     FOR i IN 1..9 LOOP

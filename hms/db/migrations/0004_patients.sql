@@ -76,7 +76,7 @@ CREATE TABLE next_of_kin (
     phone text
         CONSTRAINT next_of_kin_phone_format CHECK (phone ~ '^\+?[0-9 ()-]{5,20}$'),
     email text
-        CONSTRAINT next_of_kin_email_format CHECK (email ~ '^[^@[:space:]]+@[^@[:space:]]+$'),
+        CONSTRAINT next_of_kin_email_format CHECK (email ~ '^[^@[:space:]]+@[^@[:space:]]+$' AND length(email) <= 254),
     is_primary boolean NOT NULL DEFAULT false,
     created_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT next_of_kin_reachable CHECK (phone IS NOT NULL OR email IS NOT NULL)

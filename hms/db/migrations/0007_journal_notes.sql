@@ -223,7 +223,8 @@ WHERE
     v.status = 'signed'
     AND NOT EXISTS (
         SELECT 1 FROM note_version AS later
-        WHERE later.note_id = v.note_id AND later.status = 'signed' AND later.version > v.version
+        WHERE later.note_id = v.note_id AND later.patient_id = v.patient_id
+            AND later.status = 'signed' AND later.version > v.version
     );
 COMMENT ON VIEW note_current IS 'The latest signed version of every note.';
 

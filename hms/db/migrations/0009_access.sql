@@ -158,6 +158,21 @@ RETURN EXISTS (
 );
 COMMENT ON FUNCTION hms_in_care IS 'Care relationship: an open or recent (30 days) encounter, or an active assignment, in one of the user''s units.';
 
+-- The same relationship at a past moment, for the audit reports (an
+-- administrator reviewing reads cannot see encounters under RLS).
+CREATE FUNCTION hms_was_in_care(p_user bigint, p_patient bigint, p_at timestamptz) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+RETURN EXISTS (
+    SELECT 1 FROM encounter AS e
+    INNER JOIN staff_care_unit AS s ON e.care_unit_id = s.care_unit_id
+    WHERE s.user_id = p_user AND e.patient_id = p_patient AND e.started_at <= p_at
+        AND (e.ended_at IS NULL OR e.ended_at > p_at - interval '30 days')
+) OR EXISTS (
+    SELECT 1 FROM care_assignment AS a
+    INNER JOIN staff_care_unit AS s ON a.care_unit_id = s.care_unit_id
+    WHERE s.user_id = p_user AND a.patient_id = p_patient AND a.during @> p_at
+);
+
 CREATE FUNCTION hms_emergency_active(p_user bigint, p_patient bigint) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
 RETURN EXISTS (
@@ -165,15 +180,9 @@ RETURN EXISTS (
     WHERE user_id = p_user AND patient_id = p_patient AND now() >= starts_at AND now() < expires_at
 );
 
-CREATE FUNCTION hms_access_basis(p_patient bigint, p_area text) RETURNS text
+CREATE FUNCTION hms_decide_basis(v_user bigint, v_role text, p_patient bigint, p_area text) RETURNS text
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
-DECLARE
-    v_user bigint := hms_current_user_id();
-    v_role text := hms_current_role();
 BEGIN
-    IF v_user IS NULL OR v_role IS NULL OR p_patient IS NULL THEN
-        RETURN NULL;
-    END IF;
     IF v_role IN ('patient') THEN
         RETURN CASE WHEN EXISTS (SELECT 1 FROM patient_user WHERE user_id = v_user AND patient_id = p_patient)
             THEN 'own' END;
@@ -208,6 +217,30 @@ BEGIN
     RETURN NULL;
 END
 $$;
+COMMENT ON FUNCTION hms_decide_basis IS 'The rules of the access decision, uncached (see hms_access_basis).';
+
+CREATE FUNCTION hms_access_basis(p_patient bigint, p_area text) RETURNS text
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+    v_user bigint := hms_current_user_id();
+    v_role text := hms_current_role();
+    -- Row-level security asks once per row; the answer for a patient and area
+    -- is kept for the rest of the transaction in a transaction-local setting.
+    v_key text := 'hms.basis_' || p_area || '_' || p_patient;
+    v_cached text := current_setting(v_key, true);
+    v_basis text;
+BEGIN
+    IF v_user IS NULL OR v_role IS NULL OR p_patient IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF v_cached IS NOT NULL AND v_cached <> '' THEN
+        RETURN nullif(v_cached, '-');
+    END IF;
+    v_basis := hms_decide_basis(v_user, v_role, p_patient, p_area);
+    PERFORM set_config(v_key, coalesce(v_basis, '-'), true);
+    RETURN v_basis;
+END
+$$;
 COMMENT ON FUNCTION hms_access_basis IS 'The access decision: on what basis the current user may reach a patient''s data in an area (NULL = refused).';
 
 -- Whether a patient id exists, for the audit row of a refusal (the refused
@@ -223,20 +256,27 @@ CREATE FUNCTION hms_row_visible(p_patient bigint, p_care_unit bigint, p_area tex
 RETURNS boolean
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
 DECLARE
-    v_basis text := hms_access_basis(p_patient, p_area);
+    v_key text := 'hms.visible_' || p_area || '_' || p_patient || '_' || p_care_unit;
+    v_cached text := current_setting(v_key, true);
+    v_basis text;
+    v_visible boolean;
 BEGIN
-    IF v_basis IS NULL THEN
-        RETURN false;
+    IF v_cached IS NOT NULL AND v_cached <> '' AND hms_current_user_id() IS NOT NULL THEN
+        RETURN v_cached = 't';
     END IF;
-    IF v_basis = 'care' AND EXISTS (
+    v_basis := hms_access_basis(p_patient, p_area);
+    -- A block binds an ordinary care relationship; emergency access passes it
+    -- (and is logged and reviewed as such).
+    v_visible := v_basis IS NOT NULL AND NOT (v_basis = 'care' AND EXISTS (
         SELECT 1 FROM journal_block AS b
         WHERE b.patient_id = p_patient AND b.care_unit_id = p_care_unit AND b.revoked_at IS NULL
             AND NOT EXISTS (SELECT 1 FROM staff_care_unit AS s
                             WHERE s.user_id = hms_current_user_id() AND s.care_unit_id = p_care_unit)
-    ) THEN
-        RETURN false;
+    ) AND NOT hms_emergency_active(hms_current_user_id(), p_patient));
+    IF hms_current_user_id() IS NOT NULL THEN
+        PERFORM set_config(v_key, CASE WHEN v_visible THEN 't' ELSE 'f' END, true);
     END IF;
-    RETURN true;
+    RETURN v_visible;
 END
 $$;
 
@@ -380,6 +420,40 @@ CREATE POLICY consultation_request ON consultation FOR INSERT TO hms_app
 WITH CHECK (requested_by = hms_current_user_id() AND hms_may_write_clinical(patient_id));
 CREATE POLICY consultation_update ON consultation FOR UPDATE TO hms_app
 USING (specialist_id = hms_current_user_id() OR requested_by = hms_current_user_id());
+
+-- A view runs with its owner's rights unless told otherwise, and the owner is
+-- exempt from RLS: every view over patient data reads as the caller instead.
+ALTER VIEW patient_directory SET (security_invoker = true);
+ALTER VIEW bed_status SET (security_invoker = true);
+ALTER VIEW note_current SET (security_invoker = true);
+ALTER VIEW journal_timeline SET (security_invoker = true);
+
+-- A consultation moves forward only: open -> answered -> closed; what was
+-- asked, of whom and about whom never changes. (Reopening would hand the
+-- specialist access again.)
+CREATE FUNCTION consultation_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'Consultations are never deleted.' USING ERRCODE = 'HM041',
+            CONSTRAINT = 'consultation_moves_forward';
+    END IF;
+    IF (NEW.patient_id, NEW.care_unit_id, NEW.requested_by, NEW.specialist_id, NEW.question, NEW.created_at)
+        IS DISTINCT FROM (OLD.patient_id, OLD.care_unit_id, OLD.requested_by, OLD.specialist_id, OLD.question,
+            OLD.created_at)
+        OR NOT (
+            (OLD.status = NEW.status AND NEW.answer IS NOT DISTINCT FROM OLD.answer)
+            OR (OLD.status = 'open' AND NEW.status = 'answered')
+            OR (OLD.status = 'answered' AND NEW.status = 'closed' AND NEW.answer = OLD.answer)
+        ) THEN
+        RAISE EXCEPTION 'A consultation only moves forward: open, answered, closed.' USING ERRCODE = 'HM041',
+            CONSTRAINT = 'consultation_moves_forward';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER consultation_guard BEFORE UPDATE OR DELETE ON consultation
+FOR EACH ROW EXECUTE FUNCTION consultation_guard();
 
 -- ---------------------------------------------------------------------------
 -- The audit log: readable by administrators (review) and by a patient for
