@@ -110,7 +110,9 @@ class GuardedRoute(APIRoute):
         if policy is None:
             raise RuntimeError(f"route {path} ({endpoint.__name__}) declares no access policy")
         own = list(kwargs.pop("dependencies", None) or [])
-        kwargs["dependencies"] = [Depends(_guard(policy)), Depends(_check_csrf), *own]
+        # scope="function": the transaction commits when the handler returns, before
+        # the response leaves (else a redirect can outrun its own commit).
+        kwargs["dependencies"] = [Depends(_guard(policy), scope="function"), Depends(_check_csrf), *own]
         super().__init__(path, endpoint, **kwargs)
         self.policy = policy
 

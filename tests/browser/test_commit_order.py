@@ -11,8 +11,6 @@ it every time, without a browser.
 import asyncio
 from urllib.parse import urlencode
 
-import pytest
-
 from tests.conftest import login
 
 COMMIT_AFTER_RESPONSE = (
@@ -47,7 +45,6 @@ def send_form(app, *, path: str, form: dict[str, str], cookies: str, on_response
     asyncio.run(app(scope, receive, send))
 
 
-@pytest.mark.xfail(strict=True, reason=COMMIT_AFTER_RESPONSE)
 def test_a_registered_patient_is_committed_before_the_redirect_to_her_page_is_sent(app, client, cast, owner):
     csrf = login(client, "rita")
     cookies = "; ".join(f"{c.name}={c.value}" for c in client.cookies.jar)
