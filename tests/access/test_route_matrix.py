@@ -1,0 +1,192 @@
+"""Every GET route that names a patient, for every role and every kind of
+relation to that patient, answers as the route's declared policy and the
+relation rules say: a page where they allow it, 403 or 404 where they do
+not, never a 500, and never another patient's name or identity number.
+
+The expected answer is generated from the route registry (each route's
+``policy_of``) and the two small tables below, so a new route is covered the
+day it is registered."""
+
+import re
+
+import pytest
+from fastapi.routing import APIRoute
+
+from hms.access.roles import Role, has_permission
+from hms.web.guard import all_routes, policy_of
+from tests.access.conftest import (
+    block_medicine,
+    break_the_glass,
+    grant_sven,
+    surgical_care,
+)
+
+CLINICIANS = {Role.DOCTOR, Role.NURSE}
+
+# What a role reaches of any patient, with no relation at all (hms_decide_basis).
+ROLE_AREAS: dict[Role, set[str]] = {
+    Role.DOCTOR: {"demographics"},
+    Role.NURSE: {"demographics"},
+    Role.PHARMACIST: {"demographics"},
+    Role.RECEPTIONIST: {"demographics"},
+    Role.ADMINISTRATOR: {"demographics"},
+}
+
+# What a relation to the patient adds. "blocked": in care on another unit
+# than the one whose entries the patient blocked, so those entries stay hidden.
+RELATION_AREAS: dict[str, set[str]] = {
+    "care": {"clinical"},
+    "emergency": {"clinical"},
+    "blocked": {"clinical"},
+    "own": {"demographics", "clinical"},
+    "proxy": {"demographics", "clinical"},
+    "other_unit": set(),
+    "none": set(),
+}
+
+ROLES = {
+    "alice": Role.DOCTOR,
+    "bob": Role.NURSE,
+    "charlie": Role.DOCTOR,
+    "rita": Role.RECEPTIONIST,
+    "adam": Role.ADMINISTRATOR,
+    "petra": Role.PHARMACIST,
+    "erik": Role.EXTERNAL_SPECIALIST,
+    "greta": Role.PATIENT,
+    "sven": Role.RELATIVE,
+}
+
+
+def area_of(path: str) -> str | None:
+    """The kind of patient data a route shows; None for the emergency access
+    form, which asks for a reason and shows nothing of the patient."""
+    if path.startswith(("/patients/{patient_id}/journal", "/my/patients/")):
+        return "clinical"
+    if path == "/patients/{patient_id}/emergency-access":
+        return None
+    return "demographics"
+
+
+def patient_get_routes(app) -> list[APIRoute]:
+    return [
+        r
+        for r in all_routes(app.routes)
+        if isinstance(r, APIRoute) and "GET" in r.methods and "{patient_id}" in r.path
+    ]
+
+
+ALLOWED = frozenset(range(200, 400))
+
+
+def expected(route: APIRoute, role: Role, relation: str) -> frozenset[int]:
+    policy = policy_of(route.endpoint)
+    assert policy is not None, route.path
+    if policy.permission is not None and not has_permission(role, policy.permission):
+        return frozenset({403})
+    area = area_of(route.path)
+    if area is None or area in ROLE_AREAS.get(role, set()) | RELATION_AREAS[relation]:
+        if relation == "blocked" and "{note_id}" in route.path:
+            return frozenset({404})  # the note is the blocked unit's
+        return ALLOWED
+    if role in CLINICIANS and area == "clinical":
+        return frozenset({403})  # with the offer of emergency access
+    return frozenset({404})
+
+
+def url_of(route: APIRoute, world, patient_id: int) -> str:
+    ids = {"patient_id": patient_id, "note_id": world.notes[patient_id]}
+    names = re.findall(r"{(\w+)}", route.path)
+    unknown = set(names) - set(ids)
+    assert not unknown, f"{route.path}: give the matrix an object for {unknown}"
+    return route.path.format(**ids)
+
+
+def sweep(app, world, browser, cases: list[tuple[str, int, str]]) -> list[str]:
+    """Request every patient GET route for each (user, patient, relation);
+    returns the mismatches, one line each."""
+    wrong = []
+    for username, patient_id, relation in cases:
+        role = ROLES[username]
+        who = browser(username)
+        for route in patient_get_routes(app):
+            url = url_of(route, world, patient_id)
+            allowed = expected(route, role, relation)
+            response = who.get(url)
+            if response.status_code not in allowed:
+                wrong.append(
+                    f"{username} ({relation}) GET {url}: {response.status_code}, expected {_show(allowed)}"
+                )
+            wrong += leaks(world, username, patient_id, url, response)
+    return wrong
+
+
+def leaks(world, username: str, patient_id: int, url: str, response) -> list[str]:
+    """A page may show the patient it is about (when allowed) and, to a patient,
+    themselves; no one else."""
+    visible = set()
+    if 200 <= response.status_code < 300:
+        visible.add(patient_id)
+    if username == "greta":
+        visible.add(world.greta.patient_id)
+    return [
+        f"{username} GET {url} ({response.status_code}) shows {person.given_name}"
+        for person in world.patients()
+        if person.patient_id not in visible and person.shown_in(response.text)
+    ]
+
+
+def _show(allowed: frozenset[int]) -> str:
+    return "2xx/3xx" if allowed == ALLOWED else "/".join(map(str, sorted(allowed)))
+
+
+def test_the_registry_has_patient_routes_to_sweep(app):
+    paths = {r.path for r in patient_get_routes(app)}
+    assert "/patients/{patient_id}/journal/notes/{note_id}" in paths
+    assert len(paths) >= 15
+
+
+def test_every_role_on_greta_and_on_a_patient_nobody_relates_to(app, world, browser):
+    greta, olle = world.greta.patient_id, world.olle.patient_id
+    relation_to_greta = {
+        "alice": "care",
+        "bob": "care",
+        "greta": "own",
+        "charlie": "other_unit",
+        "sven": "none",  # no grant yet
+        "erik": "none",  # no consultation
+    }
+    cases = [(u, greta, relation_to_greta.get(u, "none")) for u in ROLES]
+    cases += [(u, olle, "none") for u in ROLES]
+    assert sweep(app, world, browser, cases) == []
+
+
+def test_a_relative_with_a_grant_reaches_only_what_the_grant_opens(app, world, browser, owner):
+    grant_sven(owner, world.cast)
+    cases = [("sven", world.greta.patient_id, "proxy"), ("sven", world.olle.patient_id, "none")]
+    assert sweep(app, world, browser, cases) == []
+
+
+def test_emergency_access_opens_the_journal_of_that_patient_only(app, world, browser):
+    break_the_glass(browser("charlie"), world.greta.patient_id)
+    cases = [("charlie", world.greta.patient_id, "emergency"), ("charlie", world.olle.patient_id, "none")]
+    assert sweep(app, world, browser, cases) == []
+
+
+MED_ENTRIES = ("Community-acquired pneumonia", "J18.9", "Penicillin")  # note, diagnosis, allergy
+
+
+def test_a_block_hides_the_medical_wards_entries_from_surgery_in_care(app, world, browser, owner):
+    greta = world.greta.patient_id
+    surgical_care(owner, world.cast)
+    block_medicine(owner, world.cast)
+    assert sweep(app, world, browser, [("charlie", greta, "blocked")]) == []
+    for path in ("", "/print", "/diagnoses"):
+        seen_by_surgery = browser("charlie").get(f"/patients/{greta}/journal{path}").text
+        seen_by_medicine = browser("alice").get(f"/patients/{greta}/journal{path}").text
+        assert not [e for e in MED_ENTRIES if e in seen_by_surgery], path
+        assert [e for e in MED_ENTRIES if e in seen_by_medicine], path
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role_of_the_cast_is_swept(role):
+    assert role in ROLES.values()
