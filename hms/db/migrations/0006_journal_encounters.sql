@@ -51,7 +51,7 @@ CREATE TABLE bed_occupancy (
     encounter_id bigint NOT NULL,
     patient_id bigint NOT NULL,
     during tstzrange NOT NULL
-        CONSTRAINT bed_occupancy_during_starts CHECK (NOT lower_inf(during)),
+        CONSTRAINT bed_occupancy_during_starts CHECK (NOT lower_inf(during) AND NOT isempty(during)),
     CONSTRAINT bed_occupancy_encounter_fk FOREIGN KEY (encounter_id, patient_id)
         REFERENCES encounter (id, patient_id) ON DELETE RESTRICT,
     CONSTRAINT bed_occupancy_no_double_booking EXCLUDE USING gist (bed_id WITH =, during WITH &&),
@@ -135,7 +135,13 @@ BEGIN
     IF v_occupancy IS NULL THEN
         RAISE EXCEPTION 'The patient is not in a bed on this admission.' USING ERRCODE = 'HM011';
     END IF;
-    UPDATE bed_occupancy SET during = tstzrange(lower(during), greatest(p_at, lower(during)))
+    -- Discharging at the very instant of admission closes the range on that
+    -- instant ('[]'), rather than leaving an empty range that forgets when the
+    -- stay began.
+    UPDATE bed_occupancy SET during = CASE
+        WHEN p_at > lower(during) THEN tstzrange(lower(during), p_at)
+        ELSE tstzrange(lower(during), lower(during), '[]')
+    END
     WHERE id = v_occupancy;
     UPDATE encounter SET ended_at = greatest(p_at, started_at) WHERE id = p_encounter_id;
 END
@@ -165,7 +171,7 @@ BEGIN
         RAISE EXCEPTION 'Bed occupancy history is never deleted.' USING ERRCODE = 'HM016';
     END IF;
     IF OLD.bed_id <> NEW.bed_id OR OLD.encounter_id <> NEW.encounter_id
-        OR OLD.patient_id <> NEW.patient_id OR lower(OLD.during) <> lower(NEW.during)
+        OR OLD.patient_id <> NEW.patient_id OR lower(OLD.during) IS DISTINCT FROM lower(NEW.during)
         OR NOT upper_inf(OLD.during) THEN
         RAISE EXCEPTION 'Only the end of a current occupancy may be set.' USING ERRCODE = 'HM016';
     END IF;

@@ -19,6 +19,8 @@ CREATE TABLE note (
     entered_in_error_reason text,
     CONSTRAINT note_encounter_fk FOREIGN KEY (encounter_id, patient_id)
         REFERENCES encounter (id, patient_id) ON DELETE RESTRICT,
+    -- Target of note_version's composite key: a version belongs to its note's patient.
+    CONSTRAINT note_id_patient_key UNIQUE (id, patient_id),
     CONSTRAINT note_in_error_complete CHECK (
         (entered_in_error_at IS NULL AND entered_in_error_by IS NULL AND entered_in_error_reason IS NULL)
         OR (entered_in_error_at IS NOT NULL AND entered_in_error_by IS NOT NULL
@@ -33,7 +35,7 @@ CREATE INDEX note_encounter_idx ON note (encounter_id);
 
 CREATE TABLE note_version (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    note_id bigint NOT NULL REFERENCES note (id) ON DELETE RESTRICT,
+    note_id bigint NOT NULL,
     patient_id bigint NOT NULL REFERENCES patient (id) ON DELETE RESTRICT,
     version integer NOT NULL
         CONSTRAINT note_version_version_positive CHECK (version >= 1),
@@ -44,8 +46,14 @@ CREATE TABLE note_version (
     updated_at timestamptz NOT NULL DEFAULT now(),
     signed_at timestamptz,
     -- An amendment points at the version it corrects and says why.
-    amends_version_id bigint REFERENCES note_version (id) ON DELETE RESTRICT,
+    amends_version_id bigint,
     amend_reason text,
+    CONSTRAINT note_version_note_fk FOREIGN KEY (note_id, patient_id)
+        REFERENCES note (id, patient_id) ON DELETE RESTRICT,
+    -- An amendment corrects a version of the same note.
+    CONSTRAINT note_version_id_note_key UNIQUE (id, note_id),
+    CONSTRAINT note_version_amends_same_note_fk FOREIGN KEY (amends_version_id, note_id)
+        REFERENCES note_version (id, note_id) ON DELETE RESTRICT,
     CONSTRAINT note_version_number_key UNIQUE (note_id, version),
     CONSTRAINT note_version_signed_has_time CHECK ((status = 'signed') = (signed_at IS NOT NULL)),
     CONSTRAINT note_version_amendment_has_reason CHECK (
@@ -85,25 +93,48 @@ FOR EACH ROW EXECUTE FUNCTION hms_touch_updated_at();
 CREATE FUNCTION note_version_freeze() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'INSERT' THEN
+        -- Every version starts as a draft; only signing makes it part of the journal.
+        IF NEW.status <> 'draft' THEN
+            RAISE EXCEPTION 'A note version is written as a draft and then signed.'
+                USING ERRCODE = 'HM028', CONSTRAINT = 'note_version_starts_as_draft';
+        END IF;
+        RETURN NEW;
+    END IF;
     IF OLD.status = 'signed' THEN
         RAISE EXCEPTION 'A signed note version cannot be changed or deleted; amend it instead.'
             USING ERRCODE = 'HM020', CONSTRAINT = 'note_version_signed_is_frozen';
+    END IF;
+    -- Signing, however it is written (note_sign or a raw UPDATE), obeys
+    -- note_sign's rules: by the author, and only with text.
+    IF TG_OP = 'UPDATE' AND NEW.status = 'signed' THEN
+        IF hms_current_user_id() IS NOT NULL AND hms_current_user_id() <> NEW.author_id THEN
+            RAISE EXCEPTION 'Only the author of a note can sign it.' USING ERRCODE = 'HM024';
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM note_section WHERE version_id = NEW.id AND body ~ '[^[:space:]]') THEN
+            RAISE EXCEPTION 'An empty note cannot be signed.' USING ERRCODE = 'HM025';
+        END IF;
     END IF;
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END
 $$;
 
-CREATE TRIGGER note_version_signed_is_frozen BEFORE UPDATE OR DELETE ON note_version
+CREATE TRIGGER note_version_signed_is_frozen BEFORE INSERT OR UPDATE OR DELETE ON note_version
 FOR EACH ROW EXECUTE FUNCTION note_version_freeze();
 
 CREATE FUNCTION note_section_freeze() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_version bigint := CASE WHEN TG_OP = 'INSERT' THEN NEW.version_id ELSE OLD.version_id END;
+    v_status note_version_status;
 BEGIN
-    IF EXISTS (SELECT 1 FROM note_version WHERE id = v_version AND status = 'signed')
-        OR (TG_OP = 'UPDATE' AND EXISTS (
-            SELECT 1 FROM note_version WHERE id = NEW.version_id AND status = 'signed')) THEN
+    -- FOR SHARE waits for a signing in progress (note_sign holds the version
+    -- FOR UPDATE) and then sees its outcome: no section slips into a version
+    -- as it is being frozen.
+    SELECT status INTO v_status FROM note_version
+    WHERE id = CASE WHEN TG_OP = 'INSERT' THEN NEW.version_id ELSE OLD.version_id END
+    FOR SHARE;
+    IF v_status = 'signed' OR (TG_OP = 'UPDATE' AND EXISTS (
+        SELECT 1 FROM note_version WHERE id = NEW.version_id AND status = 'signed')) THEN
         RAISE EXCEPTION 'A signed note version cannot be changed or deleted; amend it instead.'
             USING ERRCODE = 'HM020', CONSTRAINT = 'note_version_signed_is_frozen';
     END IF;
@@ -152,7 +183,7 @@ BEGIN
     IF v.author_id <> p_by THEN
         RAISE EXCEPTION 'Only the author of a note can sign it.' USING ERRCODE = 'HM024';
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM note_section WHERE version_id = p_version_id AND btrim(body) <> '') THEN
+    IF NOT EXISTS (SELECT 1 FROM note_section WHERE version_id = p_version_id AND body ~ '[^[:space:]]') THEN
         RAISE EXCEPTION 'An empty note cannot be signed.' USING ERRCODE = 'HM025';
     END IF;
     UPDATE note_version SET status = 'signed', signed_at = now() WHERE id = p_version_id;
