@@ -1,0 +1,95 @@
+"""IDOR sweep: every address Greta's portal links to, replayed by another
+patient, is refused or shows nothing of Greta; and every refusal about a
+patient is in the audit log under the one who tried."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests import cast as cast_module
+from tests.access.conftest import Person
+from tests.db.pnr import number
+from tests.journal import given
+
+HREF = re.compile(r'href="(/[^"#]*)')
+SKIP = ("/static/", "/logout")
+
+HUGO = (number("19660812", "981"), "Hugo", "Holm", "1966-08-12", "male")
+
+
+def crawl(who, starts: list[str], depth: int = 2) -> set[str]:
+    """Same-origin GET links reachable from the start pages, `depth` clicks deep."""
+    seen, frontier = set(starts), list(starts)
+    for _ in range(depth):
+        found = []
+        for url in frontier:
+            response = who.get(url)
+            if response.status_code != 200:
+                continue
+            for href in HREF.findall(response.text):
+                href = href.replace("&amp;", "&")
+                if href not in seen and not href.startswith(SKIP) and not urlsplit(href).netloc:
+                    seen.add(href)
+                    found.append(href)
+        frontier = found
+    return seen
+
+
+@pytest.fixture()
+def hugo(owner, world) -> int:
+    """Hugo Holm, a second patient with a portal account and a note of his own."""
+    pnr, given_name, family, born, sex = HUGO
+    patient = owner.execute(
+        "INSERT INTO patient (personal_number, given_name, family_name, date_of_birth, sex) "
+        "VALUES (%s, %s, %s, %s, %s) RETURNING id",
+        [pnr, given_name, family, born, sex],
+    ).fetchone()["id"]
+    user = owner.execute(
+        "INSERT INTO app_user (username, password_hash, role, full_name) "
+        "VALUES ('hugo', %s, 'patient', 'Hugo Holm') RETURNING id",
+        [cast_module.password_hash()],
+    ).fetchone()["id"]
+    owner.execute("INSERT INTO patient_user (user_id, patient_id) VALUES (%s, %s)", [user, patient])
+    given.signed_note(owner, world.cast, patient=patient)
+    return user
+
+
+def test_another_patient_replaying_gretas_links_sees_nothing_of_hers(world, browser, owner, hugo):
+    greta = world.greta.patient_id
+    # given every address Greta's portal leads to, and those naming her record directly
+    urls = crawl(browser("greta"), ["/my", "/"])
+    urls |= {f"/patients/{greta}", f"/api/patients/{greta}", f"/my/patients/{greta}"}
+    assert len(urls) >= 6, urls
+    # when Hugo, another patient, opens each of them
+    hugo_browser = browser("hugo")
+    wrong, refusals = [], []
+    for url in sorted(urls):
+        before = owner.execute("SELECT coalesce(max(chain_seq), 0) AS n FROM audit_log").fetchone()["n"]
+        response = hugo_browser.get(url)
+        # then each is refused, or shows nothing of Greta
+        if response.status_code in (403, 404):
+            refusals.append((url, before))
+        elif response.status_code >= 400 or world.greta.shown_in(response.text):
+            wrong.append(f"{url}: {response.status_code}, shows Greta: {world.greta.shown_in(response.text)}")
+    assert wrong == []
+    assert refusals, "nothing of Greta's was refused: the sweep did not reach her record"
+    # and each refusal about Greta is in the audit log, under Hugo
+    unaudited = [
+        url
+        for url, before in refusals
+        if str(greta) in url.split("?")[0].split("/")
+        and not owner.execute(
+            "SELECT 1 FROM audit_log WHERE chain_seq > %s AND outcome = 'refused' "
+            "AND user_id = %s AND patient_id = %s",
+            [before, hugo, greta],
+        ).fetchone()
+    ]
+    assert unaudited == []
+
+
+def test_hugo_still_reaches_his_own_record(world, browser, hugo):
+    me = Person(0, "Hugo", HUGO[0])
+    page = browser("hugo").get("/my")
+    assert page.status_code == 200 and me.shown_in(page.text)
+    assert not world.greta.shown_in(page.text)
