@@ -24,7 +24,6 @@ def test_doctor_writes_signs_and_amends_a_progress_note_and_both_versions_stay_r
     # given Alice, a doctor on the ward where Greta is in care, at Greta's chart
     log_in(page, "alice")
     open_chart(page, cast.greta_patient)
-    page.screenshot(path=CHART_SCREENSHOT, full_page=True)
 
     # when she writes a progress note and signs it
     page.click(f"nav.chart-actions a[href='/patients/{cast.greta_patient}/journal/notes/new']")
@@ -69,6 +68,14 @@ def test_doctor_writes_signs_and_amends_a_progress_note_and_both_versions_stay_r
     expect(second.locator("em")).to_have_text("Amendment: Fel sida angiven i bedömningen")
     expect(first.locator("em")).to_have_count(0)
 
+    # and back on the chart, the timeline lists the note under her name and ward
+    page.click("header.chart-header h1 a")
+    entry = page.locator("table.timeline tbody tr").filter(has_text="Dr Alice Andersson")
+    expect(entry).to_have_count(1)
+    expect(entry).to_contain_text("Medical ward 1")
+    expect(entry.locator("a")).to_have_attribute("href", re.sub(r"^https?://[^/]+", "", note_url))
+    page.screenshot(path=CHART_SCREENSHOT, full_page=True)
+
 
 def record_vitals(page, **fields: str) -> None:
     for name, value in fields.items():
@@ -90,13 +97,25 @@ def test_nurse_records_vital_signs_and_sees_the_news2_band_and_the_trend(page, c
 
     # when he records a round of normal values, then a round of a deteriorating patient
     record_vitals(
-        page, respiratory_rate="16", spo2="97", systolic="128", diastolic="78", pulse="72",
-        temperature="37.0", consciousness="A",
+        page,
+        respiratory_rate="16",
+        spo2="97",
+        systolic="128",
+        diastolic="78",
+        pulse="72",
+        temperature="37.0",
+        consciousness="A",
     )
     expect(page.locator("#latest-news2")).to_have_class(re.compile(r"\bband-low\b"))
     record_vitals(
-        page, respiratory_rate="26", spo2="90", systolic="88", diastolic="50", pulse="135",
-        temperature="39.5", consciousness="V",
+        page,
+        respiratory_rate="26",
+        spo2="90",
+        systolic="88",
+        diastolic="50",
+        pulse="135",
+        temperature="39.5",
+        consciousness="V",
     )
 
     # then the latest NEWS2 is 3+3+3+3+2+3 = 17, in the high band
