@@ -26,6 +26,8 @@ PRINT_LIMIT = 10000
 
 NOTICES = {
     "diagnosis": "The diagnosis is recorded.",
+    "resolved": "The diagnosis is resolved and has left the problem list.",
+    "diagnosis_in_error": "The diagnosis is marked entered in error.",
 }
 # The notices these pages send to the chart (/journal?notice=...); the chart shows them.
 CHART_NOTICES = {
@@ -94,6 +96,48 @@ def diagnosis_list(
         request, ctx, "journal/entry_diagnoses.html", patient=patient, active=active, resolved=resolved,
         in_error=in_error, can_write=ctx.staff.can(Permission.DIAGNOSIS_WRITE),
     )
+
+
+@router.post("/diagnoses/{diagnosis_id}/resolve", response_class=HTMLResponse)
+@requires(Permission.DIAGNOSIS_WRITE)
+def diagnosis_resolve(
+    request: Request, patient_id: int, diagnosis_id: int, ctx: RequestContext = Depends(current),
+    form: dict[str, str] = Depends(form_data),
+) -> Response:
+    try:
+        resolved_on = _date(form.get("resolved_date")) or datetime.now(UTC).astimezone(LOCAL_TZ).date()
+        service.diagnosis_resolve(
+            ctx, patient_id=patient_id, diagnosis_id=diagnosis_id, resolved_on=resolved_on
+        )
+    except FormInvalid as exc:
+        return _diagnoses_with_errors(request, ctx, patient_id, exc)
+    return RedirectResponse(f"/patients/{patient_id}/journal/diagnoses?notice=resolved", status_code=303)
+
+
+@router.post("/diagnoses/{diagnosis_id}/error", response_class=HTMLResponse)
+@requires(Permission.DIAGNOSIS_WRITE)
+def diagnosis_in_error(
+    request: Request, patient_id: int, diagnosis_id: int, ctx: RequestContext = Depends(current),
+    form: dict[str, str] = Depends(form_data),
+) -> Response:
+    try:
+        reason = parse(forms.ReasonForm, form).reason
+        service.entry_mark_in_error(ctx, patient_id=patient_id, kind="diagnosis", entry_id=diagnosis_id,
+                                    reason=reason)
+    except FormInvalid as exc:
+        return _diagnoses_with_errors(request, ctx, patient_id, exc)
+    return RedirectResponse(
+        f"/patients/{patient_id}/journal/diagnoses?notice=diagnosis_in_error", status_code=303
+    )
+
+
+def _diagnoses_with_errors(
+    request: Request, ctx: RequestContext, patient_id: int, exc: FormInvalid
+) -> Response:
+    ctx.flash.extend(exc.errors.values())
+    response = diagnosis_list(request, patient_id, notice="", ctx=ctx)
+    response.status_code = 422
+    return response
 
 
 def _diagnosis_form(
@@ -216,23 +260,6 @@ def procedure_create(
 # --- Past, family and social history ---------------------------------------
 
 
-def _history_add(ctx: RequestContext, *, patient_id: int, data: forms.HistoryForm) -> int:
-    """Record a history fact. (service.history_add passes ``kind`` twice, once as the
-    audit kind and once as the form's field, so it cannot be called as it stands.)"""
-    service._check_unit(ctx, data.care_unit_id)
-    q = load("journal")
-
-    def work() -> int:
-        row = q.history_add(
-            ctx.conn, patient_id=patient_id, care_unit_id=data.care_unit_id, by=ctx.staff.id,
-            kind=data.kind, description=data.description,
-        )
-        service._audit(ctx, patient_id, "history.create", "history", row["id"])
-        return int(row["id"])
-
-    return service._write(ctx, work)
-
-
 @router.get("/history/new", response_class=HTMLResponse)
 @requires(Permission.HISTORY_WRITE)
 def history_new(
@@ -253,7 +280,7 @@ def history_create(
 ) -> Response:
     patient = _patient(ctx, patient_id)
     try:
-        _history_add(ctx, patient_id=patient_id, data=parse(forms.HistoryForm, form))
+        service.history_add(ctx, patient_id=patient_id, data=parse(forms.HistoryForm, form))
     except FormInvalid as exc:
         return _entry_form(
             request, ctx, "journal/entry_history_new.html", patient, form, exc.errors, status_code=422

@@ -3,6 +3,7 @@ transaction), goes through the database functions where the rule is atomic
 (admit, discharge, sign, amend, mark in error) and writes its audit row."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 import psycopg
@@ -248,3 +249,35 @@ def vitals_add(ctx: RequestContext, *, patient_id: int, data: forms.VitalsForm) 
 
         values["measured_at"] = datetime.now(UTC)
     return _entry(ctx, patient_id, q.vitals_add, "vitals", **values)
+
+
+def diagnosis_resolve(ctx: RequestContext, *, patient_id: int, diagnosis_id: int, resolved_on: date) -> None:
+    """Take a diagnosis off the problem list as resolved on a date."""
+    def work() -> None:
+        if not q.diagnosis_resolve(ctx.conn, diagnosis_id=diagnosis_id, patient_id=patient_id,
+                                   resolved_date=resolved_on):
+            raise FormInvalid({"_form": "The diagnosis is already resolved or was not found."})
+        _audit(ctx, patient_id, "diagnosis.resolve", "diagnosis", diagnosis_id)
+
+    _write(ctx, work)
+
+
+IN_ERROR_QUERIES = {
+    "diagnosis": "entry_mark_in_error_diagnosis",
+    "allergy": "entry_mark_in_error_allergy",
+    "vitals": "entry_mark_in_error_vitals",
+}
+
+
+def entry_mark_in_error(
+    ctx: RequestContext, *, patient_id: int, kind: str, entry_id: int, reason: str
+) -> None:
+    """Mark a journal entry entered in error: it stays, struck through, with the reason."""
+    query = getattr(q, IN_ERROR_QUERIES[kind])
+
+    def work() -> None:
+        if not query(ctx.conn, entry_id=entry_id, patient_id=patient_id, reason=reason):
+            raise FormInvalid({"_form": "The entry is already marked or was not found."})
+        _audit(ctx, patient_id, f"{kind}.mark_in_error", kind, entry_id)
+
+    _write(ctx, work)

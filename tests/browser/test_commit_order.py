@@ -9,6 +9,7 @@ it every time, without a browser.
 """
 
 import asyncio
+import threading
 from urllib.parse import urlencode
 
 from tests.conftest import login
@@ -42,7 +43,10 @@ def send_form(app, *, path: str, form: dict[str, str], cookies: str, on_response
         if message["type"] == "http.response.start":
             on_response_start(message)
 
-    asyncio.run(app(scope, receive, send))
+    # Its own thread: a browser test may already run an event loop in this one.
+    worker = threading.Thread(target=lambda: asyncio.run(app(scope, receive, send)))
+    worker.start()
+    worker.join()
 
 
 def test_a_registered_patient_is_committed_before_the_redirect_to_her_page_is_sent(app, client, cast, owner):

@@ -170,3 +170,32 @@ def test_timeline_pages_with_keyset_and_filters_by_type(client, cast, owner):
 def test_receptionist_cannot_open_the_journal(client, cast):
     login(client, "rita")
     assert client.get(chart_url(cast)).status_code == 403
+
+
+def test_a_diagnosis_is_resolved_and_another_marked_in_error_and_both_stay_listed(client, cast, owner):
+    token = login(client, "alice")
+    client.cookies.set("hms_lang", "en")
+    ids = [
+        owner.execute(
+            "INSERT INTO diagnosis (patient_id, care_unit_id, code, recorded_by) VALUES (%s, %s, %s, %s) RETURNING id",
+            [cast.greta_patient, cast.unit_med, code, cast.alice],
+        ).fetchone()["id"]
+        for code in ("J18.9", "I10")
+    ]
+    url = f"{chart_url(cast)}/diagnoses"
+    response = client.post(f"{url}/{ids[0]}/resolve", data={"csrf_token": token, "resolved_date": "2026-11-20"},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    response = client.post(f"{url}/{ids[1]}/error", data={"csrf_token": token, "reason": "kort"})
+    assert response.status_code == 422
+    response = client.post(f"{url}/{ids[1]}/error", data={"csrf_token": token, "reason": "Fel patient vald"},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    rows = owner.execute("SELECT code, resolved_date, entered_in_error_reason FROM diagnosis ORDER BY id").fetchall()
+    assert str(rows[0]["resolved_date"]) == "2026-11-20"
+    assert rows[1]["entered_in_error_reason"] == "Fel patient vald"
+    page = client.get(url).text
+    assert 'id="resolved"' in page and "J18.9" in page and 'id="in-error"' in page
+    # the chart's problem list no longer shows either
+    chart = client.get(chart_url(cast)).text
+    assert "Active problems" in chart and "Pneumonia, unspecified" not in chart.split("Active problems")[1].split("</section>")[0]
