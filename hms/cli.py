@@ -233,7 +233,7 @@ def bench_chart(
     typer.echo(f"bench database {search.BENCH_DB}: {have:,} patients")
     patient_id, _ = chart.prepare_patient(url, entries=entries, seed=seed, say=typer.echo)
     if explain:
-        typer.echo(chart.explain(url, patient_id))
+        typer.echo(chart.explain(url, patient_id, as_user=chart.doctor_of(url, patient_id)))
     result = chart.run(url, patient_id=patient_id, requests=requests, say=typer.echo)
     for line in result.lines():
         typer.echo(line)

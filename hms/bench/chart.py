@@ -144,17 +144,20 @@ def _fresh_patient(conn: psycopg.Connection) -> SeededPatient:
 
 
 def _write_history(conn: psycopg.Connection, patient: SeededPatient, *, entries: int, seed: int) -> None:
-    """Plan with more or fewer illnesses until the plan holds about ``entries`` entries, then write it.
-    The patient is in a bed now, so a doctor of that ward has them in their care."""
+    """Plan with more or fewer illnesses until a plan holds ``entries`` entries (or a few
+    more), then write it. The patient is in a bed now, so a doctor of that ward has them
+    in their care."""
     ctx = _context(conn, seed)
     now = conn.execute("SELECT now()").fetchone()[0]  # type: ignore[index]
-    episodes = max(10, entries // 12)
-    chart = _plan(ctx, now, patient, episodes)
-    for _ in range(8):
-        if entries <= chart.plan.entries <= entries * 1.05:
-            break
-        episodes = max(1, math.ceil(episodes * entries / max(1, chart.plan.entries) * 1.02))
+    episodes, best = max(10, entries // 16), None
+    for _ in range(20):  # a plan's size varies by some 10 %: keep the smallest that is big enough
         chart = _plan(ctx, now, patient, episodes)
+        if chart.plan.entries >= entries and (best is None or chart.plan.entries < best.plan.entries):
+            best = chart
+        if best is not None and best.plan.entries <= entries * 1.03:
+            break
+        episodes = max(1, math.ceil(episodes * entries / max(1, chart.plan.entries)))
+    chart = best or chart
     mark_corrections(ctx.rng, chart.plan.notes, demo=patient.id)
     write(ctx, chart.plan)
 
@@ -320,9 +323,10 @@ def _label(query: Any) -> str:
 # Plans ------------------------------------------------------------------------------
 
 
-def explain(url: str, patient_id: int, *, deep: bool = True) -> str:
-    """EXPLAIN ANALYZE (as the owner) of the chart's summary and of its timeline's first
-    page and, with ``deep``, of a page near the end of the history."""
+def explain(url: str, patient_id: int, *, as_user: str, app_role: str = "hms_app") -> str:
+    """EXPLAIN ANALYZE of the chart's summary and of its timeline's first page and a page near
+    the end, run as the app's database role acting for ``as_user``, so row-level security
+    is in the plans as the app meets it."""
     q = load("journal")
     timeline = {
         "patient_id": patient_id, "limit": 51, "kind": None, "from_date": None, "to_date": None,
@@ -334,21 +338,22 @@ def explain(url: str, patient_id: int, *, deep: bool = True) -> str:
         cases: list[tuple[str, str, dict[str, Any]]] = [
             ("chart_summary", q.chart_summary.sql, {"patient_id": patient_id}),
             ("timeline, page 1", q.timeline.sql, timeline),
+            ("timeline, a late page", q.timeline.sql, {**timeline, **_late_key(conn, patient_id)}),
         ]
-        if deep:
-            cases.append(
-                ("timeline, a late page", q.timeline.sql, {**timeline, **_late_key(conn, patient_id)})
-            )
-        if hasattr(q, "timeline_authors"):
-            cases.append(("timeline_authors", q.timeline_authors.sql, {"patient_id": patient_id}))
+        user = conn.execute("SELECT id, role::text FROM app_user WHERE username = %s", [as_user]).fetchone()
+        conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(app_role)))
+        conn.execute(
+            "SELECT set_config('hms.user_id', %s, true), set_config('hms.user_role', %s, true)",
+            [str(user[0]), user[1]] if user else ["", ""],
+        )
         for title, statement, params in cases:
             rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params).fetchall()
-            out += [f"-- {title}", *(row[0] for row in rows), ""]
+            out += [f"-- {title} (as {app_role}, acting for {as_user})", *(row[0] for row in rows), ""]
     return "\n".join(out)
 
 
 def _late_key(conn: psycopg.Connection, patient_id: int) -> dict[str, Any]:
-    """The keyset of the entry 50 rows before the end of the timeline."""
+    """The keyset of the entry 50 rows before the end of the timeline (read as the owner)."""
     row = conn.execute(
         "SELECT at, kind, id FROM journal_timeline WHERE patient_id = %s "
         "ORDER BY at ASC, kind ASC, id ASC OFFSET 50 LIMIT 1",
