@@ -111,3 +111,7 @@ CONSTRAINT_MESSAGES.update({
     ),
     "emergency_access_review_comment_length": ("comment", "Too long."),
 })
+
+CONSTRAINT_MESSAGES["vital_signs_bmi_plausible"] = (
+    "height_cm", "Weight and height together give an impossible BMI; check both."
+)

@@ -56,9 +56,6 @@ def test_an_ended_stay_is_final(dr_alice, owner, stay):
                 )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bug: bed_occupancy_guard compares lower() with <>, NULL slips through (0006)"
-)
 def test_a_stay_cannot_be_emptied_to_erase_when_it_began(dr_alice, owner, stay):
     for conn in (dr_alice, owner):
         with refused("HM016"):

@@ -79,7 +79,6 @@ def test_an_error_mark_comes_with_a_reason(dr_alice, cast, table):
         dr_alice.execute(f"UPDATE {table} SET entered_in_error_reason = 'Wrong patient' WHERE id = %s", [row])
 
 
-@pytest.mark.xfail(strict=True, reason="bug: <table>_in_error_has_reason accepts a blank reason (0008)")
 def test_an_error_mark_needs_a_reason_that_says_something(dr_alice, cast):
     for table in CLINICAL_TABLES:
         row = given.clinical(dr_alice, cast, table)

@@ -1,7 +1,6 @@
 """Encounters and admissions: a patient lies in one bed, a bed holds one
 patient, and admit/discharge move both at once."""
 
-import pytest
 
 from tests.journal import given
 from tests.journal.refusal import refused
@@ -174,7 +173,6 @@ def test_admission_backdated_into_a_previous_stay_is_refused(dr_alice, cast, asa
     )  # ranges are [start, end): touching is fine
 
 
-@pytest.mark.xfail(strict=True, reason="bug: discharge at the admission instant stores an empty range (0006)")
 def test_discharge_at_the_admission_instant_keeps_when_the_stay_began(dr_alice, cast):
     encounter = given.admit(dr_alice, cast, at="2024-03-01T08:00Z")
 

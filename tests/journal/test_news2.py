@@ -133,7 +133,6 @@ def test_news2_matches_the_chart(dr_alice, cast, v):
     assert stored(dr_alice, cast, v) == news2(v)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: news2_score gives a score when parameters are missing (0008)")
 def test_news2_is_left_out_when_a_parameter_is_missing(dr_alice, cast):
     weight_only = dict.fromkeys(NORMAL) | {"on_oxygen": False, "weight_kg": 80}
     assert stored(dr_alice, cast, weight_only) == (None, None)

@@ -100,9 +100,6 @@ def test_amending_an_unknown_note_is_refused(dr_alice, cast):
         pytest.param(
             2,
             {"amends_version_id": "v1"},
-            marks=pytest.mark.xfail(
-                strict=True, reason="bug: the CHECK lets a NULL amend_reason through (0007)"
-            ),
         ),
         (2, {"amends_version_id": "v1", "amend_reason": " x  "}),
         (1, {"amends_version_id": "v1", "amend_reason": "Wrong side"}),
@@ -148,7 +145,6 @@ def test_amending_a_note_marked_in_error_is_refused(dr_alice, cast):
         given.amend(dr_alice, cast, note_id)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: amends_version_id may point at another note's version (0007)")
 def test_an_amendment_corrects_a_version_of_its_own_note(dr_alice, cast):
     _, greta_v1 = given.signed_note(dr_alice, cast)
     other_note, _ = given.signed_note(dr_alice, cast)
@@ -158,9 +154,6 @@ def test_an_amendment_corrects_a_version_of_its_own_note(dr_alice, cast):
         )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bug: note_amend reads versions through RLS and misses others' drafts (0007/0009)"
-)
 def test_amending_while_a_colleague_drafts_an_amendment_says_so(dr_alice, nurse_bob, cast):
     note_id, _ = given.signed_note(dr_alice, cast)
     given.amend(dr_alice, cast, note_id)

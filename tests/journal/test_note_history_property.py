@@ -165,7 +165,8 @@ class NoteHistory(RuleBasedStateMachine):
     def edit_latest_version(self, note, editor, position, heading, body):
         latest = note.latest
         if latest.status == "signed":
-            refusal = "HM020"
+            # frozen; someone else's version is not even theirs to touch (row-level security)
+            refusal = "HM020" if editor == latest.author else "42501"
         elif editor != latest.author:
             refusal = "42501"  # someone else's draft: row-level security refuses
         else:

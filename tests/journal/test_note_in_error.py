@@ -1,7 +1,6 @@
 """A note written in error is marked, never removed: it stays readable, with
 who, when and why, and the mark is final."""
 
-import pytest
 
 from tests.journal import given
 from tests.journal.refusal import refused
@@ -82,7 +81,6 @@ def test_a_raw_mark_needs_who_as_well(dr_alice, cast):
         )
 
 
-@pytest.mark.xfail(strict=True, reason="bug: note_in_error_complete lets a NULL reason through (0007)")
 def test_a_raw_mark_needs_a_reason(dr_alice, cast):
     note_id, _ = given.signed_note(dr_alice, cast)
     with refused("23514", "note_in_error_complete"):

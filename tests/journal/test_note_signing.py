@@ -82,9 +82,6 @@ def test_an_empty_note_cannot_be_signed(dr_alice, cast):
             given.sign(dr_alice, version_id, cast.alice)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bug: note_sign's btrim() strips only spaces, not newlines or tabs (0007)"
-)
 def test_a_note_of_only_line_breaks_and_tabs_cannot_be_signed(dr_alice, cast):
     _, version_id = given.note(dr_alice, cast, sections=[("Anamnes", "\n\n\t"), ("Status", "\r\n")])
     with refused("HM025"):
@@ -160,7 +157,6 @@ def test_a_notes_identity_cannot_change(dr_alice, owner, cast, asa):
                 conn.execute(f"UPDATE note SET {assignment} WHERE id = %(n)s", params)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a raw UPDATE signs a draft without note_sign's checks (0007)")
 def test_raw_update_cannot_sign_an_empty_draft(dr_alice, cast):
     _, version_id = given.note(dr_alice, cast, sections=[])
     with pytest.raises(psycopg.Error):
@@ -169,7 +165,6 @@ def test_raw_update_cannot_sign_an_empty_draft(dr_alice, cast):
         )
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a version can be inserted already signed, empty (0007)")
 def test_a_version_cannot_be_inserted_already_signed(dr_alice, cast):
     note_id, version_id = given.note(dr_alice, cast, sections=[])
     dr_alice.execute("DELETE FROM note_version WHERE id = %s", [version_id])
@@ -181,7 +176,6 @@ def test_a_version_cannot_be_inserted_already_signed(dr_alice, cast):
         )
 
 
-@pytest.mark.xfail(strict=True, reason="bug: note_version.patient_id is not tied to note.patient_id (0007)")
 def test_a_version_belongs_to_the_notes_patient(dr_alice, cast, asa):
     note_id, version_id = given.note(dr_alice, cast, patient=cast.greta_patient)
     dr_alice.execute("DELETE FROM note_section WHERE version_id = %s", [version_id])
@@ -194,9 +188,6 @@ def test_a_version_belongs_to_the_notes_patient(dr_alice, cast, asa):
         )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bug: note_section_freeze reads the version's status without a lock (0007)"
-)
 def test_a_section_written_while_the_author_signs_cannot_slip_into_the_signed_version(acting_as, owner, cast):
     author, other = acting_as(cast.alice, "doctor"), acting_as(cast.alice, "doctor")
     _, version_id = given.note(author, cast)

@@ -3,8 +3,6 @@ refused; BMI and NEWS2 are derived by the database and cannot be written."""
 
 from decimal import Decimal
 
-import pytest
-
 from tests.journal import given
 from tests.journal.refusal import refused
 
@@ -93,9 +91,6 @@ def test_correcting_a_measurement_recomputes_news2(dr_alice, cast):
     assert stored == {"news2": 3, "news2_band": "low_medium"}
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bug: bmi numeric(4,1) overflows for plausible weight and height (0008)"
-)
 def test_weight_and_height_each_plausible_never_overflow_the_bmi(dr_alice, cast):
     with refused("23514"):  # refused by a named constraint the form can explain, not by an overflow
         given.clinical(

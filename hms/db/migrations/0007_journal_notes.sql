@@ -24,6 +24,7 @@ CREATE TABLE note (
     CONSTRAINT note_in_error_complete CHECK (
         (entered_in_error_at IS NULL AND entered_in_error_by IS NULL AND entered_in_error_reason IS NULL)
         OR (entered_in_error_at IS NOT NULL AND entered_in_error_by IS NOT NULL
+            AND entered_in_error_reason IS NOT NULL
             AND length(btrim(entered_in_error_reason)) BETWEEN 5 AND 1000)
     )
 );
@@ -58,7 +59,7 @@ CREATE TABLE note_version (
     CONSTRAINT note_version_signed_has_time CHECK ((status = 'signed') = (signed_at IS NOT NULL)),
     CONSTRAINT note_version_amendment_has_reason CHECK (
         (version = 1 AND amends_version_id IS NULL AND amend_reason IS NULL)
-        OR (version > 1 AND amends_version_id IS NOT NULL
+        OR (version > 1 AND amends_version_id IS NOT NULL AND amend_reason IS NOT NULL
             AND length(btrim(amend_reason)) BETWEEN 5 AND 1000)
     )
 );
@@ -190,6 +191,11 @@ BEGIN
 END
 $$;
 
+-- The latest version of a note, read past row-level security (for note_amend).
+CREATE FUNCTION note_version_latest(p_note_id bigint) RETURNS note_version
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+RETURN (SELECT v FROM note_version AS v WHERE v.note_id = p_note_id ORDER BY v.version DESC LIMIT 1);
+
 -- Start an amendment: a new draft version that copies the latest signed one,
 -- points at it and records why. The author then edits and signs it.
 CREATE FUNCTION note_amend(p_note_id bigint, p_by bigint, p_care_unit_id bigint, p_reason text)
@@ -203,7 +209,9 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'The note does not exist or is marked entered in error.' USING ERRCODE = 'HM022';
     END IF;
-    SELECT * INTO latest FROM note_version WHERE note_id = p_note_id ORDER BY version DESC LIMIT 1;
+    -- The latest version, whoever wrote it: a colleague's draft (hidden from
+    -- the caller by row-level security) still blocks a second amendment.
+    latest := note_version_latest(p_note_id);
     IF latest.status <> 'signed' THEN
         RAISE EXCEPTION 'The note has an unsigned draft; sign or discard it first.' USING ERRCODE = 'HM026';
     END IF;

@@ -44,7 +44,8 @@ CREATE TABLE diagnosis (
         REFERENCES encounter (id, patient_id) ON DELETE RESTRICT,
     CONSTRAINT diagnosis_resolved_after_onset CHECK (resolved_date >= onset_date),
     CONSTRAINT diagnosis_in_error_has_reason CHECK (
-        (entered_in_error_at IS NULL) = (entered_in_error_reason IS NULL))
+        (entered_in_error_at IS NULL) = (entered_in_error_reason IS NULL)
+        AND (entered_in_error_reason IS NULL OR length(btrim(entered_in_error_reason)) BETWEEN 5 AND 1000))
 );
 COMMENT ON TABLE diagnosis IS 'One ICD-10 diagnosis of a patient; active (on the problem list) until resolved.';
 -- Used by the problem list and the timeline.
@@ -73,7 +74,8 @@ CREATE TABLE procedure_record (
         REFERENCES encounter (id, patient_id) ON DELETE RESTRICT,
     CONSTRAINT procedure_record_not_future CHECK (performed_at <= recorded_at + interval '1 hour'),
     CONSTRAINT procedure_record_in_error_has_reason CHECK (
-        (entered_in_error_at IS NULL) = (entered_in_error_reason IS NULL))
+        (entered_in_error_at IS NULL) = (entered_in_error_reason IS NULL)
+        AND (entered_in_error_reason IS NULL OR length(btrim(entered_in_error_reason)) BETWEEN 5 AND 1000))
 );
 COMMENT ON TABLE procedure_record IS 'One procedure or surgery performed on a patient.';
 CREATE INDEX procedure_record_patient_idx ON procedure_record (patient_id, performed_at DESC);
@@ -95,7 +97,9 @@ CREATE TABLE allergy (
     recorded_at timestamptz NOT NULL DEFAULT now(),
     entered_in_error_at timestamptz,
     entered_in_error_reason text,
-    CONSTRAINT allergy_in_error_has_reason CHECK ((entered_in_error_at IS NULL) = (entered_in_error_reason IS NULL))
+    CONSTRAINT allergy_in_error_has_reason CHECK (
+        (entered_in_error_at IS NULL) = (entered_in_error_reason IS NULL)
+        AND (entered_in_error_reason IS NULL OR length(btrim(entered_in_error_reason)) BETWEEN 5 AND 1000))
 );
 COMMENT ON TABLE allergy IS 'One allergy or intolerance; drives the warning banner on the chart.';
 CREATE INDEX allergy_patient_idx ON allergy (patient_id, recorded_at DESC);
@@ -112,7 +116,9 @@ CREATE TABLE history_entry (
     recorded_at timestamptz NOT NULL DEFAULT now(),
     entered_in_error_at timestamptz,
     entered_in_error_reason text,
-    CONSTRAINT history_entry_in_error_has_reason CHECK ((entered_in_error_at IS NULL) = (entered_in_error_reason IS NULL))
+    CONSTRAINT history_entry_in_error_has_reason CHECK (
+        (entered_in_error_at IS NULL) = (entered_in_error_reason IS NULL)
+        AND (entered_in_error_reason IS NULL OR length(btrim(entered_in_error_reason)) BETWEEN 5 AND 1000))
 );
 COMMENT ON TABLE history_entry IS 'One fact of past history: earlier illness, family history, or social history (e.g. smoking).';
 CREATE INDEX history_entry_patient_idx ON history_entry (patient_id, recorded_at DESC);
@@ -133,7 +139,9 @@ CREATE TABLE care_plan (
     recorded_at timestamptz NOT NULL DEFAULT now(),
     entered_in_error_at timestamptz,
     entered_in_error_reason text,
-    CONSTRAINT care_plan_in_error_has_reason CHECK ((entered_in_error_at IS NULL) = (entered_in_error_reason IS NULL))
+    CONSTRAINT care_plan_in_error_has_reason CHECK (
+        (entered_in_error_at IS NULL) = (entered_in_error_reason IS NULL)
+        AND (entered_in_error_reason IS NULL OR length(btrim(entered_in_error_reason)) BETWEEN 5 AND 1000))
 );
 COMMENT ON TABLE care_plan IS 'One care or treatment plan: goals, actions, who is responsible, when to review.';
 CREATE INDEX care_plan_patient_idx ON care_plan (patient_id, recorded_at DESC);
@@ -160,14 +168,16 @@ INSERT INTO vital_sign_code (measure, loinc, display, unit) VALUES
     ('news2', '88330-6', 'NEWS2 total score', '{score}');
 
 -- NEWS2 (Royal College of Physicians 2017, SpO2 scale 1), computed in SQL so
--- every reader gets the same score. NULL when a parameter is missing.
+-- every reader gets the same score. NULL when a parameter is missing: a
+-- partial set (say blood pressure and weight at a clinic visit) has no score.
 CREATE FUNCTION news2_score(
     rr integer, spo2 integer, on_oxygen boolean, systolic integer, pulse integer,
     consciousness text, temperature numeric
 ) RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN
-    CASE WHEN rr <= 8 THEN 3 WHEN rr <= 11 THEN 1 WHEN rr <= 20 THEN 0 WHEN rr <= 24 THEN 2 ELSE 3 END
+    CASE WHEN num_nulls(rr, spo2, on_oxygen, systolic, pulse, consciousness, temperature) > 0 THEN NULL::integer ELSE 0 END
+    + CASE WHEN rr <= 8 THEN 3 WHEN rr <= 11 THEN 1 WHEN rr <= 20 THEN 0 WHEN rr <= 24 THEN 2 ELSE 3 END
     + CASE WHEN spo2 <= 91 THEN 3 WHEN spo2 <= 93 THEN 2 WHEN spo2 <= 95 THEN 1 ELSE 0 END
     + CASE WHEN on_oxygen THEN 2 ELSE 0 END
     + CASE WHEN systolic <= 90 THEN 3 WHEN systolic <= 100 THEN 2 WHEN systolic <= 110 THEN 1
@@ -212,7 +222,7 @@ CREATE TABLE vital_signs (
     weight_kg numeric(5, 2) CONSTRAINT vital_signs_weight_plausible CHECK (weight_kg BETWEEN 0.3 AND 500),
     height_cm numeric(4, 1) CONSTRAINT vital_signs_height_plausible CHECK (height_cm BETWEEN 20 AND 260),
     -- Derived, so they can never disagree with the measurements.
-    bmi numeric(4, 1) GENERATED ALWAYS AS (round(weight_kg / ((height_cm / 100) ^ 2), 1)) STORED,
+    bmi numeric(6, 1) GENERATED ALWAYS AS (round(weight_kg / ((height_cm / 100) ^ 2), 1)) STORED,
     news2 integer GENERATED ALWAYS AS (
         news2_score(respiratory_rate, spo2, on_oxygen, systolic, pulse, consciousness, temperature)) STORED,
     news2_band text GENERATED ALWAYS AS (
@@ -224,10 +234,14 @@ CREATE TABLE vital_signs (
     CONSTRAINT vital_signs_encounter_fk FOREIGN KEY (encounter_id, patient_id)
         REFERENCES encounter (id, patient_id) ON DELETE RESTRICT,
     CONSTRAINT vital_signs_pressure_ordered CHECK (systolic > diastolic),
+    -- Each of weight and height may be plausible alone and not together.
+    CONSTRAINT vital_signs_bmi_plausible CHECK (bmi BETWEEN 5 AND 200),
     CONSTRAINT vital_signs_something_measured CHECK (num_nonnulls(
         systolic, diastolic, pulse, temperature, respiratory_rate, spo2, consciousness, weight_kg, height_cm) > 0),
     CONSTRAINT vital_signs_not_future CHECK (measured_at <= recorded_at + interval '5 minutes'),
-    CONSTRAINT vital_signs_in_error_has_reason CHECK ((entered_in_error_at IS NULL) = (entered_in_error_reason IS NULL))
+    CONSTRAINT vital_signs_in_error_has_reason CHECK (
+        (entered_in_error_at IS NULL) = (entered_in_error_reason IS NULL)
+        AND (entered_in_error_reason IS NULL OR length(btrim(entered_in_error_reason)) BETWEEN 5 AND 1000))
 );
 COMMENT ON TABLE vital_signs IS 'One set of vital signs measured at one time; BMI and NEWS2 derived by the database.';
 -- Used by the chart (latest vitals), the trend charts and the timeline.
