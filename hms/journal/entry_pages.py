@@ -38,8 +38,8 @@ CHART_NOTICES = {
 }
 
 
-def _patient(ctx: RequestContext, patient_id: int) -> dict[str, Any]:
-    return access_patient(ctx, patient_id=patient_id, action="journal.read")
+def _patient(ctx: RequestContext, patient_id: int, *, audit: bool = True) -> dict[str, Any]:
+    return access_patient(ctx, patient_id=patient_id, action="journal.read", audit=audit)
 
 
 def _to_chart(patient_id: int, notice: str) -> RedirectResponse:
@@ -85,7 +85,7 @@ def _date(value: str | None) -> date | None:
 def diagnosis_list(
     request: Request, patient_id: int, notice: str = "", ctx: RequestContext = Depends(current)
 ) -> Response:
-    patient = _patient(ctx, patient_id)
+    patient = _patient(ctx, patient_id, audit=False)
     if notice in NOTICES:
         ctx.flash.append(NOTICES[notice])
     rows = read.diagnoses(ctx, patient_id=patient_id)
@@ -351,7 +351,7 @@ def _print_entries(
 @router.get("/print", response_class=HTMLResponse)
 @requires(Permission.JOURNAL_READ)
 def journal_print(request: Request, patient_id: int, ctx: RequestContext = Depends(current)) -> Response:
-    patient = _patient(ctx, patient_id)
+    patient = _patient(ctx, patient_id, audit=False)
     start = _date(request.query_params.get("from"))
     end = _date(request.query_params.get("to"))
     if start and end and end < start:

@@ -266,7 +266,7 @@ def note_show(
 ) -> Response:
     from hms.patients import read as patient_read
 
-    patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read")
+    patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read", audit=False)
     note = read.access_note(ctx, patient_id=patient_id, note_id=note_id)
     if notice in NOTICES:
         ctx.flash.append(NOTICES[notice])
@@ -362,7 +362,7 @@ def _note_action(
     except FormInvalid as exc:
         from hms.patients import read as patient_read
 
-        patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read")
+        patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read", audit=False)
         errors = {
             ("amend_reason" if amend else "error_reason"): exc.errors.get("reason")
             or exc.errors.get("_form")
@@ -405,7 +405,7 @@ def _vitals_page(
 ) -> Response:
     from hms.patients import read as patient_read
 
-    patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read")
+    patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read", audit=False)
     series = read.vitals_series(ctx, patient_id=patient_id)
     if notice in NOTICES:
         ctx.flash.append(NOTICES[notice])

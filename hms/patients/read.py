@@ -74,7 +74,12 @@ def own_patient_id(ctx: RequestContext) -> int | None:
 
 
 def access_patient(
-    ctx: RequestContext, *, patient_id: int, action: str = "patient.read", access: Access | None = None
+    ctx: RequestContext,
+    *,
+    patient_id: int,
+    action: str = "patient.read",
+    access: Access | None = None,
+    audit: bool = True,
 ) -> dict[str, Any]:
     """One patient's demographics as this user may see them, audited; refused
     (404, or 403 with emergency access for clinicians) otherwise. ``access``:
@@ -89,8 +94,9 @@ def access_patient(
     if full and row["protected_identity"]:
         row = q.get_full(ctx.conn, patient_id=patient_id)
     row["contact_hidden"] = row["protected_identity"] and not full
-    audit_patient(ctx, patient_id=patient_id, action=action, object_type="patient", object_id=patient_id,
-                  detail=access.reason)
+    if audit:  # False when the page's own read writes its one row (a page header)
+        audit_patient(ctx, patient_id=patient_id, action=action, object_type="patient", object_id=patient_id,
+                      detail=access.reason)
     return row
 
 

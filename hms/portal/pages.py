@@ -66,7 +66,7 @@ def _proxies_page(
     patient = None
     if access.basis != "own":
         patient = patient_read.access_patient(
-            ctx, patient_id=access.patient_id, action="proxy.read", access=access
+            ctx, patient_id=access.patient_id, action="proxy.read", access=access, audit=False
         )
     return page(
         request,

@@ -74,7 +74,11 @@ def _guard(policy: Policy) -> Callable[[Request], Iterator[RequestContext]]:
                 with conn.transaction():
                     ctx = sessions.load_context(conn, request)
                     request.state.ctx = ctx
-                    policy.enforce(ctx)
+                    try:
+                        policy.enforce(ctx)
+                    except Forbidden as refusal:
+                        refusal.audit = _route_refusal(request)
+                        raise
                     yield ctx
             except HttpError as exc:
                 if exc.audit is not None:
@@ -84,12 +88,27 @@ def _guard(policy: Policy) -> Callable[[Request], Iterator[RequestContext]]:
     return guard
 
 
+def _route_refusal(request: Request) -> dict[str, object] | None:
+    """A role refused a route about one patient (its path names the patient):
+    that refusal belongs in the patient's audit trail too."""
+    raw = request.path_params.get("patient_id")
+    if raw is None or not str(raw).isdigit():
+        return None
+    return {"patient_id": int(raw), "action": "route.refused", "detail": request.url.path[:200]}
+
+
 def _record_refusal(conn: Conn, ctx: RequestContext, event: dict[str, object]) -> None:
     """Write a refusal's audit row in its own transaction, after the work rolled back."""
     from hms.audit.service import audit_patient
 
     with conn.transaction():
         declare_user(conn, ctx.user.id if ctx.user else None, ctx.user.role.value if ctx.user else None)
+        patient_id = event.get("patient_id")
+        if patient_id is not None and not conn.execute(
+            "SELECT hms_patient_exists(%s) AS known", [patient_id]
+        ).fetchone()["known"]:
+            detail = f"{event.get('detail') or ''} (no patient {patient_id})"
+            event = {**event, "patient_id": None, "detail": detail}
         audit_patient(ctx, outcome="refused", **event)  # type: ignore[arg-type]
 
 

@@ -42,9 +42,8 @@ def rows_written(owner, who, url: str) -> tuple[int, list[dict]]:
     return response.status_code, rows
 
 
-# Pages that today write two rows for one look at Greta: the header is read
-# through patients.read.access_patient, which audits, and then the page's own
-# scoped read audits again. Kept failing (strict xfail) until fixed.
+# Pages whose header reads the patient (without auditing) and whose own scoped
+# read writes the page's one row: once a source of double rows, checked here.
 HEADER_THEN_READ = (
     "the header's access_patient(action='journal.read') writes one row and the page's own read "
     "({read}) a second; hms/journal/{module}: read the header without auditing (or let one call "
@@ -69,10 +68,6 @@ TWO_ROWS = {
 }
 
 
-def two_rows(url: str) -> str | None:
-    return next((reason for part, reason in TWO_ROWS.items() if part in url), None)
-
-
 def one_row_naming_greta(world, user_id: int, role: str, rows: list[dict]) -> bool:
     expected = {"user_id": user_id, "user_role": role, "patient_id": world.greta.patient_id}
     return len(rows) == 1 and {k: rows[0][k] for k in expected} == expected
@@ -83,7 +78,7 @@ def test_each_page_showing_greta_writes_one_audit_row_naming_her(world, browser,
     grant_sven(owner, world.cast)
     who, user_id = browser(username), world.cast.ids[username]
     wrong = []
-    for url in [u for u in pages(world)[username] if not two_rows(u)]:
+    for url in pages(world)[username]:
         status, rows = rows_written(owner, who, url)
         assert status == 200, f"{username} GET {url}: {status}"
         assert world.greta.shown_in(who.get(url).text) or url.startswith("/my/"), url
@@ -98,8 +93,7 @@ def test_each_page_showing_greta_writes_one_audit_row_naming_her(world, browser,
 
 
 @pytest.mark.parametrize("part", list(TWO_ROWS))
-def test_journal_and_proxy_pages_write_one_row_not_two(world, browser, owner, part, request):
-    request.applymarker(pytest.mark.xfail(strict=True, reason=TWO_ROWS[part]))
+def test_journal_and_proxy_pages_write_one_row_not_two(world, browser, owner, part):
     url = next(u for u in pages(world)["alice"] if part in u)
     status, rows = rows_written(owner, browser("alice"), url)
     assert status == 200

@@ -82,6 +82,7 @@ def test_a_role_without_the_permission_is_refused_and_nothing_is_written(app, wo
         permission = policy_of(route.endpoint).permission
         url = url_of(route, world)
         before = snapshot(owner)
+        before_seq = owner.execute("SELECT coalesce(max(chain_seq), 0) AS seq FROM audit_log").fetchone()["seq"]
         for username, role in ROLES.items():
             if has_permission(role, permission):
                 continue
@@ -90,9 +91,15 @@ def test_a_role_without_the_permission_is_refused_and_nothing_is_written(app, wo
             tried += 1
             if response.status_code != 403:
                 wrong.append(f"{username} POST {url}: {response.status_code}")
-        changed = [t for t, digest in snapshot(owner).items() if digest != before[t]]
+        changed = [t for t, digest in snapshot(owner).items() if digest != before[t] and t != "audit_log"]
         if changed:
             wrong.append(f"POST {url} by roles without {permission} changed {changed}")
+        # the audit log gains only refusals
+        added = owner.execute(
+            "SELECT DISTINCT outcome FROM audit_log WHERE chain_seq > %s", [before_seq]
+        ).fetchall()
+        if any(row["outcome"] != "refused" for row in added):
+            wrong.append(f"POST {url} by roles without {permission} logged {added}")
     assert wrong == []
     assert tried > 100
 
@@ -125,3 +132,16 @@ def test_a_sanity_check_the_same_diagnosis_form_writes_for_alice(world, browser,
     response = browser("alice").post(f"/patients/{world.greta.patient_id}/journal/diagnoses/new", form)
     assert response.status_code == 303, response.text[-2000:]
     assert owner.execute("SELECT count(*) AS n FROM diagnosis").fetchone()["n"] == count + 1
+
+
+def test_a_role_refused_a_patients_page_is_logged_against_that_patient(world, browser, owner):
+    # given a receptionist, who may not read the journal
+    rita = browser("rita")
+    # when she asks for Greta's chart
+    assert rita.get(f"/patients/{world.cast.greta_patient}/journal").status_code == 403
+    # then Greta's audit trail holds the refusal, under Rita
+    row = owner.execute(
+        "SELECT user_id, patient_id, action, outcome FROM audit_log ORDER BY chain_seq DESC LIMIT 1"
+    ).fetchone()
+    assert row == {"user_id": world.cast.rita, "patient_id": world.cast.greta_patient,
+                   "action": "route.refused", "outcome": "refused"}
