@@ -34,7 +34,7 @@ warnings.filterwarnings("ignore", module="platformdirs")
 TEST_DB = f"hms_test_{os.getpid()}"
 ROOT = Path(__file__).resolve().parent.parent
 # Tables whose rows are reference data loaded by migrations; never truncated.
-REFERENCE_TABLES = {"icd10_code"}
+REFERENCE_TABLES = {"icd10_code", "vital_sign_code"}
 PASSWORD = cast_module.PASSWORD
 
 

