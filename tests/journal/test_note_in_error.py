@@ -50,6 +50,9 @@ def test_marking_is_final(dr_alice, cast):
     first = mark_of(dr_alice, note_id)
 
     with refused("HM022"):
+        dr_alice.execute(MARK, [note_id, cast.alice, "Marking it again"])
+    # nor can it be marked again in a colleague's name
+    with refused("HM042"):
         dr_alice.execute(MARK, [note_id, cast.bob, "Marking it again"])
     assert mark_of(dr_alice, note_id) == first
 

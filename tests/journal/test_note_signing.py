@@ -64,11 +64,14 @@ def test_author_signs_and_the_version_becomes_current(dr_alice, cast):
     assert (current["version_id"], current["version"], current["is_amended"]) == (version_id, 1, False)
 
 
-def test_only_the_author_can_sign(dr_alice, nurse_bob, cast):
+def test_only_the_author_can_sign(dr_alice, nurse_bob, owner, cast):
     _, version_id = given.note(dr_alice, cast, author=cast.alice)
-    # even if the app passed someone else as the signer,
-    with refused("HM024"):
+    # even if the app passed someone else as the signer (nobody acts in another's name),
+    with refused("HM042"):
         given.sign(dr_alice, version_id, cast.bob)
+    # or the owner, who declares no user, signs for Bob,
+    with refused("HM024"):
+        given.sign(owner, version_id, cast.bob)
     # and Bob himself, to whom row-level security does not even show her draft.
     with refused("HM022"):
         given.sign(nurse_bob, version_id, cast.bob)
