@@ -35,6 +35,8 @@ CHART_NOTICES = {
     "procedure": "The procedure is recorded.",
     "history": "The history is recorded.",
     "care_plan": "The care plan is recorded.",
+    "care_plan_status": "The care plan is closed.",
+    "care_plan_unchanged": "The care plan was already closed.",
 }
 
 
@@ -129,6 +131,21 @@ def diagnosis_in_error(
     return RedirectResponse(
         f"/patients/{patient_id}/journal/diagnoses?notice=diagnosis_in_error", status_code=303
     )
+
+
+@router.post("/care-plans/{care_plan_id}/status", response_class=HTMLResponse)
+@requires(Permission.CARE_PLAN_WRITE)
+def care_plan_status(
+    request: Request, patient_id: int, care_plan_id: int, ctx: RequestContext = Depends(current),
+    form: dict[str, str] = Depends(form_data),
+) -> Response:
+    try:
+        service.care_plan_set_status(
+            ctx, patient_id=patient_id, care_plan_id=care_plan_id, status=form.get("status", "")
+        )
+    except FormInvalid:
+        return RedirectResponse(f"/patients/{patient_id}/journal?notice=care_plan_unchanged", status_code=303)
+    return RedirectResponse(f"/patients/{patient_id}/journal?notice=care_plan_status", status_code=303)
 
 
 def _diagnoses_with_errors(

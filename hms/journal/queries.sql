@@ -615,8 +615,8 @@ RETURNING id;
 
 -- name: care_plan_set_status!
 -- Complete or cancel a plan.
-UPDATE care_plan SET status = :status
-WHERE id = :care_plan_id AND patient_id = :patient_id;
+UPDATE care_plan SET status = :status::care_plan_status
+WHERE id = :care_plan_id AND patient_id = :patient_id AND status = 'active';
 
 -- name: vitals_add^
 -- Record one set of vital signs (BMI and NEWS2 are derived by the table).

@@ -281,3 +281,21 @@ def entry_mark_in_error(
         _audit(ctx, patient_id, f"{kind}.mark_in_error", kind, entry_id)
 
     _write(ctx, work)
+
+
+def care_plan_set_status(ctx: RequestContext, *, patient_id: int, care_plan_id: int, status: str) -> None:
+    """Complete or cancel an active care plan."""
+    if status not in ("completed", "cancelled"):
+        raise FormInvalid({"_form": "Choose one of the options."})
+
+    action = "care_plan.complete" if status == "completed" else "care_plan.cancel"
+
+    def work() -> None:
+        changed = q.care_plan_set_status(
+            ctx.conn, care_plan_id=care_plan_id, patient_id=patient_id, status=status
+        )
+        if not changed:
+            raise FormInvalid({"_form": "The care plan was not found."})
+        _audit(ctx, patient_id, action, "care_plan", care_plan_id)
+
+    _write(ctx, work)

@@ -199,3 +199,19 @@ def test_a_diagnosis_is_resolved_and_another_marked_in_error_and_both_stay_liste
     # the chart's problem list no longer shows either
     chart = client.get(chart_url(cast)).text
     assert "Active problems" in chart and "Pneumonia, unspecified" not in chart.split("Active problems")[1].split("</section>")[0]
+
+
+def test_a_care_plan_is_completed_from_the_chart_and_leaves_the_summary(client, cast, owner):
+    token = login(client, "bob")
+    plan = owner.execute(
+        "INSERT INTO care_plan (patient_id, care_unit_id, title, goals, actions, responsible_id, review_date, "
+        "recorded_by) VALUES (%s, %s, 'Mobilisering', 'Gå själv', 'Sjukgymnastik', %s, current_date + 7, %s) "
+        "RETURNING id",
+        [cast.greta_patient, cast.unit_med, cast.bob, cast.bob],
+    ).fetchone()["id"]
+    assert "Mobilisering" in client.get(chart_url(cast)).text.split('class="timeline"')[0]
+    response = client.post(f"{chart_url(cast)}/care-plans/{plan}/status",
+                           data={"csrf_token": token, "status": "completed"}, follow_redirects=False)
+    assert response.status_code == 303
+    assert owner.execute("SELECT status FROM care_plan WHERE id = %s", [plan]).fetchone()["status"] == "completed"
+    assert "Mobilisering" not in client.get(chart_url(cast)).text.split('class="timeline"')[0].split("Care plans")[-1]

@@ -545,6 +545,20 @@ $$;
 ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only_row;
 ALTER TABLE audit_log ALTER COLUMN chain_seq SET NOT NULL, ALTER COLUMN row_hash SET NOT NULL;
 
+CREATE FUNCTION hms_access_unit(p_user bigint, p_patient bigint) RETURNS bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+RETURN coalesce(
+    (SELECT min(s.care_unit_id) FROM staff_care_unit AS s
+     WHERE s.user_id = p_user AND p_patient IS NOT NULL AND (
+         EXISTS (SELECT 1 FROM encounter AS e WHERE e.patient_id = p_patient AND e.care_unit_id = s.care_unit_id
+                 AND (e.ended_at IS NULL OR e.ended_at > now() - interval '30 days'))
+         OR EXISTS (SELECT 1 FROM care_assignment AS a WHERE a.patient_id = p_patient
+                    AND a.care_unit_id = s.care_unit_id AND a.during @> now()))),
+    (SELECT min(care_unit_id) FROM staff_care_unit WHERE user_id = p_user
+     HAVING count(*) = 1)
+);
+COMMENT ON FUNCTION hms_access_unit IS 'The care unit an access to a patient was made from (for the audit log).';
+
 -- Chains each new row to the previous one. The advisory lock serialises
 -- writers from here to their commit, so the chain never forks.
 CREATE FUNCTION audit_log_chain() RETURNS trigger
@@ -552,6 +566,11 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
     last audit_log%ROWTYPE;
 BEGIN
+    -- The care unit the access was made from, when the app did not say: the
+    -- reader's unit that has the patient in care, else their only unit.
+    IF NEW.care_unit_id IS NULL AND NEW.user_id IS NOT NULL THEN
+        NEW.care_unit_id := hms_access_unit(NEW.user_id, NEW.patient_id);
+    END IF;
     PERFORM pg_advisory_xact_lock(hashtext('audit_log_chain'));
     SELECT * INTO last FROM audit_log ORDER BY chain_seq DESC LIMIT 1;
     NEW.chain_seq := coalesce(last.chain_seq, 0) + 1;
