@@ -190,6 +190,8 @@ class NoteHistory(RuleBasedStateMachine):
             refusal = "HM022"  # not theirs to sign: row-level security hides it from note_sign
         elif version.status == "signed":
             refusal = "HM023"
+        elif note.in_error:
+            refusal = "HM029"  # a note marked entered in error is not signed any more
         elif not version.has_text():
             refusal = "HM025"
         else:
