@@ -22,7 +22,10 @@ class Database:
             url,
             min_size=min_size,
             max_size=max_size,
-            kwargs={"row_factory": dict_row, "autocommit": False},
+            # No server-side prepared statements: a generic plan cannot know
+            # that "an" matches a third of the registry and "zetterqvist" no
+            # one, so every query is planned for its own parameters.
+            kwargs={"row_factory": dict_row, "autocommit": False, "prepare_threshold": None},
             open=False,
             name="hms",
         )

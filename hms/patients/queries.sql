@@ -17,7 +17,7 @@ SELECT
     sex,
     protected_identity,
     city
-FROM patient_directory
+FROM patient_search_directory
 WHERE search_name LIKE hms_like_contains(hms_fold(:w1))
 ORDER BY family_name ASC, given_name ASC, id ASC
 LIMIT :limit;
@@ -33,7 +33,7 @@ SELECT
     sex,
     protected_identity,
     city
-FROM patient_directory
+FROM patient_search_directory
 WHERE
     search_name LIKE hms_like_contains(hms_fold(:w1))
     AND search_name LIKE hms_like_contains(hms_fold(:w2))
@@ -52,7 +52,7 @@ SELECT
     sex,
     protected_identity,
     city
-FROM patient_directory
+FROM patient_search_directory
 WHERE
     patient_name_matches(search_name, hms_fold(:w1))
     AND search_name NOT LIKE hms_like_contains(hms_fold(:w1))
@@ -70,7 +70,7 @@ SELECT
     sex,
     protected_identity,
     city
-FROM patient_directory
+FROM patient_search_directory
 WHERE
     patient_name_matches(search_name, hms_fold(:w1))
     AND patient_name_matches(search_name, hms_fold(:w2))
@@ -96,7 +96,7 @@ SELECT
     sex,
     protected_identity,
     city
-FROM patient_directory
+FROM patient_search_directory
 WHERE personal_number LIKE hms_like_prefix(:prefix)
 ORDER BY personal_number
 LIMIT :limit;

@@ -430,6 +430,29 @@ ALTER VIEW bed_status SET (security_invoker = true);
 ALTER VIEW note_current SET (security_invoker = true);
 ALTER VIEW journal_timeline SET (security_invoker = true);
 
+-- Searching the registry. Under RLS the planner must apply a policy before
+-- any predicate that is not leakproof, and LIKE and <% are not: a search
+-- through patient_directory would read all 100,000 patients to find twenty.
+-- This view runs with its owner's rights (no RLS) and carries the access
+-- rule itself in its WHERE clause, so the trigram index serves the search and
+-- only the roles that may search the registry get a row. (The app's queries
+-- are fixed SQL, so no untrusted function can peek at rows ahead of the rule.)
+CREATE VIEW patient_search_directory AS
+SELECT
+    p.id,
+    p.personal_number,
+    p.given_name,
+    p.family_name,
+    p.date_of_birth,
+    p.sex,
+    p.protected_identity,
+    CASE WHEN p.protected_identity THEN NULL ELSE p.city END AS city,
+    p.search_name
+FROM patient AS p
+WHERE hms_current_role() IN ('doctor', 'nurse', 'pharmacist', 'receptionist', 'administrator');
+COMMENT ON VIEW patient_search_directory IS 'Patients as the registry search shows them, to the roles that may search.';
+GRANT SELECT ON patient_search_directory TO hms_app;
+
 -- A consultation moves forward only: open -> answered -> closed; what was
 -- asked, of whom and about whom never changes. (Reopening would hand the
 -- specialist access again.)
