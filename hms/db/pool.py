@@ -22,10 +22,7 @@ class Database:
             url,
             min_size=min_size,
             max_size=max_size,
-            # No server-side prepared statements: a generic plan cannot know
-            # that "an" matches a third of the registry and "zetterqvist" no
-            # one, so every query is planned for its own parameters.
-            kwargs={"row_factory": dict_row, "autocommit": False, "prepare_threshold": None},
+            kwargs={"row_factory": dict_row, "autocommit": False},
             open=False,
             name="hms",
         )
