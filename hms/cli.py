@@ -4,10 +4,16 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import typer
 
 from hms.config import get_settings
+
+if TYPE_CHECKING:
+    import socket
+
+    import uvicorn
 
 warnings.filterwarnings("ignore", module="platformdirs")
 
@@ -69,10 +75,44 @@ def serve(
     """Run the web app."""
     import uvicorn
 
-    uvicorn.run(
+    if workers <= 1:
+        uvicorn.run(
+            "hms.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+            proxy_headers=False, access_log=False,
+        )
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config(
         "hms.web.app:create_app", factory=True, host=host, port=port, workers=workers,
         proxy_headers=False, access_log=False,
     )
+    try:
+        Multiprocess(config, sockets=[_tcp_listener(config)]).run()
+    except KeyboardInterrupt:
+        pass
+
+
+def _tcp_listener(config: "uvicorn.Config") -> "socket.socket":
+    """The listening socket uvicorn's supervisor shares with its workers, with Nagle's
+    algorithm off for every connection it accepts.
+
+    uvicorn binds it as ``socket.socket(family)``, protocol 0; accepted sockets inherit
+    that, and asyncio sets TCP_NODELAY only on sockets that say IPPROTO_TCP. So with
+    several workers each keep-alive response written in more than one piece (headers,
+    then body) waited for the browser's delayed ACK, some 40 ms (uvicorn issue #3149).
+    With one worker asyncio binds the socket itself, as IPPROTO_TCP, and all is well.
+    Here the socket is declared TCP again, so asyncio sets the option on each connection
+    as with one worker, and the listener carries it too (accepted sockets inherit it)."""
+    import socket
+
+    sock = config.bind_socket()
+    if sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return sock
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    tcp = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+    tcp.set_inheritable(True)
+    return tcp
 
 
 @app.command()
@@ -261,6 +301,44 @@ def bench_audit(
         typer.echo(line)
     if explain or not result.on_target:
         typer.echo(audit.explain(url, patient_id=patient_id, doctor=doctor))
+    typer.echo(result.as_json())
+
+
+def _counts(value: str, option: str) -> list[int]:
+    try:
+        counts = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise typer.BadParameter(f"{option} takes numbers separated by commas, e.g. 1,4,16") from None
+    if not counts or min(counts) < 1:
+        raise typer.BadParameter(f"{option} takes numbers of at least 1")
+    return sorted(set(counts))
+
+
+@bench_app.command("mixed")
+def bench_mixed(
+    patients: int = typer.Option(20_000, min=1, help="Patients in the bench database (seeded once, reused)."),
+    users: str = typer.Option("1,4,16,32", help="Concurrent users at each level, comma-separated."),
+    workers: str = typer.Option("1,2", help="Server worker processes to compare, comma-separated."),
+    seconds: float = typer.Option(15.0, min=0.5, help="Measured seconds of each level."),
+    warm_up: float = typer.Option(3.0, min=0.0, help="Seconds of load before each level's measurement."),
+    seed: int = typer.Option(42, help="Seed of the bench hospital and of the simulated users."),
+) -> None:
+    """A mixed clinical load over HTTP: doctors and nurses log in through the form and
+    loop over chart opens (60 %), name searches (25 %) and vital-sign writes (15 %) of
+    patients in their care, at each number of --users against `hms serve --workers N`
+    for each of --workers. Prints req/s, p50/p95 per kind, errors and the backends
+    waiting on the audit chain's advisory lock. Uses `hms_bench_mixed`. The last line is JSON."""
+    from hms.bench import mixed
+
+    levels, counts = _counts(users, "--users"), _counts(workers, "--workers")
+    url = mixed.bench_database(get_settings())
+    have = mixed.prepare(url, patients=patients, seed=seed, progress=_progress_bar)
+    typer.echo(f"bench database {mixed.BENCH_DB}: {have:,} patients")
+    result = mixed.run(
+        url, users=levels, workers=counts, seconds=seconds, warm_up=warm_up, seed=seed, say=typer.echo
+    )
+    for line in result.lines():
+        typer.echo(line)
     typer.echo(result.as_json())
 
 

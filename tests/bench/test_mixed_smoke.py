@@ -1,0 +1,66 @@
+"""`hms bench mixed` on a tiny hospital for under a second per level: the whole path runs
+(servers with one and two workers, logins through the form, charts, searches and
+vital-sign writes that land) and the last line's keys are there. And the listening
+socket `hms serve --workers N` shares with its workers turns Nagle's algorithm off."""
+
+import asyncio
+import json
+import socket
+
+import pytest
+
+from hms.bench import mixed
+from hms.seed.demo import seed_hospital
+
+
+@pytest.fixture()
+def bench_url(owner_url: str) -> str:
+    """The run's test database (emptied before each test) with a tiny demo hospital."""
+    seed_hospital(owner_url, patients=100)
+    return owner_url
+
+
+def test_mixed_bench_runs_without_errors(bench_url: str) -> None:
+    result = mixed.run(
+        bench_url, users=[1, 2], workers=[1, 2], seconds=0.6, warm_up=0.2, seed=7, say=lambda _: None
+    )
+    out = json.loads(result.as_json())
+
+    assert out["errors"] == 0, [p for lv in result.levels for p in lv.problems]
+    for key in ("rps", "p95_ms", "chart_p50_ms", "search_p95_ms", "vitals_rps", "advisory_waits_max"):
+        for users in (1, 2):
+            for workers in (1, 2):
+                assert f"{key}_c{users}_w{workers}" in out
+    assert out["scaling_c2_over_c1_w1"] > 0
+    assert "chart_p50_ms_c1_w2_minus_w1" in out
+    assert all(sum(lv.kind(kind).count for lv in result.levels) > 0 for kind in mixed.KINDS)
+    assert result.lines()[-1].startswith("one user's chart, 2 workers vs 1")
+
+
+def test_workers_share_a_listener_that_sets_tcp_nodelay() -> None:
+    import uvicorn
+
+    from hms.cli import _tcp_listener
+
+    config = uvicorn.Config("hms.web.app:create_app", factory=True, host="127.0.0.1", port=0, workers=2)
+    listener = _tcp_listener(config)
+    assert listener.proto == socket.IPPROTO_TCP
+    assert listener.get_inheritable()
+
+    async def accepted_nodelay() -> int:
+        seen: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                sock = transport.get_extra_info("socket")
+                seen.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        server = await asyncio.get_running_loop().create_server(Probe, sock=listener)
+        async with server:
+            _, writer = await asyncio.open_connection(*listener.getsockname())
+            value = await asyncio.wait_for(seen, 5)
+            writer.close()
+        return value
+
+    assert asyncio.run(accepted_nodelay()) != 0
