@@ -360,10 +360,23 @@ def audit_verify() -> None:
         raise typer.Exit(2)
     check = chain_verify(url)
     if check.intact:
-        typer.echo(f"audit log intact: {check.rows} rows")
+        typer.echo(f"audit log intact: {check.rows} rows sealed, {check.waiting} waiting for their seal")
         return
-    typer.echo(f"audit log chain broken at chain_seq {check.broken_at} ({check.rows} rows)", err=True)
+    typer.echo(f"audit log chain broken at chain_seq {check.broken_at} ({check.rows} rows sealed)", err=True)
     raise typer.Exit(1)
+
+
+@audit_app.command("seal")
+def audit_seal() -> None:
+    """Seal committed audit rows into the hash chain, as the hms_worker role.
+    The app does this every few seconds; run this from cron where it does not.
+    Running it twice at once is harmless."""
+    from hms.audit.sealing import seal
+    from hms.db.connect import owner_url, worker_url
+
+    settings = get_settings()
+    sealed = seal(worker_url(settings, owner_url(settings)))
+    typer.echo(f"sealed {sealed} audit rows")
 
 
 docs_app = typer.Typer(help="Documentation generated from the running system.", no_args_is_help=True)

@@ -19,6 +19,12 @@ class Settings(BaseSettings):
     app_database_url: str | None = None
     app_db_role: str = "hms_app"
     app_db_password: str | None = None
+    # Background work (sealing the audit log) logs in as its own role.
+    worker_database_url: str | None = None
+    worker_db_password: str | None = None
+    # How often the app seals new audit rows into the hash chain; 0 = never
+    # (then `hms audit seal` must run from cron).
+    audit_seal_seconds: float = 2.0
     data_dir: Path = Path("var")
     db_name: str = "hms"
     pool_min: int = 2

@@ -27,6 +27,7 @@ from hms.db.migrate import migrate
 from hms.db.pool import Database
 from hms.web.app import create_app
 from tests import cast as cast_module
+from tests.acting import Acting, session_for
 
 warnings.filterwarnings("ignore", module="platformdirs")
 
@@ -66,7 +67,8 @@ def _admin_db(server: str) -> str:
 
 @pytest.fixture(scope="session")
 def settings(owner_url: str) -> Settings:
-    return Settings(database_url=owner_url, pool_min=1, pool_max=4)
+    # The tests seal the audit log themselves where they need it (the seal fixture).
+    return Settings(database_url=owner_url, pool_min=1, pool_max=4, audit_seal_seconds=0)
 
 
 @pytest.fixture(scope="session")
@@ -94,23 +96,30 @@ def app_conn(settings: Settings, owner_url: str) -> Iterator[psycopg.Connection]
 
 
 @pytest.fixture()
-def app_as(settings: Settings, owner_url: str) -> Iterator:
-    """Raw connections as the app's role acting for a user: act(user_id, role)
-    declares, for the whole connection, what a request's transaction declares."""
+def app_as(settings: Settings, owner_url: str, owner: psycopg.Connection) -> Iterator:
+    """Raw connections as the app's role acting for a user: act(user_id) opens
+    a live session of that user and proves it at the start of every
+    transaction, as each request does. (The role argument, kept for the
+    reader, is not a claim: the database takes the role from the account.)"""
     conns: list[psycopg.Connection] = []
 
-    def act(user_id: int, role: str) -> psycopg.Connection:
+    def act(user_id: int, role: str | None = None) -> Acting:
         conn = psycopg.connect(app_url(settings, owner_url), autocommit=True, row_factory=dict_row)
-        conn.execute(
-            "SELECT set_config('hms.user_id', %s, false), set_config('hms.user_role', %s, false)",
-            [str(user_id), role],
-        )
         conns.append(conn)
-        return conn
+        return Acting(conn, session_for(owner, user_id), user_id)
 
     yield act
     for conn in conns:
         conn.close()
+
+
+@pytest.fixture()
+def seal(settings: Settings, owner_url: str):
+    """Seal the audit rows committed so far, as the background worker does."""
+    from hms.audit.sealing import seal as seal_rows
+    from hms.db.connect import worker_url
+
+    return lambda: seal_rows(worker_url(settings, owner_url))
 
 
 @pytest.fixture(autouse=True)

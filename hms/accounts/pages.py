@@ -49,16 +49,12 @@ def login_submit(
     ctx: RequestContext = Depends(current),
     form: dict[str, str] = Depends(form_data),
 ) -> Response:
-    settings = request.app.state.settings
-    result = service.login_check(
-        ctx.conn,
-        username=form.get("username", ""),
-        password=form.get("password", ""),
-        max_failures=settings.max_failed_logins,
-        lock_minutes=settings.lockout_minutes,
-    )
     target = _safe_next(form.get("next"))
-    if result.user_id is None:
+    response = RedirectResponse(target, status_code=303)
+    user_id = sessions.login(
+        ctx.conn, request, response, username=form.get("username", ""), password=form.get("password", "")
+    )
+    if user_id is None:
         return page(
             request,
             ctx,
@@ -70,8 +66,6 @@ def login_submit(
             values={"username": form.get("username", "")},
             error=LOGIN_FAILED,
         )
-    response = RedirectResponse(target, status_code=303)
-    sessions.session_open(ctx.conn, request, response, user_id=result.user_id)
     return response
 
 
@@ -95,7 +89,7 @@ def language(
     if locale in LOCALES:
         response.set_cookie("hms_lang", locale, httponly=True, samesite="lax", max_age=31536000)
         if ctx.user is not None:
-            service.user_set_locale(ctx.conn, user_id=ctx.user.id, locale=locale)
+            service.user_set_locale(ctx.conn, locale=locale)
     return response
 
 

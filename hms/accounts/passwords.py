@@ -1,25 +1,50 @@
-"""Password hashing with argon2id."""
+"""Passwords with argon2id, checked by the database.
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+The database stores, per account, argon2id's parameters and salt and the
+SHA-256 of argon2id's output (migration 0010). At login the app runs argon2id
+over the typed password with those parameters (``login_proof``) and sends the
+raw output; the database compares its SHA-256. So the stored value opens
+nothing, and the app's database role cannot log anyone in without the password.
+"""
+
+import base64
+
+from argon2 import PasswordHasher, Type
+from argon2.low_level import hash_secret_raw
 
 _hasher = PasswordHasher()
-# Verified against when the username does not exist, so a login attempt costs
-# the same time whether or not the account is real.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 MIN_LENGTH = 10
+# What argon2-cffi's PasswordHasher writes, and so what the database expects.
+_PARAMETERS = "$argon2id$v=19$m={m},t={t},p={p}$"
 
 
 def hash_password(password: str) -> str:
+    """A full argon2id hash; the database seals it (keeps only a SHA-256 of its output)."""
     return _hasher.hash(password)
 
 
-def verify_password(password_hash: str | None, password: str) -> bool:
+def login_proof(parameters: str, password: str) -> bytes:
+    """argon2id's raw output for a password under stored parameters and salt
+    ("$argon2id$v=19$m=…,t=…,p=…$salt", from hms_login_parameters)."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+        _, variant, version, costs, salt = parameters.split("$")
+        settings = dict(item.split("=") for item in costs.split(","))
+        if variant != "argon2id" or version != "v=19":
+            raise ValueError(variant)
+        return hash_secret_raw(
+            secret=password.encode(),
+            salt=base64.b64decode(salt + "=" * (-len(salt) % 4)),
+            time_cost=int(settings["t"]),
+            memory_cost=int(settings["m"]),
+            parallelism=int(settings["p"]),
+            hash_len=32,
+            type=Type.ID,
+            version=19,
+        )
+    except (ValueError, KeyError):
+        # Unusable parameters: a proof that matches nothing, at the same cost.
+        return hash_secret_raw(password.encode(), b"hms-unusable-salt", 3, 65536, 4, 32, Type.ID)
 
 
 def check_password_strength(password: str) -> str | None:

@@ -1,62 +1,59 @@
--- name: user_for_login^
--- The account a login attempt names, matched case-insensitively.
+-- name: login_parameters$
+-- The argon2id parameters and salt a login for this name must use.
+SELECT hms_login_parameters(:username) AS parameters;
+
+-- name: session_open$
+-- A login: the password's proof opens a session for the token, or counts a
+-- failure (NULL either way on failure).
 SELECT
-    id,
+    hms_session_open(
+        :username, :proof, :token, :csrf_token, :client_addr::inet, :user_agent,
+        :idle_minutes, :max_failures, :lock_minutes
+    ) AS user_id;
+
+-- name: authenticate^
+-- Make the session's user this transaction's verified user; returns who it is.
+SELECT
+    user_id AS id,
     username,
-    password_hash,
     role,
-    is_active,
-    locked_until IS NOT NULL AND locked_until > now() AS is_locked
-FROM app_user
-WHERE lower(username) = lower(:username);
+    full_name,
+    locale,
+    csrf_token,
+    is_idle
+FROM hms_authenticate(:token);
 
--- name: login_failed!
--- Count a failed login; locks the account at the limit (atomic in SQL).
-SELECT user_login_failed(:user_id, :max_failures, make_interval(mins => :lock_minutes));
+-- name: session_close!
+-- End one session (logout).
+SELECT hms_session_close(:token);
 
--- name: login_succeeded!
--- Clear the failure count after a successful login.
-SELECT user_login_succeeded(:user_id);
+-- name: account_create$
+-- Create a login account (administrators; reception for portal accounts).
+SELECT account_create(:username, :password_hash, :role::user_role, :full_name, :email, :locale) AS id;
 
--- name: session_create!
--- Open a session for a user who has just logged in.
-INSERT INTO user_session (token_hash, user_id, csrf_token, client_addr, user_agent)
-VALUES (:token_hash, :user_id, :csrf_token, :client_addr, :user_agent);
+-- name: account_update!
+-- Change an account's login name, name and e-mail (audited).
+SELECT account_update(:user_id, :username, :full_name, :email);
 
--- name: session_user^
--- The user behind a session cookie, if the session is live and the user active.
-SELECT
-    u.id,
-    u.username,
-    u.role,
-    u.full_name,
-    u.locale,
-    s.csrf_token,
-    s.last_seen_at < now() - interval '60 seconds' AS needs_touch,
-    s.last_seen_at < now() - make_interval(mins => :idle_minutes) AS is_idle
-FROM user_session AS s
-INNER JOIN app_user AS u ON s.user_id = u.id
-WHERE s.token_hash = :token_hash AND u.is_active;
+-- name: account_set_role!
+-- Give an account a new role, ending its sessions (audited).
+SELECT account_set_role(:user_id, :role::user_role);
 
--- name: session_touch!
--- Record activity; written at most once a minute per session to spare the WAL.
-UPDATE user_session SET last_seen_at = now()
-WHERE token_hash = :token_hash;
+-- name: account_set_units!
+-- Set the care units a staff member works in (audited).
+SELECT account_set_units(:user_id, :care_unit_ids::bigint[]);
 
--- name: session_delete!
--- End one session (logout, idle timeout).
-DELETE FROM user_session
-WHERE token_hash = :token_hash;
+-- name: account_reset_password!
+-- Set a new password, unlock the account and end its sessions (audited).
+SELECT account_reset_password(:user_id, :password_hash);
 
--- name: sessions_delete_for_user!
--- End every session of a user (deactivation, password reset).
-DELETE FROM user_session
-WHERE user_id = :user_id;
+-- name: account_set_active!
+-- Deactivate (ending every session) or reactivate an account (audited).
+SELECT account_set_active(:user_id, :is_active);
 
--- name: sessions_delete_idle!
--- Sweep sessions idle past the limit.
-DELETE FROM user_session
-WHERE last_seen_at < now() - make_interval(mins => :idle_minutes);
+-- name: account_set_locale!
+-- Remember the language the current user chose.
+SELECT account_set_locale(:locale);
 
 -- name: user_care_units
 -- The care units a staff member works in.
@@ -121,21 +118,10 @@ SELECT care_unit_id
 FROM staff_care_unit
 WHERE user_id = :user_id;
 
--- name: user_create^
--- Create a login account.
-INSERT INTO app_user (username, password_hash, role, full_name, email, locale)
-VALUES (:username, :password_hash, :role, :full_name, :email, :locale)
-RETURNING id;
-
 -- name: staff_profile_create!
 -- Attach the professional profile of a new staff account.
 INSERT INTO staff_profile (user_id, role, profession, licence_number, title, phone)
 VALUES (:user_id, :role, :profession, :licence_number, :title, :phone);
-
--- name: staff_update!
--- Change a staff account's name, e-mail and role (the profile's role follows by cascade).
-UPDATE app_user SET full_name = :full_name, email = :email, role = :role
-WHERE id = :user_id;
 
 -- name: staff_profile_update!
 -- Change a staff member's profession, licence, title and phone.
@@ -145,35 +131,6 @@ UPDATE staff_profile SET
     title = :title,
     phone = :phone
 WHERE user_id = :user_id;
-
--- name: staff_care_units_clear!
--- Remove a staff member from every care unit (before setting the new list).
-DELETE FROM staff_care_unit
-WHERE user_id = :user_id;
-
--- name: staff_care_unit_add!
--- Place a staff member in a care unit.
-INSERT INTO staff_care_unit (user_id, care_unit_id)
-VALUES (:user_id, :care_unit_id);
-
--- name: user_set_active!
--- Activate or deactivate an account (users are never deleted).
-UPDATE app_user SET is_active = :is_active
-WHERE id = :user_id;
-
--- name: user_set_password!
--- Replace a password hash and unlock the account.
-UPDATE app_user SET
-    password_hash = :password_hash,
-    password_changed_at = now(),
-    failed_login_count = 0,
-    locked_until = NULL
-WHERE id = :user_id;
-
--- name: user_set_locale!
--- Remember the language a user chose.
-UPDATE app_user SET locale = :locale
-WHERE id = :user_id;
 
 -- name: user_count_by_role
 -- Active accounts per role, for the administrator's home page.
@@ -207,13 +164,3 @@ SELECT
 FROM app_user
 WHERE locked_until > now()
 ORDER BY full_name;
-
--- name: user_rename!
--- Change a login name (sessions are keyed by user id, so they stay valid).
-UPDATE app_user SET username = :username
-WHERE id = :user_id AND username <> :username;
-
--- name: user_set_role!
--- Change an account's role; staff_profile_user_fk carries it to the profile.
-UPDATE app_user SET role = :role
-WHERE id = :user_id;

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import psycopg
 
 from hms.access.roles import Role
-from hms.accounts.passwords import hash_password, verify_password
+from hms.accounts.passwords import hash_password, login_proof
 from hms.db.pool import Conn
 from hms.db.queries import load
 from hms.web.forms import FormInvalid, refused
@@ -14,28 +14,37 @@ q = load("accounts")
 
 
 @dataclass(frozen=True)
-class LoginResult:
-    user_id: int | None
+class Login:
+    """What a login attempt carries besides the password: the session's token
+    and CSRF token (made by the caller) and where it came from."""
+
+    username: str
+    token: str
+    csrf_token: str
+    client_addr: str | None
+    user_agent: str
 
 
-def login_check(
-    conn: Conn, *, username: str, password: str, max_failures: int, lock_minutes: int
-) -> LoginResult:
-    """Check a login attempt. Every failure looks the same to the caller:
-    unknown user, wrong password, locked or deactivated account."""
-    row = q.user_for_login(conn, username=username.strip())
-    password_ok = verify_password(row["password_hash"] if row else None, password)
-    if row is None:
-        return LoginResult(None)
-    if not row["is_active"] or row["is_locked"]:
-        return LoginResult(None)
-    if not password_ok:
-        q.login_failed(
-            conn, user_id=row["id"], max_failures=max_failures, lock_minutes=lock_minutes
-        )
-        return LoginResult(None)
-    q.login_succeeded(conn, user_id=row["id"])
-    return LoginResult(row["id"])
+def login(
+    conn: Conn, *, attempt: Login, password: str, idle_minutes: int, max_failures: int, lock_minutes: int
+) -> int | None:
+    """Open a session if the password is right; the database checks the proof
+    (argon2id's output), counts failures and locks the account at the limit.
+    Every failure looks the same: unknown user, wrong password, locked or inactive."""
+    username = attempt.username.strip()
+    parameters = q.login_parameters(conn, username=username)
+    return q.session_open(
+        conn,
+        username=username,
+        proof=login_proof(parameters, password),
+        token=attempt.token,
+        csrf_token=attempt.csrf_token,
+        client_addr=attempt.client_addr,
+        user_agent=attempt.user_agent[:300],
+        idle_minutes=idle_minutes,
+        max_failures=max_failures,
+        lock_minutes=lock_minutes,
+    )
 
 
 @dataclass(frozen=True)
@@ -56,16 +65,17 @@ def staff_create(
     """Create a staff account with its profile and care units, all or nothing."""
     try:
         with conn.transaction():
-            row = q.user_create(
-                conn,
-                username=data.username,
-                password_hash=hash_password(password),
-                role=data.role.value,
-                full_name=data.full_name,
-                email=data.email,
-                locale=locale,
+            user_id = int(
+                q.account_create(
+                    conn,
+                    username=data.username,
+                    password_hash=hash_password(password),
+                    role=data.role.value,
+                    full_name=data.full_name,
+                    email=data.email,
+                    locale=locale,
+                )
             )
-            user_id = int(row["id"])
             q.staff_profile_create(
                 conn,
                 user_id=user_id,
@@ -88,14 +98,10 @@ def staff_update(
     _check_keeps_admin(user_id=user_id, role=data.role, by=by)
     try:
         with conn.transaction():
-            q.user_rename(conn, user_id=user_id, username=data.username)
-            q.staff_update(
-                conn,
-                user_id=user_id,
-                full_name=data.full_name,
-                email=data.email,
-                role=data.role.value,
+            q.account_update(
+                conn, user_id=user_id, username=data.username, full_name=data.full_name, email=data.email
             )
+            q.account_set_role(conn, user_id=user_id, role=data.role.value)
             q.staff_profile_update(
                 conn,
                 user_id=user_id,
@@ -114,7 +120,7 @@ def staff_set_role(conn: Conn, *, user_id: int, role: Role, care_unit_ids: list[
     _check_keeps_admin(user_id=user_id, role=role, by=by)
     try:
         with conn.transaction():
-            q.user_set_role(conn, user_id=user_id, role=role.value)
+            q.account_set_role(conn, user_id=user_id, role=role.value)
             _set_care_units(conn, user_id, care_unit_ids)
     except psycopg.Error as exc:
         raise refused(exc) from None
@@ -127,30 +133,25 @@ def _check_keeps_admin(*, user_id: int, role: Role, by: int | None) -> None:
 
 
 def _set_care_units(conn: Conn, user_id: int, care_unit_ids: list[int]) -> None:
-    q.staff_care_units_clear(conn, user_id=user_id)
-    for care_unit_id in sorted(set(care_unit_ids)):
-        q.staff_care_unit_add(conn, user_id=user_id, care_unit_id=care_unit_id)
+    q.account_set_units(conn, user_id=user_id, care_unit_ids=sorted(set(care_unit_ids)))
 
 
 def user_deactivate(conn: Conn, *, user_id: int, by: int) -> None:
     """Deactivate an account and end its sessions. Nobody deactivates themselves."""
     if user_id == by:
         raise FormInvalid({"_form": "You cannot deactivate your own account."})
-    with conn.transaction():
-        q.user_set_active(conn, user_id=user_id, is_active=False)
-        q.sessions_delete_for_user(conn, user_id=user_id)
+    q.account_set_active(conn, user_id=user_id, is_active=False)
 
 
 def user_activate(conn: Conn, *, user_id: int) -> None:
-    q.user_set_active(conn, user_id=user_id, is_active=True)
+    q.account_set_active(conn, user_id=user_id, is_active=True)
 
 
 def user_reset_password(conn: Conn, *, user_id: int, password: str) -> None:
     """Set a new password, unlock the account and end its sessions."""
-    with conn.transaction():
-        q.user_set_password(conn, user_id=user_id, password_hash=hash_password(password))
-        q.sessions_delete_for_user(conn, user_id=user_id)
+    q.account_reset_password(conn, user_id=user_id, password_hash=hash_password(password))
 
 
-def user_set_locale(conn: Conn, *, user_id: int, locale: str) -> None:
-    q.user_set_locale(conn, user_id=user_id, locale=locale)
+def user_set_locale(conn: Conn, *, locale: str) -> None:
+    """The current user's language (the database knows who that is)."""
+    q.account_set_locale(conn, locale=locale)

@@ -356,6 +356,9 @@ LIMIT :limit;
 -- (run as the schema owner: the chain must be read whole, past RLS).
 SELECT audit_log_verify() AS broken_at;
 
--- name: audit_log_size$
--- How many rows the chain holds.
-SELECT count(*) AS n FROM audit_log;
+-- name: audit_log_size^
+-- How many rows the chain holds, and how many wait for their seal.
+SELECT
+    count(chain_seq) AS sealed,
+    count(*) - count(chain_seq) AS waiting
+FROM audit_log;

@@ -184,8 +184,9 @@ def reports(ctx: RequestContext, *, period: Period, min_count: int = 1) -> dict[
 
 @dataclass(frozen=True)
 class ChainCheck:
-    rows: int
+    rows: int  # sealed rows, the ones the chain vouches for
     broken_at: int | None  # the first chain_seq whose link does not hold
+    waiting: int = 0  # committed rows not yet sealed (audit_log_seal)
 
     @property
     def intact(self) -> bool:
@@ -196,6 +197,8 @@ def chain_verify(owner_url: str) -> ChainCheck:
     """Check the whole hash chain (audit_log_verify) as the schema's owner,
     which reads every row past RLS; the app's role could see only some."""
     import psycopg
+    from psycopg.rows import dict_row
 
-    with psycopg.connect(owner_url) as conn:
-        return ChainCheck(rows=q.audit_log_size(conn), broken_at=q.audit_log_verify(conn))
+    with psycopg.connect(owner_url, row_factory=dict_row) as conn:
+        size = q.audit_log_size(conn)
+        return ChainCheck(rows=size["sealed"], waiting=size["waiting"], broken_at=q.audit_log_verify(conn))

@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 import psycopg
 
+from hms.bench.acting import act_as_app
 from hms.bench.search import Timings, log_in
 from hms.config import Settings
 from hms.db.queries import load
@@ -271,18 +272,12 @@ def explain(url: str, *, patient_id: int, doctor: str) -> str:
         ("timeline, page 1", q.timeline.sql, timeline),
     ]
     out = []
-    with psycopg.connect(url, autocommit=True) as conn:
+    with psycopg.connect(url) as conn:
         (user_id,) = conn.execute("SELECT id FROM app_user WHERE username = %s", [doctor]).fetchone()  # type: ignore[misc]
         for as_app in (True, False):
+            conn.rollback()
             if as_app:
-                conn.execute("SET ROLE hms_app")
-                conn.execute(
-                    "SELECT set_config('hms.user_id', %s, false), "
-                    "set_config('hms.user_role', 'doctor', false)",
-                    [str(user_id)],
-                )
-            else:
-                conn.execute("RESET ROLE")
+                act_as_app(conn, user_id)
             who = "hms_app, RLS on" if as_app else "owner, RLS bypassed"
             for title, statement, params in cases:
                 # Run once first: the plan of a warm session, as the app's pooled ones are

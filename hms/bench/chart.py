@@ -25,6 +25,7 @@ import httpx
 import psycopg
 from psycopg import sql
 
+from hms.bench.acting import act_as_app
 from hms.bench.search import Timings, log_in, running_app
 from hms.db.queries import load
 from hms.seed.context import SeedContext, SeededPatient, new_context
@@ -340,12 +341,8 @@ def explain(url: str, patient_id: int, *, as_user: str, app_role: str = "hms_app
             ("timeline, page 1", q.timeline.sql, timeline),
             ("timeline, a late page", q.timeline.sql, {**timeline, **_late_key(conn, patient_id)}),
         ]
-        user = conn.execute("SELECT id, role::text FROM app_user WHERE username = %s", [as_user]).fetchone()
-        conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(app_role)))
-        conn.execute(
-            "SELECT set_config('hms.user_id', %s, true), set_config('hms.user_role', %s, true)",
-            [str(user[0]), user[1]] if user else ["", ""],
-        )
+        user = conn.execute("SELECT id FROM app_user WHERE username = %s", [as_user]).fetchone()
+        act_as_app(conn, user[0] if user else None, app_role)
         for title, statement, params in cases:
             rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params).fetchall()
             out += [f"-- {title} (as {app_role}, acting for {as_user})", *(row[0] for row in rows), ""]

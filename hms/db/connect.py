@@ -12,6 +12,7 @@ from hms.config import Settings
 from hms.db import embedded
 
 APP_ROLE = "hms_app"
+WORKER_ROLE = "hms_worker"
 
 
 def owner_url(settings: Settings) -> str:
@@ -32,6 +33,19 @@ def app_url(settings: Settings, owner: str) -> str:
     params.pop("password", None)
     if settings.app_db_password:
         params["password"] = settings.app_db_password
+    return make_conninfo(**params)
+
+
+def worker_url(settings: Settings, owner: str) -> str:
+    """Background work's own login: same server and database, the hms_worker
+    role, which may only run the jobs it was granted (sealing the audit log)."""
+    if settings.worker_database_url:
+        return settings.worker_database_url
+    params = conninfo_to_dict(owner)
+    params["user"] = WORKER_ROLE
+    params.pop("password", None)
+    if settings.worker_db_password:
+        params["password"] = settings.worker_db_password
     return make_conninfo(**params)
 
 

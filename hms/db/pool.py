@@ -1,8 +1,9 @@
 """The connection pool and the one-transaction-per-request rule.
 
-Every unit of work runs in ``Database.transaction``: one transaction that
-declares which user it acts for (``hms.user_id``), so triggers, row-level
-security and the audit log all know who is acting.
+Every unit of work runs in one transaction. A request's transaction starts by
+proving its session to the database (``hms_authenticate``, see
+hms/web/sessions.py); work outside a request (the CLI, background jobs) acts
+as no user, and row-level security shows it no patient data.
 """
 
 from collections.abc import Iterator
@@ -34,18 +35,8 @@ class Database:
         self.pool.close()
 
     @contextmanager
-    def transaction(self, *, user_id: int | None = None) -> Iterator[Conn]:
-        """One transaction acting for ``user_id``: committed on success, rolled back on error."""
+    def transaction(self) -> Iterator[Conn]:
+        """One transaction: committed on success, rolled back on error."""
         with self.pool.connection() as conn:
             with conn.transaction():
-                declare_user(conn, user_id)
                 yield conn
-
-
-def declare_user(conn: Conn, user_id: int | None, role: str | None = None) -> None:
-    """Tell the database who this transaction acts for, and as what role (local
-    to the transaction). Row-level security and the audit log key on these."""
-    conn.execute(
-        "SELECT set_config('hms.user_id', %s, true), set_config('hms.user_role', %s, true)",
-        ["" if user_id is None else str(user_id), role or ""],
-    )

@@ -1,6 +1,7 @@
 -- name: chart_summary^
 -- Everything the chart shows above the timeline, in one round trip: allergy
--- banner, problem list, latest vitals, active care plans, open encounters.
+-- banner, problem list, latest vitals, active care plans, open encounters,
+-- and whether a block hides some entries from the reader.
 SELECT
     (
         SELECT
@@ -63,7 +64,8 @@ SELECT
         INNER JOIN care_unit AS cu ON e.care_unit_id = cu.id
         LEFT JOIN bed_status AS bs ON e.id = bs.encounter_id
         WHERE e.patient_id = :patient_id AND e.ended_at IS NULL
-    ) AS open_encounters;
+    ) AS open_encounters,
+    hms_blocked_for_me(:patient_id) AS blocked;
 
 -- name: timeline
 -- One page of the timeline, newest first, keyset-paginated: the page after

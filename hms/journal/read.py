@@ -81,20 +81,33 @@ def my_care_units(ctx: RequestContext) -> list[dict[str, Any]]:
     return accounts.user_care_units(ctx.conn, user_id=ctx.staff.id)
 
 
+def _refused(patient_id: int, action: str, object_type: str, object_id: int) -> dict[str, Any]:
+    """The audit row of a refused look at one entry: it does not exist, is not
+    this patient's, or a block or the access rules hide it (the reader is not
+    told which; the log says what was asked for)."""
+    return {
+        "patient_id": patient_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "detail": "not found, or hidden by a block or the access rules",
+    }
+
+
 def access_note(ctx: RequestContext, *, patient_id: int, note_id: int) -> dict[str, Any]:
     """A note with every version (its history); others' drafts are not shown."""
     if not policy.can_read_journal(ctx.staff):
-        raise Forbidden()
+        raise Forbidden(audit=_refused(patient_id, "note.read", "note", note_id))
     note = q.note_get(ctx.conn, note_id=note_id, patient_id=patient_id)
     if note is None:
-        raise NotFound()
+        raise NotFound(audit=_refused(patient_id, "note.read", "note", note_id))
     versions = [
         v
         for v in q.note_versions(ctx.conn, note_id=note_id)
         if v["status"] == "signed" or v["author_id"] == ctx.staff.id
     ]
     if not versions:
-        raise NotFound()
+        raise NotFound(audit=_refused(patient_id, "note.read", "note", note_id))
     audit_patient(ctx, patient_id=patient_id, action="note.read", object_type="note", object_id=note_id)
     note["versions"] = versions
     note["draft"] = next((v for v in versions if v["status"] == "draft"), None)
@@ -104,10 +117,10 @@ def access_note(ctx: RequestContext, *, patient_id: int, note_id: int) -> dict[s
 
 def access_encounter(ctx: RequestContext, *, patient_id: int, encounter_id: int) -> dict[str, Any]:
     if not policy.can_read_journal(ctx.staff):
-        raise Forbidden()
+        raise Forbidden(audit=_refused(patient_id, "encounter.read", "encounter", encounter_id))
     encounter = q.encounter_get(ctx.conn, encounter_id=encounter_id, patient_id=patient_id)
     if encounter is None:
-        raise NotFound()
+        raise NotFound(audit=_refused(patient_id, "encounter.read", "encounter", encounter_id))
     audit_patient(
         ctx, patient_id=patient_id, action="encounter.read", object_type="encounter", object_id=encounter_id
     )

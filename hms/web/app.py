@@ -27,16 +27,22 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        sealer = None
         if database is None:
-            from hms.db.connect import app_url, owner_url
+            from hms.audit.sealing import Sealer
+            from hms.db.connect import app_url, owner_url, worker_url
 
+            owner = owner_url(settings)
             app.state.db = Database(
-                app_url(settings, owner_url(settings)),
-                min_size=settings.pool_min,
-                max_size=settings.pool_max,
+                app_url(settings, owner), min_size=settings.pool_min, max_size=settings.pool_max
             )
             app.state.db.open()
+            if settings.audit_seal_seconds > 0:
+                sealer = Sealer(worker_url(settings, owner), every_seconds=settings.audit_seal_seconds)
+                sealer.start()
         yield
+        if sealer is not None:
+            sealer.stop()
         if database is None:
             app.state.db.close()
 

@@ -25,7 +25,9 @@ class RequestContext:
     locale: str
     csrf_token: str
     client_addr: str | None
-    session_token_hash: bytes | None = None
+    # The session's own token, to prove the session again in a later transaction
+    # of the same request (a refusal's audit row is written after a rollback).
+    session_token: str | None = None
     new_csrf_cookie: bool = False
     session_was_idle: bool = False
     flash: list[str] = field(default_factory=list)

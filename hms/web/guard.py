@@ -15,7 +15,7 @@ from fastapi import Depends, Request
 from fastapi.routing import APIRoute, APIRouter
 
 from hms.access.roles import Permission
-from hms.db.pool import Conn, declare_user
+from hms.db.pool import Conn
 from hms.web import sessions
 from hms.web.context import RequestContext
 from hms.web.errors import CsrfFailed, Forbidden, HttpError, LoginRequired
@@ -102,7 +102,8 @@ def _record_refusal(conn: Conn, ctx: RequestContext, event: dict[str, object]) -
     from hms.audit.service import audit_patient
 
     with conn.transaction():
-        declare_user(conn, ctx.user.id if ctx.user else None, ctx.user.role.value if ctx.user else None)
+        # A new transaction: the session proves itself to the database again.
+        sessions.authenticate(conn, ctx.session_token)
         patient_id = event.get("patient_id")
         if patient_id is not None and not conn.execute(
             "SELECT hms_patient_exists(%s) AS known", [patient_id]

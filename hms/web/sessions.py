@@ -1,19 +1,20 @@
 """Server-side sessions in PostgreSQL, carried by an HttpOnly, SameSite cookie.
 
-The cookie holds a random token; the table holds its SHA-256. Anonymous
+The cookie holds a random token; the database holds its SHA-256, checks it at
+the start of every transaction and knows the user only from that check. Anonymous
 visitors get a CSRF token of their own in a separate cookie (double submit),
 so the login form is protected too.
 """
 
-import hashlib
 import ipaddress
 import secrets
 
 from fastapi import Request, Response
 
 from hms.access.roles import Role
+from hms.accounts import service
 from hms.config import Settings
-from hms.db.pool import Conn, declare_user
+from hms.db.pool import Conn
 from hms.db.queries import load
 from hms.web.context import CurrentUser, RequestContext
 from hms.web.i18n import pick_locale
@@ -28,10 +29,6 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def token_hash(token: str) -> bytes:
-    return hashlib.sha256(token.encode()).digest()
-
-
 def client_addr(request: Request) -> str | None:
     """The peer's IP address (None when the transport gives no address, as in tests)."""
     host = request.client.host if request.client else None
@@ -42,18 +39,15 @@ def client_addr(request: Request) -> str | None:
 
 
 def load_context(conn: Conn, request: Request) -> RequestContext:
-    """Resolve the session cookie (if any) into the request's user."""
+    """Resolve the session cookie (if any) into the request's user. The
+    database checks the token and makes its user this transaction's verified
+    user (hms_authenticate): row-level security, triggers and the audit log
+    know who is acting from that, never from a claim of the app's."""
     settings: Settings = request.app.state.settings
     token = request.cookies.get(SESSION_COOKIE)
-    row = None
-    if token:
-        row = q.session_user(
-            conn, token_hash=token_hash(token), idle_minutes=settings.idle_timeout_minutes
-        )
-    if row is None or row["is_idle"]:
+    row = authenticate(conn, token)
+    if row is None or row["is_idle"] or token is None:
         return _anonymous(conn, request, settings, idle=row is not None)
-    if row["needs_touch"]:
-        q.session_touch(conn, token_hash=token_hash(token))
     user = CurrentUser(
         id=row["id"],
         username=row["username"],
@@ -61,15 +55,22 @@ def load_context(conn: Conn, request: Request) -> RequestContext:
         full_name=row["full_name"],
         locale=row["locale"],
     )
-    declare_user(conn, user.id, user.role.value)
     return RequestContext(
         conn=conn,
         user=user,
         locale=request.cookies.get("hms_lang") or user.locale,
         csrf_token=row["csrf_token"],
         client_addr=client_addr(request),
-        session_token_hash=token_hash(token),
+        session_token=token,
     )
+
+
+def authenticate(conn: Conn, token: str | None) -> dict | None:
+    """Prove the session to the database for the current transaction; the
+    session's user, or None. Called once at the start of every transaction."""
+    if not token or "\x00" in token or len(token) > 200:
+        return None
+    return q.authenticate(conn, token=token)
 
 
 def _anonymous(conn: Conn, request: Request, settings: Settings, *, idle: bool) -> RequestContext:
@@ -85,33 +86,36 @@ def _anonymous(conn: Conn, request: Request, settings: Settings, *, idle: bool) 
     )
 
 
-def session_open(conn: Conn, request: Request, response: Response, *, user_id: int) -> None:
-    """Start a session for a user who has just proved who they are."""
+def login(conn: Conn, request: Request, response: Response, *, username: str, password: str) -> int | None:
+    """Log in: the database checks the password's proof and opens a session
+    for a new token, which the cookie then carries. None if the login failed."""
     settings: Settings = request.app.state.settings
     token = new_token()
-    q.sessions_delete_idle(conn, idle_minutes=settings.idle_timeout_minutes)
-    q.session_create(
+    user_id = service.login(
         conn,
-        token_hash=token_hash(token),
-        user_id=user_id,
-        csrf_token=new_token(),
-        client_addr=client_addr(request),
-        user_agent=(request.headers.get("user-agent") or "")[:300],
+        attempt=service.Login(
+            username=username,
+            token=token,
+            csrf_token=new_token(),
+            client_addr=client_addr(request),
+            user_agent=request.headers.get("user-agent") or "",
+        ),
+        password=password,
+        idle_minutes=settings.idle_timeout_minutes,
+        max_failures=settings.max_failed_logins,
+        lock_minutes=settings.lockout_minutes,
     )
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
-        path="/",
-    )
+    if user_id is not None:
+        response.set_cookie(
+            SESSION_COOKIE, token, httponly=True, samesite="lax", secure=settings.secure_cookies, path="/"
+        )
+    return user_id
 
 
 def session_close(conn: Conn, request: Request, response: Response) -> None:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        q.session_delete(conn, token_hash=token_hash(token))
+        q.session_close(conn, token=token)
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 

@@ -32,11 +32,11 @@ ROLE_NAMES = {
 
 
 def rows_written(owner, who, url: str) -> tuple[int, list[dict]]:
-    last = owner.execute("SELECT coalesce(max(chain_seq), 0) AS n FROM audit_log").fetchone()["n"]
+    last = owner.execute("SELECT coalesce(max(id), 0) AS n FROM audit_log").fetchone()["n"]
     response = who.get(url)
     rows = owner.execute(
-        "SELECT user_id, user_role, patient_id, action, outcome FROM audit_log WHERE chain_seq > %s "
-        "ORDER BY chain_seq",
+        "SELECT user_id, user_role, patient_id, action, outcome FROM audit_log WHERE id > %s "
+        "ORDER BY id",
         [last],
     ).fetchall()
     return response.status_code, rows

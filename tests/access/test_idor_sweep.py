@@ -65,7 +65,7 @@ def test_another_patient_replaying_gretas_links_sees_nothing_of_hers(world, brow
     hugo_browser = browser("hugo")
     wrong, refusals = [], []
     for url in sorted(urls):
-        before = owner.execute("SELECT coalesce(max(chain_seq), 0) AS n FROM audit_log").fetchone()["n"]
+        before = owner.execute("SELECT coalesce(max(id), 0) AS n FROM audit_log").fetchone()["n"]
         response = hugo_browser.get(url)
         # then each is refused, or shows nothing of Greta
         if response.status_code in (403, 404):
@@ -80,7 +80,7 @@ def test_another_patient_replaying_gretas_links_sees_nothing_of_hers(world, brow
         for url, before in refusals
         if str(greta) in url.split("?")[0].split("/")
         and not owner.execute(
-            "SELECT 1 FROM audit_log WHERE chain_seq > %s AND outcome = 'refused' "
+            "SELECT 1 FROM audit_log WHERE id > %s AND outcome = 'refused' "
             "AND user_id = %s AND patient_id = %s",
             [before, hugo, greta],
         ).fetchone()

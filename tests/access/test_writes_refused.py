@@ -82,7 +82,7 @@ def test_a_role_without_the_permission_is_refused_and_nothing_is_written(app, wo
         permission = policy_of(route.endpoint).permission
         url = url_of(route, world)
         before = snapshot(owner)
-        before_seq = owner.execute("SELECT coalesce(max(chain_seq), 0) AS seq FROM audit_log").fetchone()["seq"]
+        before_seq = owner.execute("SELECT coalesce(max(id), 0) AS seq FROM audit_log").fetchone()["seq"]
         for username, role in ROLES.items():
             if has_permission(role, permission):
                 continue
@@ -96,7 +96,7 @@ def test_a_role_without_the_permission_is_refused_and_nothing_is_written(app, wo
             wrong.append(f"POST {url} by roles without {permission} changed {changed}")
         # the audit log gains only refusals
         added = owner.execute(
-            "SELECT DISTINCT outcome FROM audit_log WHERE chain_seq > %s", [before_seq]
+            "SELECT DISTINCT outcome FROM audit_log WHERE id > %s", [before_seq]
         ).fetchall()
         if any(row["outcome"] != "refused" for row in added):
             wrong.append(f"POST {url} by roles without {permission} logged {added}")
@@ -117,7 +117,7 @@ def test_a_doctor_outside_the_care_is_refused_a_diagnosis_and_nothing_is_written
     after = snapshot(owner)
     assert [t for t in WRITTEN_TABLES if after[t] != before[t]] == ["audit_log"]
     refusal = owner.execute(
-        "SELECT user_id, patient_id, outcome FROM audit_log ORDER BY chain_seq DESC LIMIT 1"
+        "SELECT user_id, patient_id, outcome FROM audit_log ORDER BY id DESC LIMIT 1"
     ).fetchone()
     assert refusal == {
         "user_id": world.cast.charlie,
@@ -141,7 +141,7 @@ def test_a_role_refused_a_patients_page_is_logged_against_that_patient(world, br
     assert rita.get(f"/patients/{world.cast.greta_patient}/journal").status_code == 403
     # then Greta's audit trail holds the refusal, under Rita
     row = owner.execute(
-        "SELECT user_id, patient_id, action, outcome FROM audit_log ORDER BY chain_seq DESC LIMIT 1"
+        "SELECT user_id, patient_id, action, outcome FROM audit_log ORDER BY id DESC LIMIT 1"
     ).fetchone()
     assert row == {"user_id": world.cast.rita, "patient_id": world.cast.greta_patient,
                    "action": "route.refused", "outcome": "refused"}

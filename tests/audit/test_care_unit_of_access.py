@@ -7,7 +7,7 @@ def test_a_chart_read_is_logged_with_the_readers_unit_that_has_the_patient_in_ca
     login(client, "alice")
     assert client.get(f"/patients/{cast.greta_patient}/journal").status_code == 200
     row = owner.execute(
-        "SELECT user_id, care_unit_id FROM audit_log WHERE action = 'journal.read' ORDER BY chain_seq DESC LIMIT 1"
+        "SELECT user_id, care_unit_id FROM audit_log WHERE action = 'journal.read' ORDER BY id DESC LIMIT 1"
     ).fetchone()
     assert row == {"user_id": cast.alice, "care_unit_id": cast.unit_med}
 

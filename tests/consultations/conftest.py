@@ -69,11 +69,7 @@ def request_consultation(alice: Browser, cast, **fields) -> int:
     return int(response.headers["location"].split("/")[2].split("?")[0])
 
 
-def as_user(conn, user_id: int, role: str, query: str, params: list | None = None) -> list[dict]:
-    """Run one query as the app role, declared as this user (what RLS keys on)."""
-    with conn.transaction():
-        conn.execute(
-            "SELECT set_config('hms.user_id', %s, true), set_config('hms.user_role', %s, true)",
-            [str(user_id), role],
-        )
-        return conn.execute(query, params or []).fetchall()
+def as_user(app_as, user_id: int, role: str, query: str, params: list | None = None) -> list[dict]:
+    """Run one query as the app role acting for this user through a live
+    session (what RLS keys on)."""
+    return app_as(user_id, role).execute(query, params or []).fetchall()

@@ -88,15 +88,12 @@ def test_the_specialist_cannot_request_a_consultation(erik, cast):
     assert erik.get(f"/consultations/new?patient_id={cast.greta_patient}").status_code == 403
 
 
-def test_the_database_refuses_a_request_without_access_even_with_raw_sql(app_conn, cast):
+def test_the_database_refuses_a_request_without_access_even_with_raw_sql(app_as, cast):
     from tests.journal.refusal import refused
 
-    with refused("42501"), app_conn.transaction():
-        app_conn.execute(
-            "SELECT set_config('hms.user_id', %s, true), set_config('hms.user_role', 'doctor', true)",
-            [str(cast.charlie)],
-        )
-        app_conn.execute(
+    charlie = app_as(cast.charlie, "doctor")
+    with refused("42501"), charlie.transaction():
+        charlie.execute(
             "INSERT INTO consultation (patient_id, care_unit_id, requested_by, specialist_id, question) "
             "VALUES (%s, %s, %s, %s, %s)",
             [cast.greta_patient, cast.unit_surg, cast.charlie, cast.erik, QUESTION],

@@ -50,7 +50,16 @@ def test_usernames_are_unique_ignoring_case(owner):
     ids=["plain-text", "bcrypt", "pbkdf2", "empty"],
 )
 def test_a_password_is_stored_only_as_an_argon2_hash(owner, stored):
-    refused(owner, USER, user(hash=stored), constraint="app_user_password_is_argon2")
+    refused(owner, USER, user(hash=stored), constraint="app_user_password_is_sealed")
+
+
+def test_an_argon2_hash_is_kept_only_as_the_sha256_of_its_output(owner):
+    from hms.accounts.passwords import hash_password
+
+    full = hash_password("Correct-horse-1")
+    stored = owner.execute(USER + " RETURNING password_hash", user(hash=full)).fetchone()["password_hash"]
+    assert stored.startswith(full.rsplit("$", 1)[0] + "$sha256:")
+    assert full.rsplit("$", 1)[1] not in stored
 
 
 @pytest.mark.parametrize(
@@ -97,20 +106,32 @@ def test_a_user_is_never_deleted_while_they_have_a_staff_profile(owner, cast):
 # --- login bookkeeping -------------------------------------------------------------
 
 
-def test_failed_logins_lock_the_account_at_the_limit_and_success_clears_them(owner, cast):
+def test_failed_logins_lock_the_account_at_the_limit_and_success_clears_them(owner, app_conn, cast):
+    from hms.accounts.passwords import login_proof
+    from tests.cast import PASSWORD
+
     def state() -> dict:
         return owner.execute(
             "SELECT failed_login_count, locked_until > now() AS locked FROM app_user WHERE id = %s",
             [cast.bob],
         ).fetchone()
 
+    def attempt(password: str) -> int | None:
+        parameters = app_conn.execute("SELECT hms_login_parameters('bob') AS p").fetchone()["p"]
+        return app_conn.execute(
+            "SELECT hms_session_open('bob', %s, %s, %s, NULL, '', 15, 3, 15) AS u",
+            [login_proof(parameters, password), "t" * 43, "c" * 43],
+        ).fetchone()["u"]
+
     for _ in range(2):
-        owner.execute("SELECT user_login_failed(%s, 3, interval '15 minutes')", [cast.bob])
+        assert attempt("wrong-Password-1") is None
     assert state() == {"failed_login_count": 2, "locked": None}
-    owner.execute("SELECT user_login_failed(%s, 3, interval '15 minutes')", [cast.bob])
-    assert state() == {"failed_login_count": 3, "locked": True}
-    owner.execute("SELECT user_login_succeeded(%s)", [cast.bob])
+    assert attempt(PASSWORD) == cast.bob
     assert state() == {"failed_login_count": 0, "locked": None}
+    for _ in range(3):
+        assert attempt("wrong-Password-1") is None
+    assert state() == {"failed_login_count": 3, "locked": True}
+    assert attempt(PASSWORD) is None, "a locked account opens no session, not even with the password"
 
 
 # --- staff profiles ------------------------------------------------------------------

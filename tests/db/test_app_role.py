@@ -38,7 +38,8 @@ def test_the_app_role_can_do_its_everyday_work(app_as, cast):
     assert conn.execute("SELECT current_user AS who").fetchone()["who"] == "hms_app"
     assert conn.execute("SELECT count(*) AS n FROM patient").fetchone()["n"] == 1
     conn.execute(
-        "INSERT INTO audit_log (user_id, action, patient_id) VALUES (%s, 'patient.read', %s)",
+        "INSERT INTO audit_log (user_id, user_role, action, patient_id) "
+        "VALUES (%s, 'receptionist', 'patient.read', %s)",
         [cast.rita, cast.greta_patient],
     )
 

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from personnummer import personnummer as pnr_lib
 
+from tests.acting import authenticate, session_for
 from tests.db.pnr import number
 
 # The owner connection is autocommit and these functions are pure, so sharing
@@ -178,11 +179,12 @@ def test_patient_name_matches_substrings_and_small_typos(owner):
     assert not matches("%")
 
 
-def test_hms_current_user_id_is_what_the_transaction_declared(owner):
+def test_hms_current_user_id_is_what_a_live_session_proved(owner, cast):
     assert owner.execute("SELECT hms_current_user_id() AS u").fetchone()["u"] is None
+    token = session_for(owner, cast.alice)
     with owner.transaction():
-        owner.execute("SELECT set_config('hms.user_id', '42', true)")
-        assert owner.execute("SELECT hms_current_user_id() AS u").fetchone()["u"] == 42
+        authenticate(owner, token)
+        assert owner.execute("SELECT hms_current_user_id() AS u").fetchone()["u"] == cast.alice
     assert owner.execute("SELECT hms_current_user_id() AS u").fetchone()["u"] is None
 
 

@@ -1,15 +1,14 @@
 """Fixtures of the journal tests: a faster way to start from empty tables, a
 second patient, and extra app connections for the races."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import psycopg
 import pytest
 from psycopg import sql
-from psycopg.rows import dict_row
 
-from hms.db.connect import app_url
 from tests import cast as cast_module
+from tests.acting import Acting
 from tests.conftest import REFERENCE_TABLES
 from tests.journal import given
 
@@ -59,25 +58,12 @@ def asa(owner, cast) -> int:
 
 
 @pytest.fixture()
-def acting_as(settings, owner_url) -> Iterator[Callable[[int, str], psycopg.Connection]]:
-    """Opens autocommit connections as the app's role acting for one user, as
-    each request's transaction declares it (hms.user_id, hms.user_role), so
-    row-level security lets them reach the patients in their care: the
-    strongest position from which the app could try to break a rule."""
-    opened: list[psycopg.Connection] = []
-
-    def connect(user_id: int, role: str) -> psycopg.Connection:
-        conn = psycopg.connect(app_url(settings, owner_url), autocommit=True, row_factory=dict_row)
-        conn.execute(
-            "SELECT set_config('hms.user_id', %s, false), set_config('hms.user_role', %s, false)",
-            [str(user_id), role],
-        )
-        opened.append(conn)
-        return conn
-
-    yield connect
-    for conn in opened:
-        conn.close()
+def acting_as(app_as) -> Callable[[int, str], Acting]:
+    """Connections as the app's role acting for one user through a live
+    session, as each request's transaction does, so row-level security lets
+    them reach the patients in their care: the strongest position from which
+    the app could try to break a rule."""
+    return app_as
 
 
 @pytest.fixture()

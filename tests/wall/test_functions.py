@@ -1,0 +1,131 @@
+"""Database functions are locked like doors: EXECUTE is granted by name, every
+SECURITY DEFINER function pins its search_path, and none can be turned
+against the wall by a temporary object of the caller's."""
+
+import pytest
+
+from tests.wall.conftest import NOTHING, journal_rows
+
+# Every function of the schema that hms_app may execute: what the app calls,
+# and what its policies, constraints, generated columns and views call with
+# its rights. A new one must be added here on purpose.
+APP_MAY_EXECUTE = {
+    # identity and sessions
+    "hms_login_parameters", "hms_session_open", "hms_authenticate", "hms_session_close",
+    "hms_current_user_id", "hms_current_role",
+    # accounts (each checks the verified user's right)
+    "account_create", "account_update", "account_set_role", "account_set_units", "account_reset_password",
+    "account_set_active", "account_set_locale",
+    # the access decision
+    "hms_access_basis", "hms_row_visible", "hms_may_write_clinical", "hms_blocked_for_me",
+    "hms_patient_exists", "hms_was_in_care",
+    # the journal's operations
+    "hms_check_acting_as", "encounter_admit", "encounter_discharge", "encounter_close", "note_sign",
+    "note_amend", "note_mark_in_error", "note_version_latest",
+    # pure helpers
+    "hms_fold", "hms_like_contains", "hms_like_prefix", "pnr_birth_date", "pnr_is_valid",
+    "patient_name_matches", "user_role_is_staff", "news2_score", "news2_band", "audit_log_row_hash",
+    "audit_log_verify",
+}  # fmt: skip
+
+WORKER_MAY_EXECUTE = {"audit_log_seal"}
+
+OURS = """
+    SELECT p.proname, p.prosecdef, p.proconfig
+    FROM pg_proc AS p
+    INNER JOIN pg_namespace AS n ON p.pronamespace = n.oid
+    WHERE n.nspname IN ('public', 'hms_private')
+        AND NOT EXISTS (SELECT 1 FROM pg_depend AS d WHERE d.objid = p.oid AND d.deptype = 'e')
+"""
+
+
+def executable_by(owner, role: str) -> set[str]:
+    rows = owner.execute(
+        f"SELECT proname FROM ({OURS}) AS f "
+        "WHERE has_function_privilege(%s, (SELECT oid FROM pg_proc WHERE proname = f.proname LIMIT 1), 'EXECUTE')",
+        [role],
+    ).fetchall()
+    return {r["proname"] for r in rows}
+
+
+def test_the_app_role_may_execute_exactly_the_allowed_functions(owner):
+    assert executable_by(owner, "hms_app") == APP_MAY_EXECUTE
+
+
+def test_the_worker_role_may_execute_only_the_sealing(owner):
+    assert executable_by(owner, "hms_worker") == WORKER_MAY_EXECUTE
+
+
+def test_public_executes_no_function_of_ours(owner):
+    rows = owner.execute(
+        f"SELECT proname FROM ({OURS}) AS f WHERE EXISTS (SELECT 1 FROM pg_proc AS p, aclexplode(coalesce("
+        "p.proacl, acldefault('f', p.proowner))) AS a WHERE p.proname = f.proname AND a.grantee = 0 "
+        "AND a.privilege_type = 'EXECUTE')"
+    ).fetchall()
+    assert [r["proname"] for r in rows] == []
+
+
+def test_every_security_definer_function_pins_a_trusted_search_path_with_pg_temp_last(owner):
+    definers = owner.execute(f"SELECT proname, proconfig FROM ({OURS}) AS f WHERE prosecdef").fetchall()
+    assert definers, "the access decision is made by SECURITY DEFINER functions"
+    wrong = [
+        r["proname"]
+        for r in definers
+        if "search_path=pg_catalog, public, pg_temp" not in (r["proconfig"] or [])
+    ]
+    assert wrong == []
+
+
+def test_the_app_role_cannot_name_the_private_schema(app_conn):
+    from tests.db.expect import refused
+
+    refused(app_conn, "SELECT secret FROM hms_private.mac_key", sqlstate="42501")
+    refused(app_conn, "SELECT hms_private.mac_secret()", sqlstate="42501")
+
+
+@pytest.mark.parametrize(
+    "shadow",
+    [
+        "CREATE TEMP TABLE staff_care_unit (user_id bigint, care_unit_id bigint)",
+        "CREATE TEMP TABLE care_assignment (patient_id bigint, care_unit_id bigint, during tstzrange)",
+    ],
+)
+def test_a_temporary_table_cannot_stand_in_for_ours_inside_the_access_decision(
+    app_as, cast, greta_journal, shadow
+):
+    """Dr Charlie (surgery) makes a temporary table named like the one the
+    decision reads, claiming the medical ward; the decision reads the real one."""
+    charlie = app_as(cast.charlie)
+    charlie.execute(shadow)
+    if "staff_care_unit" in shadow:
+        charlie.execute("INSERT INTO pg_temp.staff_care_unit VALUES (%s, %s)", [cast.charlie, cast.unit_med])
+    else:
+        charlie.execute(
+            "INSERT INTO pg_temp.care_assignment VALUES (%s, %s, tstzrange(now() - interval '1 day', NULL))",
+            [cast.greta_patient, cast.unit_surg],
+        )
+    assert journal_rows(charlie, cast.greta_patient) == NOTHING
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "SELECT hms_in_care(%(alice)s, %(greta)s)",
+        "SELECT hms_emergency_active(%(alice)s, %(greta)s)",
+        "SELECT hms_decide_basis(%(alice)s, 'doctor', %(greta)s, 'clinical')",
+        "SELECT hms_access_unit(%(alice)s, %(greta)s)",
+        "SELECT audit_log_seal()",
+    ],
+)
+def test_no_function_answers_for_another_user(app_as, cast, call):
+    """Functions that take a user as an argument would tell anyone about
+    anyone's care relationships; the app has no grant for them."""
+    from tests.db.expect import refused
+
+    refused(app_as(cast.charlie), call, {"alice": cast.alice, "greta": cast.greta_patient}, sqlstate="42501")
+
+
+def test_past_care_is_answered_only_to_an_administrator(app_as, cast):
+    query = "SELECT hms_was_in_care(%s, %s, now()) AS c"
+    assert app_as(cast.charlie).execute(query, [cast.alice, cast.greta_patient]).fetchone()["c"] is None
+    assert app_as(cast.adam).execute(query, [cast.alice, cast.greta_patient]).fetchone()["c"] is True
