@@ -11,6 +11,7 @@ from hms.journal.charts import trend_chart
 from hms.web.context import RequestContext
 from hms.web.forms import FormInvalid, parse
 from hms.web.guard import current, form_data, guarded_router, requires
+from hms.web.input_check import as_id
 from hms.web.render import page
 
 router = guarded_router(
@@ -42,10 +43,6 @@ def _date(value: str | None) -> date | None:
         return None
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def _filters(request: Request) -> read.TimelineFilter:
     p = request.query_params
     before_at = None
@@ -58,13 +55,13 @@ def _filters(request: Request) -> read.TimelineFilter:
         kind=p.get("kind") or None,
         from_date=_date(p.get("from")),
         to_date=_date(p.get("to")),
-        author_id=_int(p.get("author")),
-        care_unit_id=_int(p.get("unit")),
+        author_id=as_id(p.get("author")),
+        care_unit_id=as_id(p.get("unit")),
         code=(p.get("code") or "").strip()[:8] or None,
         text=(p.get("text") or "").strip()[:100] or None,
         before_at=before_at,
         before_kind=p.get("before_kind") if before_at else None,
-        before_id=_int(p.get("before_id")) if before_at else None,
+        before_id=as_id(p.get("before_id")) if before_at else None,
     )
 
 
@@ -112,7 +109,7 @@ def _encounter_page(
 
     patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read")
     units = read.my_care_units(ctx)
-    unit_id = _int(str(values.get("care_unit_id") or "")) or (units[0]["id"] if units else None)
+    unit_id = as_id(str(values.get("care_unit_id") or "")) or (units[0]["id"] if units else None)
     beds = read.free_beds(ctx, care_unit_id=unit_id) if unit_id else []
     return page(
         request,
@@ -212,6 +209,8 @@ def _note_form(
 
     patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read")
     kind = values.get("kind") or (note["kind"] if note else "progress")
+    if kind not in forms.NOTE_HEADINGS:  # a form sent back with a kind of note there is not
+        kind = note["kind"] if note else "progress"
     if note and note.get("draft") and not any(k.startswith("section_") for k in values):
         for i, section in enumerate(note["draft"]["sections"], start=1):
             headings = forms.NOTE_HEADINGS[kind]
@@ -355,7 +354,7 @@ def _note_action(
     try:
         reason = parse(forms.ReasonForm, form).reason
         if amend:
-            unit = _int(form.get("care_unit_id")) or note["care_unit_id"]
+            unit = as_id(form.get("care_unit_id")) or note["care_unit_id"]
             service.note_amend(ctx, patient_id=patient_id, note_id=note_id, care_unit_id=unit, reason=reason)
             return _redirect(patient_id, f"/notes/{note_id}/edit")
         service.note_mark_in_error(ctx, patient_id=patient_id, note_id=note_id, reason=reason)

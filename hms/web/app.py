@@ -1,25 +1,42 @@
 """The application factory: settings, database, routers, error pages."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
+import psycopg
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 from hms.access.policy import AccessRefused
 from hms.config import Settings, get_settings
 from hms.db.pool import Database
 from hms.web import render
-from hms.web.context import RequestContext
+from hms.web.error_pages import context_of, error_page, server_error_page, wants_json
 from hms.web.errors import CsrfFailed, Forbidden, HttpError, LoginRequired, NotFound
+from hms.web.input_check import InputCheck, route_ids
 from hms.web.security import SecurityHeaders
-from hms.web.sessions import offline_context
 
 STATIC = Path(__file__).resolve().parent / "static"
+log = logging.getLogger(__name__)
+
+# SQLSTATEs of values the database cannot hold: string too long for its column,
+# number out of range, bad date, text it cannot read as the column's type,
+# characters it cannot encode.
+UNSTORABLE = frozenset({"22001", "22003", "22007", "22008", "22021", "22P02", "22P05"})
+
+
+class HospitalApp(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        # Starlette's last-resort 500 page is sent from outside every middleware
+        # the app adds, so the security headers go around the whole stack.
+        return SecurityHeaders(super().build_middleware_stack())
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
@@ -46,7 +63,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         if database is None:
             app.state.db.close()
 
-    app = FastAPI(
+    app = HospitalApp(
         title="HMS",
         summary="Hospital management system: the medical journal and the work around it.",
         lifespan=lifespan,
@@ -57,9 +74,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.jinja = render.build_environment()
     if database is not None:
         app.state.db = database
-    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _include_routers(app)
+    app.add_middleware(InputCheck, routes=route_ids(app.routes))
     _install_error_pages(app)
     return app
 
@@ -86,36 +103,10 @@ def _include_routers(app: FastAPI) -> None:
         app.include_router(module.router)
 
 
-def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
-
-
-def _context(request: Request) -> RequestContext:
-    return getattr(request.state, "ctx", None) or offline_context(request)
-
-
-def _error_page(request: Request, status: int, title: str, message: str) -> Response:
-    if _wants_json(request):
-        return JSONResponse({"error": title}, status_code=status)
-    return render.page(
-        request, _context(request), "errors/error.html", status_code=status,
-        status=status, title=title, message=message,
-    )
-
-
 def _install_error_pages(app: FastAPI) -> None:
-    from hms.web.i18n import current_locale, gettext
-
-    def translated(request: Request, text: str) -> str:
-        token = current_locale.set(_context(request).locale)
-        try:
-            return gettext(text)
-        finally:
-            current_locale.reset(token)
-
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
-        if _wants_json(request):
+        if wants_json(request):
             return JSONResponse({"error": "login required"}, status_code=401)
         params = {"next": request.url.path + (f"?{request.url.query}" if request.url.query else "")}
         if exc.idle:
@@ -124,29 +115,41 @@ def _install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(AccessRefused)
     async def access_refused(request: Request, exc: AccessRefused) -> Response:
-        if _wants_json(request):
+        if wants_json(request):
             return JSONResponse({"error": "access refused", "emergency_access": True}, status_code=403)
         return render.page(
-            request, _context(request), "access/refused.html", status_code=403,
+            request, context_of(request), "access/refused.html", status_code=403,
             patient_id=exc.patient_id, values={}, errors={},
         )
 
     @app.exception_handler(HttpError)
     async def http_error(request: Request, exc: HttpError) -> Response:
-        titles = {
-            NotFound: ("Not found", "There is nothing at this address."),
-            Forbidden: ("Access refused", "You do not have access to this page."),
-            CsrfFailed: ("Form expired", "The form had expired. Go back, reload and try again."),
-        }
-        title, message = titles.get(type(exc), ("Error", "Something went wrong."))
-        return _error_page(
-            request, exc.status_code, translated(request, title), translated(request, message)
-        )
+        kinds = {NotFound: "not_found", Forbidden: "forbidden", CsrfFailed: "form_expired"}
+        return error_page(request, kinds.get(type(exc), "error"), status=exc.status_code)
 
     @app.exception_handler(StarletteHTTPException)
     async def starlette_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if exc.status_code == 404:
-            return await http_error(request, NotFound())
-        if exc.status_code == 405:
-            return _error_page(request, 405, "Method not allowed", "")
-        return _error_page(request, exc.status_code, "Error", "")
+        kinds = {404: "not_found", 405: "method_not_allowed", 400: "bad_request", 422: "invalid_value"}
+        return error_page(request, kinds.get(exc.status_code, "error"), status=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def unreadable(request: Request, exc: RequestValidationError) -> Response:
+        # An address whose id cannot be read names nothing; anything else is a value to fix.
+        in_path = any(error["loc"][:1] == ("path",) for error in exc.errors())
+        return error_page(request, "not_found" if in_path else "invalid_value")
+
+    @app.exception_handler(psycopg.DataError)
+    async def unstorable(request: Request, exc: psycopg.DataError) -> Response:
+        # A value the database cannot hold (a NUL byte, a number out of range, an
+        # over-long code) is the sender's to fix. Other data errors, such as a
+        # division by zero, are faults of the app and stay 500s.
+        if exc.sqlstate is not None and exc.sqlstate not in UNSTORABLE:
+            raise exc
+        route = getattr(request.scope.get("route"), "path", "?")  # the route, not the ids it was given
+        log.info("a value refused by the database (%s) at %s", exc.sqlstate or "psycopg", route)
+        return error_page(request, "bad_request")
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Starlette logs the fault and re-raises it after this page is sent.
+        return server_error_page(request)
