@@ -27,6 +27,14 @@ def seal(worker_url: str, *, limit: int = 50_000) -> int:
                 return total
 
 
+def forget_ended_backends(worker_url: str) -> int:
+    """Clear the verified identities and access decisions of connections that
+    have ended (housekeeping that shares the sealer's round)."""
+    with psycopg.connect(worker_url, autocommit=True) as conn:
+        row = conn.execute("SELECT hms_forget_ended_backends()").fetchone()
+        return int(row[0]) if row else 0
+
+
 class Sealer:
     """A daemon thread that seals the audit log every few seconds until stopped."""
 
@@ -47,6 +55,7 @@ class Sealer:
         while not self._stop.wait(self.every_seconds):
             try:
                 seal(self.worker_url)
+                forget_ended_backends(self.worker_url)
             except psycopg.Error as exc:
                 # The next round tries again; rows wait unsealed, not lost.
                 log.warning("audit sealing failed: %s", exc.sqlstate or type(exc).__name__)

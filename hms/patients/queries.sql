@@ -227,7 +227,7 @@ LIMIT :limit;
 -- Sizes of the registry for the front desk and administrators.
 SELECT
     count(*) AS patients,
-    count(*) FILTER (WHERE created_at >= date_trunc('day', now())) AS registered_today,
+    count(*) FILTER (WHERE created_at >= hms_day_start(hms_today())) AS registered_today,
     count(*) FILTER (WHERE protected_identity) AS protected
 FROM patient;
 

@@ -65,10 +65,13 @@ def pick_locale(request: Request, default: str) -> str:
     return default
 
 
-def local_datetime(value: datetime | None) -> str:
-    """A stored UTC time shown in the hospital's local time."""
-    if value is None:
+def local_datetime(value: datetime | str | None) -> str:
+    """A stored time shown in the hospital's local time. Also takes the ISO
+    text that JSON built in SQL carries (e.g. the chart summary's jsonb)."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     return format_datetime(value.astimezone(LOCAL_TZ), "yyyy-MM-dd HH:mm", locale=current_locale.get())
 
 

@@ -70,10 +70,14 @@ def test_the_app_role_cannot_delete_or_rewrite_what_it_was_not_granted(app_conn,
     refused(app_conn, statement, sqlstate=INSUFFICIENT_PRIVILEGE)
 
 
-def test_the_app_role_cannot_touch_the_audit_log_even_when_it_wrote_the_row(app_conn, owner, cast):
-    app_conn.execute("INSERT INTO audit_log (action) VALUES ('patient.read')")
-    refused(app_conn, "UPDATE audit_log SET detail = 'edited'", sqlstate=INSUFFICIENT_PRIVILEGE)
-    refused(app_conn, "DELETE FROM audit_log", sqlstate=INSUFFICIENT_PRIVILEGE)
+def test_the_app_role_cannot_touch_the_audit_log_even_when_it_wrote_the_row(app_as, owner, cast):
+    rita = app_as(cast.rita)
+    rita.execute(
+        "INSERT INTO audit_log (user_id, user_role, action) VALUES (%s, 'receptionist', 'patient.read')",
+        [cast.rita],
+    )
+    refused(rita, "UPDATE audit_log SET detail = 'edited'", sqlstate=INSUFFICIENT_PRIVILEGE)
+    refused(rita, "DELETE FROM audit_log", sqlstate=INSUFFICIENT_PRIVILEGE)
     assert owner.execute("SELECT count(*) AS n, max(detail) AS d FROM audit_log").fetchone() == {
         "n": 1,
         "d": None,

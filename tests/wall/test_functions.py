@@ -17,7 +17,7 @@ APP_MAY_EXECUTE = {
     "account_create", "account_update", "account_set_role", "account_set_units", "account_reset_password",
     "account_set_active", "account_set_locale",
     # the access decision
-    "hms_access_basis", "hms_row_visible", "hms_may_write_clinical", "hms_blocked_for_me",
+    "hms_access_basis", "hms_row_visible", "hms_may_write_clinical", "hms_blocked_for_me", "hms_wholly_visible",
     "hms_patient_exists", "hms_was_in_care",
     # the journal's operations
     "hms_check_acting_as", "encounter_admit", "encounter_discharge", "encounter_close", "note_sign",
@@ -25,10 +25,10 @@ APP_MAY_EXECUTE = {
     # pure helpers
     "hms_fold", "hms_like_contains", "hms_like_prefix", "pnr_birth_date", "pnr_is_valid",
     "patient_name_matches", "user_role_is_staff", "news2_score", "news2_band", "audit_log_row_hash",
-    "audit_log_verify",
+    "audit_log_verify", "hms_day_start", "hms_today",
 }  # fmt: skip
 
-WORKER_MAY_EXECUTE = {"audit_log_seal"}
+WORKER_MAY_EXECUTE = {"audit_log_seal", "hms_forget_ended_backends"}
 
 OURS = """
     SELECT p.proname, p.prosecdef, p.proconfig
@@ -65,9 +65,13 @@ def test_public_executes_no_function_of_ours(owner):
     assert [r["proname"] for r in rows] == []
 
 
-def test_every_security_definer_function_pins_a_trusted_search_path_with_pg_temp_last(owner):
-    definers = owner.execute(f"SELECT proname, proconfig FROM ({OURS}) AS f WHERE prosecdef").fetchall()
-    assert definers, "the access decision is made by SECURITY DEFINER functions"
+def test_every_security_definer_and_plpgsql_function_pins_a_trusted_search_path_with_pg_temp_last(owner):
+    definers = owner.execute(
+        f"SELECT proname, proconfig FROM ({OURS}) AS f WHERE prosecdef "
+        "OR (SELECT lanname FROM pg_language AS l, pg_proc AS p WHERE p.proname = f.proname AND l.oid = p.prolang "
+        "LIMIT 1) = 'plpgsql'"
+    ).fetchall()
+    assert len(definers) > 30, "the access decision and the journal's operations are among them"
     wrong = [
         r["proname"]
         for r in definers
@@ -79,8 +83,10 @@ def test_every_security_definer_function_pins_a_trusted_search_path_with_pg_temp
 def test_the_app_role_cannot_name_the_private_schema(app_conn):
     from tests.db.expect import refused
 
-    refused(app_conn, "SELECT secret FROM hms_private.mac_key", sqlstate="42501")
-    refused(app_conn, "SELECT hms_private.mac_secret()", sqlstate="42501")
+    refused(app_conn, "SELECT user_id FROM hms_private.verified_identity", sqlstate="42501")
+    refused(app_conn, "SELECT secret FROM hms_private.salt_key", sqlstate="42501")
+    refused(app_conn, "INSERT INTO hms_private.verified_identity VALUES (pg_backend_pid(), '1', 1, 'doctor')",
+            sqlstate="42501")
 
 
 @pytest.mark.parametrize(

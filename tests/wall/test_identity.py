@@ -40,23 +40,36 @@ def test_a_forged_identity_setting_is_not_believed(app_conn, cast, greta_journal
     assert app_conn.execute("SELECT hms_current_role() AS r").fetchone()["r"] is None
 
 
-def test_an_identity_copied_from_an_earlier_transaction_is_not_believed(app_conn, owner, cast, greta_journal):
+def test_an_identity_verified_in_an_earlier_transaction_does_not_count_in_the_next(
+    app_conn, owner, cast, greta_journal
+):
     token = session_for(owner, cast.alice)
     with app_conn.transaction():
         assert authenticate(app_conn, token) == cast.alice
         assert journal_rows(app_conn, cast.greta_patient)["notes"] == 1
-        copied = app_conn.execute("SELECT current_setting('hms.identity') AS v").fetchone()["v"]
-    claim(app_conn, **{"hms.identity": copied})
+    assert app_conn.execute("SELECT hms_current_user_id() AS u").fetchone()["u"] is None
     assert journal_rows(app_conn, cast.greta_patient) == NOTHING
 
 
-def test_an_identity_copied_to_another_connection_is_not_believed(app_conn, app_as, owner, cast, greta_journal):
-    alice = app_as(cast.alice)
-    with alice.transaction():
-        copied = alice.execute("SELECT current_setting('hms.identity') AS v").fetchone()["v"]
-        with app_conn.transaction():
-            app_conn.execute("SELECT set_config('hms.identity', %s, true)", [copied])
-            assert journal_rows(app_conn, cast.greta_patient) == NOTHING
+def test_transactions_sent_in_one_message_do_not_share_an_identity(settings, owner_url, owner, cast, greta_journal):
+    """Transactions in one simple-query message share their start time; the
+    identity is tied to the transaction's own id, so the second is nobody."""
+    from hms.db.connect import app_url
+
+    token = session_for(owner, cast.alice)
+    results = []
+    with psycopg.connect(app_url(settings, owner_url), autocommit=True) as conn:
+        cursor = conn.cursor()
+        cursor.execute(
+            f"BEGIN; SELECT user_id FROM hms_authenticate('{token}'); COMMIT; "
+            "BEGIN; SELECT count(*) FROM note; COMMIT;"
+        )
+        while True:
+            if cursor.description:
+                results.append(cursor.fetchall())
+            if not cursor.nextset():
+                break
+    assert results == [[(cast.alice,)], [(0,)]]
 
 
 def test_the_role_in_effect_is_the_accounts_not_a_claimed_one(app_as, cast, greta_journal):
@@ -70,7 +83,7 @@ def test_the_role_in_effect_is_the_accounts_not_a_claimed_one(app_as, cast, gret
 
 def test_a_planted_access_decision_is_not_believed(app_as, cast, greta_journal):
     """Dr Charlie (surgery, no care of Greta) plants 'care' under every name a
-    cached decision has had, old and new; the database decides anew."""
+    cached decision has had; the database decides anew."""
     charlie = app_as(cast.charlie)
     with charlie.transaction():
         for area in ("clinical", "medication"):
@@ -87,16 +100,40 @@ def test_a_planted_access_decision_is_not_believed(app_as, cast, greta_journal):
         ] is None
 
 
-def test_a_decision_sealed_for_alice_is_not_reused_by_charlie(app_as, cast, greta_journal):
-    alice, charlie = app_as(cast.alice), app_as(cast.charlie)
-    with alice.transaction():
-        alice.execute("SELECT hms_access_basis(%s, 'clinical')", [cast.greta_patient])
-        sealed = alice.execute(
-            "SELECT current_setting(%s) AS v", [f"hms.c_basis_clinical_{cast.greta_patient}"]
-        ).fetchone()["v"]
+def test_decisions_made_for_alice_are_forgotten_when_the_transaction_proves_charlie(
+    app_conn, owner, cast, greta_journal
+):
+    """One connection, one transaction: Alice's session first, then Charlie's.
+    What was decided for Alice does not serve Charlie."""
+    alice, charlie = session_for(owner, cast.alice), session_for(owner, cast.charlie)
+    with app_conn.transaction():
+        authenticate(app_conn, alice)
+        assert journal_rows(app_conn, cast.greta_patient)["notes"] == 1
+        assert app_conn.execute("SELECT hms_wholly_visible('clinical') AS p").fetchone()["p"] == [cast.greta_patient]
+        authenticate(app_conn, charlie)
+        assert app_conn.execute("SELECT hms_wholly_visible('clinical') AS p").fetchone()["p"] == []
+        assert journal_rows(app_conn, cast.greta_patient) == NOTHING
+
+
+def test_plans_printed_to_the_client_show_no_secret(app_as, owner, cast, greta_journal):
+    """debug_print_plan prints every plan, those inside SECURITY DEFINER
+    functions too; nothing secret may ever be a constant in one."""
+    secret = owner.execute("SELECT encode(secret, 'hex') AS s FROM hms_private.salt_key").fetchone()["s"]
+    charlie = app_as(cast.charlie)
+    notices: list[str] = []
+    charlie.conn.add_notice_handler(lambda d: notices.append(f"{d.message_primary} {d.message_detail}"))
     with charlie.transaction():
-        charlie.execute("SELECT set_config(%s, %s, true)", [f"hms.c_basis_clinical_{cast.greta_patient}", sealed])
-        assert journal_rows(charlie, cast.greta_patient) == NOTHING
+        charlie.execute("SET LOCAL client_min_messages = debug5")
+        charlie.execute("SET LOCAL debug_print_plan = on")
+        charlie.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+        charlie.execute("SELECT hms_login_parameters('nobody-here'), hms_current_user_id(), hms_current_role()")
+        charlie.execute("SELECT hms_access_basis(%s, 'clinical'), hms_wholly_visible('clinical')",
+                        [cast.greta_patient])
+        journal_rows(charlie, cast.greta_patient)
+    assert notices, "the plans were printed"
+    printed = " ".join(notices)
+    as_bytes = " ".join(str(b) for b in bytes.fromhex(secret)[:8])
+    assert secret not in printed and as_bytes not in printed
 
 
 @pytest.mark.parametrize(

@@ -9,17 +9,19 @@
 --     opens nothing), and the database opens the session;
 --   * each transaction calls hms_authenticate(token) once; it checks the
 --     token's hash against the live sessions and records the verified user in
---     a setting sealed with a MAC under a key only the schema owner can read,
---     bound to this connection and this transaction;
---   * hms_current_user_id() and hms_current_role() believe only a setting
---     whose MAC holds, so a hand-written set_config gains nothing, and neither
---     does a copy of an earlier transaction's value.
+--     a row that hms_app cannot write, keyed by this connection's backend and
+--     this transaction's id;
+--   * hms_current_user_id() and hms_current_role() read only that row. No
+--     setting is believed, so set_config gains nothing, and a row of an
+--     earlier transaction does not match this one.
 --
--- The same MAC seals the access decisions cached per transaction.
+-- The access decisions cached per transaction live beside it, in the same
+-- kind of row (migration 0011). Nothing here is a secret: what protects the
+-- identity is who may write the rows, not what anyone knows.
 -- depends: 0009_access
 
--- Owner-only objects: the MAC key and the helpers that use it. hms_app gets
--- no USAGE on this schema, so it cannot even name what lives here.
+-- Owner-only objects. hms_app gets no USAGE on this schema, so it cannot even
+-- name what lives here.
 CREATE SCHEMA hms_private;
 REVOKE ALL ON SCHEMA hms_private FROM PUBLIC;
 
@@ -34,95 +36,94 @@ END
 $$;
 GRANT USAGE ON SCHEMA public TO hms_worker;
 
--- One random key per database, made here and never shown to the app.
--- gen_random_uuid() draws from the server's strong random source.
-CREATE TABLE hms_private.mac_key (
-    singleton boolean PRIMARY KEY DEFAULT true CONSTRAINT mac_key_singleton CHECK (singleton),
-    secret bytea NOT NULL CONSTRAINT mac_key_secret_length CHECK (length(secret) = 64)
+-- The verified user of the transaction a backend is running now. Unlogged:
+-- it describes live transactions only, and a crash ends them all anyway.
+-- xact is the top-level transaction id (xid8 never repeats), which a
+-- savepoint does not change and no later transaction can share.
+CREATE UNLOGGED TABLE hms_private.verified_identity (
+    backend_pid integer PRIMARY KEY,
+    xact xid8 NOT NULL,
+    user_id bigint NOT NULL,
+    role user_role NOT NULL
 );
-COMMENT ON TABLE hms_private.mac_key IS 'The key that seals verified identities and cached access decisions.';
-INSERT INTO hms_private.mac_key (secret)
-SELECT
-    sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8'))
-    || sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8'));
+COMMENT ON TABLE hms_private.verified_identity IS
+'Per backend: the user hms_authenticate verified for the transaction xact. Written only by hms_authenticate.';
 
--- Declared IMMUTABLE although it reads a table: the key never changes after
--- this migration, and IMMUTABLE lets the planner fold it into a constant once
--- per cached plan instead of reading the table on every row that RLS checks.
-CREATE FUNCTION hms_private.mac_secret() RETURNS bytea
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN (SELECT secret FROM hms_private.mac_key);
+-- The decisions this backend has made in its current transaction: for a
+-- patient and area (care_unit_id 0) the basis, and whether every row is
+-- visible (no block hides any); for a care unit's rows of that patient,
+-- whether they are visible. Row-level security asks per row; this answers
+-- from the second row on. Written only by the functions below.
+CREATE UNLOGGED TABLE hms_private.access_decision (
+    backend_pid integer NOT NULL,
+    xact xid8 NOT NULL,
+    area text NOT NULL,
+    patient_id bigint NOT NULL,
+    care_unit_id bigint NOT NULL,
+    basis text,
+    visible boolean NOT NULL,
+    PRIMARY KEY (backend_pid, area, patient_id, care_unit_id)
+);
+COMMENT ON TABLE hms_private.access_decision IS
+'Per backend: the access decisions made in transaction xact (care_unit_id 0: the patient''s own).';
 
--- Which transaction on which connection a sealed value belongs to.
-CREATE FUNCTION hms_private.txn_binding() RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE
-RETURN pg_backend_pid() || '@' || extract(EPOCH FROM transaction_timestamp());
-
--- The MAC of a message, bound to this transaction. sha256(key || sha256(m)):
--- the inner hash has a fixed length, so no length extension can forge one.
-CREATE FUNCTION hms_private.mac(p_message text) RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE
-RETURN encode(substr(sha256(hms_private.mac_secret() || sha256(convert_to(
-    p_message || '|' || hms_private.txn_binding(), 'UTF8'))), 1, 16), 'hex');
-
--- The verified identity, "user_id|role|mac", or NULL when it is missing or forged.
-CREATE FUNCTION hms_private.identity() RETURNS text[]
-LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+-- Rows of backends that have ended mean nothing (a new backend with the same
+-- pid runs other transactions), but they take room: the background worker
+-- clears them.
+CREATE FUNCTION hms_forget_ended_backends() RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
-    v_parts text[] := string_to_array(current_setting('hms.identity', true), '|');
+    v_gone integer;
 BEGIN
-    IF cardinality(v_parts) IS DISTINCT FROM 3
-        OR v_parts[3] IS DISTINCT FROM hms_private.mac('identity|' || v_parts[1] || '|' || v_parts[2]) THEN
-        RETURN NULL;
-    END IF;
-    RETURN v_parts;
+    DELETE FROM hms_private.access_decision AS d
+    WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity AS a WHERE a.pid = d.backend_pid);
+    DELETE FROM hms_private.verified_identity AS v
+    WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity AS a WHERE a.pid = v.backend_pid);
+    GET DIAGNOSTICS v_gone = ROW_COUNT;
+    RETURN v_gone;
+END
+$$;
+GRANT EXECUTE ON FUNCTION hms_forget_ended_backends() TO hms_worker;
+
+-- The verified identity of the current transaction, or no row.
+CREATE FUNCTION hms_private.identity(OUT user_id bigint, OUT role user_role)
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+    SELECT v.user_id, v.role INTO user_id, role
+    FROM hms_private.verified_identity AS v
+    WHERE v.backend_pid = pg_backend_pid() AND v.xact = pg_current_xact_id_if_assigned();
 END
 $$;
 
 -- The user the current transaction acts for, as hms_authenticate verified
--- it; NULL without a verified session (migrations, seeding, or a forgery).
+-- it; NULL without a verified session (migrations, seeding, or a claim).
+-- Policies write it as (SELECT hms_current_user_id()), once per statement.
 CREATE OR REPLACE FUNCTION hms_current_user_id() RETURNS bigint
-LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
-RETURN (hms_private.identity())[1]::bigint;
+LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    RETURN (hms_private.identity()).user_id;
+END
+$$;
 COMMENT ON FUNCTION hms_current_user_id IS 'The user verified by hms_authenticate in this transaction, else NULL.';
 
 -- The role of that user, from the account table at the moment of verification.
 CREATE OR REPLACE FUNCTION hms_current_role() RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
-RETURN (hms_private.identity())[2];
-COMMENT ON FUNCTION hms_current_role IS 'The account role of the verified user, else NULL.';
-
--- A value cached for the rest of the transaction, sealed so that hms_app can
--- neither set it nor carry it over: the MAC covers the identity it was
--- decided for (the setting's text, itself sealed), the key and the value, and
--- is bound to the transaction. Only the access functions put values, and only
--- under a verified identity; binding to the identity's text rather than
--- checking it again keeps a cache hit to one hash. Read back with cache_get.
-CREATE FUNCTION hms_private.cache_put(p_key text, p_value text) RETURNS void
-LANGUAGE sql VOLATILE AS $$
-    SELECT set_config('hms.c_' || p_key,
-        p_value || '|' || hms_private.mac('cache|' || current_setting('hms.identity', true) || '|' || p_key
-            || '|' || p_value),
-        true);
-$$;
-
-CREATE FUNCTION hms_private.cache_get(p_key text) RETURNS text
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    v_raw text := current_setting('hms.c_' || p_key, true);
-    v_value text;
+LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
-    IF v_raw IS NULL OR v_raw = '' THEN
-        RETURN NULL;
-    END IF;
-    v_value := split_part(v_raw, '|', 1);
-    IF split_part(v_raw, '|', 2) = hms_private.mac('cache|' || current_setting('hms.identity', true) || '|' || p_key
-        || '|' || v_value) THEN
-        RETURN v_value;
-    END IF;
-    RETURN NULL;
+    RETURN (hms_private.identity()).role::text;
 END
 $$;
+COMMENT ON FUNCTION hms_current_role IS 'The account role of the verified user, else NULL.';
+
+-- Used by hms_login_parameters only: made-up salts for names that do not
+-- exist. Read at run time, never folded into a plan (plans can be printed).
+CREATE TABLE hms_private.salt_key (
+    singleton boolean PRIMARY KEY DEFAULT true CONSTRAINT salt_key_singleton CHECK (singleton),
+    secret bytea NOT NULL CONSTRAINT salt_key_secret_length CHECK (length(secret) = 32)
+);
+COMMENT ON TABLE hms_private.salt_key IS 'The key that derives made-up login salts for unknown names.';
+INSERT INTO hms_private.salt_key (secret)
+SELECT sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8'));
 
 -- ---------------------------------------------------------------------------
 -- Passwords: the database checks them without knowing argon2.
@@ -180,7 +181,7 @@ CREATE FUNCTION hms_login_parameters(p_username text) RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
 RETURN coalesce(
     (SELECT substring(password_hash FROM '^(.*)\$sha256:') FROM app_user WHERE lower(username) = lower(p_username)),
-    '$argon2id$v=19$m=65536,t=3,p=4$' || rtrim(encode(substr(sha256(hms_private.mac_secret()
+    '$argon2id$v=19$m=65536,t=3,p=4$' || rtrim(encode(substr(sha256((SELECT k.secret FROM hms_private.salt_key AS k)
         || convert_to('salt|' || lower(p_username), 'UTF8')), 1, 16), 'base64'), '=')
 );
 COMMENT ON FUNCTION hms_login_parameters IS 'The argon2id parameters and salt a login must use (made up for unknown names).';
@@ -227,7 +228,8 @@ COMMENT ON FUNCTION hms_session_open IS 'A login: checks the password''s proof a
 
 -- The one door to identity. Called at the start of every transaction of a
 -- request: a live session (active account, not idle, not expired) makes its
--- user this transaction's verified user; anything else leaves none. Returns
+-- user this transaction's verified user; anything else leaves none. (The
+-- caches of access decisions belong to the transaction too: see 0011.) Returns
 -- the user, with is_idle set (and no user) for a session that has just idled
 -- out, so the login page can say why.
 CREATE FUNCTION hms_authenticate(p_token text)
@@ -239,7 +241,9 @@ DECLARE
     v_session user_session%ROWTYPE;
     v_user app_user%ROWTYPE;
 BEGIN
-    PERFORM set_config('hms.identity', '', true);
+    -- Whatever this backend verified or decided before no longer counts.
+    DELETE FROM hms_private.verified_identity AS v WHERE v.backend_pid = pg_backend_pid();
+    DELETE FROM hms_private.access_decision AS d WHERE d.backend_pid = pg_backend_pid();
     IF p_token IS NULL OR p_token = '' THEN
         RETURN;
     END IF;
@@ -257,8 +261,10 @@ BEGIN
     IF v_session.last_seen_at < now() - interval '60 seconds' THEN
         UPDATE user_session AS s SET last_seen_at = now() WHERE s.token_hash = v_session.token_hash;
     END IF;
-    PERFORM set_config('hms.identity', v_user.id || '|' || v_user.role || '|'
-        || hms_private.mac('identity|' || v_user.id || '|' || v_user.role), true);
+    -- pg_current_xact_id() gives the transaction its id now, so the row
+    -- names this transaction and no other.
+    INSERT INTO hms_private.verified_identity (backend_pid, xact, user_id, role)
+    VALUES (pg_backend_pid(), pg_current_xact_id(), v_user.id, v_user.role);
     RETURN QUERY SELECT v_user.id, v_user.username, v_user.role, v_user.full_name, v_user.locale,
         v_session.csrf_token, false;
 END
@@ -276,14 +282,19 @@ $$;
 -- right to do so and write an audit row naming who did what to whom.
 -- ---------------------------------------------------------------------------
 
--- The schema owner's maintenance (`hms createuser` for the first
--- administrator) logs in as the owner and acts as no user; it is trusted as
--- the owner is. Everyone who logs in as hms_app needs a verified user of a
--- role in p_roles.
+-- The schema owner's maintenance (migrations, seeding, `hms createuser` for
+-- the first administrator) logs in as the owner and acts as no user; it is
+-- trusted as the owner is. (session_user is the login role; SET ROLE does
+-- not change it, and only a superuser could.)
+CREATE FUNCTION hms_private.is_maintenance() RETURNS boolean
+LANGUAGE sql STABLE
+RETURN session_user NOT IN ('hms_app', 'hms_worker') AND hms_current_user_id() IS NULL;
+
+-- Everyone who logs in as hms_app needs a verified user of a role in p_roles.
 CREATE FUNCTION hms_private.require_role(p_roles text[]) RETURNS bigint
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    IF session_user NOT IN ('hms_app', 'hms_worker') AND hms_current_user_id() IS NULL THEN
+    IF hms_private.is_maintenance() THEN
         RETURN NULL;
     END IF;
     IF hms_current_user_id() IS NULL OR NOT hms_current_role() = ANY (p_roles) THEN

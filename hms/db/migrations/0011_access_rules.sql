@@ -1,7 +1,8 @@
 -- The database as the last wall, part 2: the access rules complete on every path.
 --
---   * cached access decisions are sealed (hms_private.cache_*): hms_app can
---     neither plant a decision nor reuse another transaction's;
+--   * access decisions are cached per transaction in rows hms_app cannot
+--     write, tied to the verified identity's transaction: hms_app can neither
+--     plant a decision nor reuse another transaction's;
 --   * a block (spärr) binds every basis but the patient's own and emergency
 --     access: pharmacists, outside specialists and relatives included;
 --   * care relationships are made only in one's own units, and an encounter
@@ -9,27 +10,14 @@
 --   * without a verified user no journal function acts in anyone's name.
 -- depends: 0010_identity
 
--- The access decision, cached per transaction under a seal bound to the
--- verified identity (its text, which carries its own MAC).
-CREATE OR REPLACE FUNCTION hms_access_basis(p_patient bigint, p_area text) RETURNS text
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
-DECLARE
-    v_user bigint := hms_current_user_id();
-    v_key text := 'basis_' || p_area || '_' || p_patient;
-    v_cached text;
-    v_basis text;
-BEGIN
-    IF v_user IS NULL OR p_patient IS NULL THEN
-        RETURN NULL;
-    END IF;
-    v_cached := hms_private.cache_get(v_key);
-    IF v_cached IS NOT NULL THEN
-        RETURN nullif(v_cached, '-');
-    END IF;
-    v_basis := hms_decide_basis(v_user, hms_current_role(), p_patient, p_area);
-    PERFORM hms_private.cache_put(v_key, coalesce(v_basis, '-'));
-    RETURN v_basis;
-END
+CREATE FUNCTION hms_private.remember(
+    p_area text, p_patient bigint, p_care_unit bigint, p_basis text, p_visible boolean
+) RETURNS void
+LANGUAGE sql VOLATILE AS $$
+    INSERT INTO hms_private.access_decision (backend_pid, xact, area, patient_id, care_unit_id, basis, visible)
+    VALUES (pg_backend_pid(), pg_current_xact_id(), p_area, p_patient, p_care_unit, p_basis, p_visible)
+    ON CONFLICT (backend_pid, area, patient_id, care_unit_id)
+    DO UPDATE SET xact = excluded.xact, basis = excluded.basis, visible = excluded.visible;
 $$;
 
 -- Is a care unit's entry about a patient hidden from a user by a block? Staff
@@ -43,53 +31,98 @@ RETURN EXISTS (
                         WHERE s.user_id = p_user AND s.care_unit_id = p_care_unit)
 );
 
+-- The access decision, made once per patient and area in a transaction.
+-- VOLATILE because it remembers what it decided: a STABLE function would not
+-- see, later in the same statement, the row it wrote for an earlier one.
+CREATE OR REPLACE FUNCTION hms_access_basis(p_patient bigint, p_area text) RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    v_user bigint;
+    v_basis text;
+    v_whole boolean;
+BEGIN
+    SELECT d.basis INTO v_basis FROM hms_private.access_decision AS d
+    WHERE d.backend_pid = pg_backend_pid() AND d.area = p_area AND d.patient_id = p_patient
+        AND d.care_unit_id = 0 AND d.xact = pg_current_xact_id_if_assigned();
+    IF FOUND THEN
+        RETURN v_basis;
+    END IF;
+    v_user := hms_current_user_id();
+    IF v_user IS NULL OR p_patient IS NULL THEN
+        RETURN NULL;
+    END IF;
+    v_basis := hms_decide_basis(v_user, hms_current_role(), p_patient, p_area);
+    -- Every row visible: no block binds this basis, or none hides anything.
+    v_whole := v_basis IS NOT NULL AND (v_basis IN ('own', 'emergency')
+        OR hms_emergency_active(v_user, p_patient)
+        OR NOT EXISTS (SELECT 1 FROM journal_block AS b
+                       WHERE b.patient_id = p_patient AND b.revoked_at IS NULL
+                           AND hms_private.unit_blocked_for(v_user, p_patient, b.care_unit_id)));
+    PERFORM hms_private.remember(p_area, p_patient, 0, v_basis, v_whole);
+    RETURN v_basis;
+END
+$$;
+
 -- One clinical row visible? The patient's basis, then blocks, which bind every
 -- basis except the patient's own and emergency access (logged and reviewed).
 CREATE OR REPLACE FUNCTION hms_row_visible(p_patient bigint, p_care_unit bigint, p_area text DEFAULT 'clinical')
 RETURNS boolean
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
-    v_key text := 'visible_' || p_area || '_' || p_patient || '_' || coalesce(p_care_unit::text, '');
-    v_cached text := hms_private.cache_get(v_key);
-    v_basis text;
+    v_unit bigint := coalesce(p_care_unit, -1);
     v_visible boolean;
+    v_basis text;
 BEGIN
-    IF v_cached IS NOT NULL THEN
-        RETURN v_cached = 't';
+    SELECT d.visible INTO v_visible FROM hms_private.access_decision AS d
+    WHERE d.backend_pid = pg_backend_pid() AND d.area = p_area AND d.patient_id = p_patient
+        AND d.care_unit_id = v_unit AND d.xact = pg_current_xact_id_if_assigned();
+    IF FOUND THEN
+        RETURN v_visible;
     END IF;
     v_basis := hms_access_basis(p_patient, p_area);
     IF v_basis IS NULL THEN
-        -- Not cached: without a verified user there is nothing to cache under.
         RETURN false;
     END IF;
-    v_visible := v_basis IN ('own', 'emergency')
-        OR NOT hms_private.unit_blocked_for(hms_current_user_id(), p_patient, p_care_unit)
-        -- a clinician in care elsewhere who also broke the glass passes too
-        OR hms_emergency_active(hms_current_user_id(), p_patient);
-    PERFORM hms_private.cache_put(v_key, CASE WHEN v_visible THEN 't' ELSE 'f' END);
+    SELECT d.visible INTO v_visible FROM hms_private.access_decision AS d
+    WHERE d.backend_pid = pg_backend_pid() AND d.area = p_area AND d.patient_id = p_patient AND d.care_unit_id = 0;
+    v_visible := v_visible
+        OR NOT hms_private.unit_blocked_for(hms_current_user_id(), p_patient, p_care_unit);
+    PERFORM hms_private.remember(p_area, p_patient, v_unit, NULL, v_visible);
     RETURN v_visible;
 END
 $$;
 
+-- The patients whose every row in an area the current user may see, as
+-- decided so far in this transaction. Policies ask it once per statement,
+-- (SELECT hms_wholly_visible('clinical')), and let those patients' rows
+-- through without a call per row; the rest go to hms_row_visible. It only
+-- repeats decisions already made, so it adds no rule of its own.
+CREATE FUNCTION hms_wholly_visible(p_area text) RETURNS bigint []
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
+RETURN coalesce((
+    SELECT array_agg(d.patient_id) FROM hms_private.access_decision AS d
+    WHERE d.backend_pid = pg_backend_pid() AND d.area = p_area AND d.care_unit_id = 0 AND d.visible
+        AND d.xact = pg_current_xact_id_if_assigned()
+), '{}');
+COMMENT ON FUNCTION hms_wholly_visible IS 'Patients whose every row in an area the current user sees (decided in this transaction).';
+
 -- For the chart's notice: does a block hide some of this patient's entries
 -- from the current user? (Only asked about a patient the user may reach.)
 CREATE FUNCTION hms_blocked_for_me(p_patient bigint, p_area text DEFAULT 'clinical') RETURNS boolean
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
-DECLARE
-    v_basis text := hms_access_basis(p_patient, p_area);
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
-    IF v_basis IS NULL OR v_basis IN ('own', 'emergency') OR hms_emergency_active(hms_current_user_id(), p_patient)
-        THEN
+    IF p_area NOT IN ('clinical', 'medication') OR hms_access_basis(p_patient, p_area) IS NULL THEN
         RETURN false;
     END IF;
-    RETURN EXISTS (
-        SELECT 1 FROM journal_block AS b
-        WHERE b.patient_id = p_patient AND b.revoked_at IS NULL
-            AND hms_private.unit_blocked_for(hms_current_user_id(), p_patient, b.care_unit_id)
-    );
+    RETURN NOT (SELECT d.visible FROM hms_private.access_decision AS d
+                WHERE d.backend_pid = pg_backend_pid() AND d.area = p_area AND d.patient_id = p_patient
+                    AND d.care_unit_id = 0);
 END
 $$;
 COMMENT ON FUNCTION hms_blocked_for_me IS 'Whether a patient''s block hides some entries from the current user.';
+
+-- Writing needs the decision too, so it is no more stable than the decision.
+ALTER FUNCTION hms_may_write_clinical(bigint) VOLATILE;
 
 -- ---------------------------------------------------------------------------
 -- Care relationships.
@@ -163,10 +196,13 @@ CREATE POLICY encounter_write ON encounter FOR INSERT TO hms_app
 WITH CHECK (hms_may_write_clinical(patient_id) AND created_by = hms_current_user_id()
     AND care_unit_id IN (SELECT s.care_unit_id FROM staff_care_unit AS s WHERE s.user_id = hms_current_user_id()));
 
+-- A care assignment starts now: a backdated one would make earlier reads look
+-- justified in the audit reports (hms_was_in_care).
 DROP POLICY care_assignment_write ON care_assignment;
 CREATE POLICY care_assignment_write ON care_assignment FOR INSERT TO hms_app
 WITH CHECK (hms_current_role() IN ('doctor', 'nurse', 'receptionist', 'administrator')
     AND created_by = hms_current_user_id()
+    AND lower(during) >= now() - interval '5 minutes'
     AND care_unit_id IN (SELECT s.care_unit_id FROM staff_care_unit AS s WHERE s.user_id = hms_current_user_id()));
 
 -- A bed is taken and given back only for a patient within reach.
@@ -223,28 +259,22 @@ BEGIN
 END
 $$;
 
--- An audit row names its writer as verified: user and role both.
+-- An audit row names its writer as verified, user and role both; without a
+-- verified user the app writes none (a row "by nobody" could be made to say
+-- anything).
 DROP POLICY audit_log_write ON audit_log;
 CREATE POLICY audit_log_write ON audit_log FOR INSERT TO hms_app
-WITH CHECK (user_id IS NOT DISTINCT FROM hms_current_user_id()
-    AND user_role::text IS NOT DISTINCT FROM hms_current_role());
+WITH CHECK (user_id = hms_current_user_id() AND user_role::text = hms_current_role());
 
--- ---------------------------------------------------------------------------
--- Every SECURITY DEFINER function resolves names in trusted schemas only,
--- with pg_temp last: otherwise a temporary table named like one of ours
--- (CREATE TEMP TABLE patient_user …) would stand in for it inside the
--- function, with the owner's rights.
--- ---------------------------------------------------------------------------
-DO $$
-DECLARE
-    f regprocedure;
-BEGIN
-    FOR f IN
-        SELECT p.oid::regprocedure FROM pg_proc AS p
-        INNER JOIN pg_namespace AS n ON p.pronamespace = n.oid
-        WHERE p.prosecdef AND n.nspname IN ('public', 'hms_private')
-    LOOP
-        EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, public, pg_temp', f);
-    END LOOP;
-END
-$$;
+-- The latest version of a note, read past row-level security for
+-- note_amend, and only for a caller who may write that patient's journal
+-- (or for the schema owner's own maintenance, such as seeding).
+CREATE OR REPLACE FUNCTION note_version_latest(p_note_id bigint) RETURNS note_version
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
+RETURN (
+    SELECT v FROM note_version AS v
+    WHERE v.note_id = p_note_id
+        AND (hms_may_write_clinical(v.patient_id) OR hms_private.is_maintenance())
+    ORDER BY v.version DESC LIMIT 1
+);
+

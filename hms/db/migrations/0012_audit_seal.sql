@@ -8,9 +8,50 @@
 -- the background and by `hms audit seal` from cron, as the hms_worker role)
 -- then chains committed rows in the order it finds them. Tamper evidence
 -- holds from the moment a row is sealed, a second or two after its commit.
+-- The hash also moves to an unambiguous encoding of the row.
 -- depends: 0011_access_rules
 
+-- The chain must be intact before it is rebuilt below: a migration must
+-- never launder an altered log.
+DO $$
+BEGIN
+    IF audit_log_verify() IS NOT NULL THEN
+        RAISE EXCEPTION 'The audit log''s hash chain is broken at chain_seq %; run hms audit verify.',
+            audit_log_verify();
+    END IF;
+END
+$$;
+
 ALTER TABLE audit_log ALTER COLUMN chain_seq DROP NOT NULL, ALTER COLUMN row_hash DROP NOT NULL;
+
+-- A row's hash covers an unambiguous encoding of its content: a JSON array,
+-- where NULL is null and text is quoted and escaped. (Fields joined with '|'
+-- let two different rows, say a reason 'a|b' with detail 'c' and a reason
+-- 'a' with detail 'b|c', hash alike.) Times are written in UTC, so the hash
+-- does not depend on the session's time zone.
+CREATE OR REPLACE FUNCTION audit_log_row_hash(a audit_log, prev bytea) RETURNS bytea
+LANGUAGE sql IMMUTABLE
+RETURN sha256(coalesce(prev, '\x'::bytea) || convert_to(jsonb_build_array(
+    a.chain_seq, a.id, to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), a.user_id, a.user_role,
+    a.care_unit_id, a.patient_id, a.action, a.object_type, a.object_id, host(a.client_addr), a.outcome,
+    a.reason, a.detail
+)::text, 'UTF8'));
+
+-- The rows sealed so far are chained again under the new encoding, in their order.
+ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only_row;
+DO $$
+DECLARE
+    r audit_log%ROWTYPE;
+    v_prev bytea;
+BEGIN
+    FOR r IN SELECT * FROM audit_log WHERE chain_seq IS NOT NULL ORDER BY chain_seq LOOP
+        r.prev_hash := v_prev;
+        v_prev := audit_log_row_hash(r, v_prev);
+        UPDATE audit_log SET prev_hash = r.prev_hash, row_hash = v_prev WHERE id = r.id;
+    END LOOP;
+END
+$$;
+ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only_row;
 
 -- Used by audit_log_seal: the rows still waiting.
 CREATE INDEX audit_log_unsealed_idx ON audit_log (id) WHERE chain_seq IS NULL;

@@ -25,6 +25,29 @@ END
 $$;
 ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 
+-- Every SECURITY DEFINER function, and every PL/pgSQL function (triggers and
+-- the journal's operations included), resolves names in trusted schemas
+-- only, with pg_temp last: otherwise a temporary table named like one of
+-- ours (CREATE TEMP TABLE staff_care_unit …, or note_section for note_sign)
+-- would stand in for it inside the function. Plain SQL helpers that must be
+-- inlined into queries (hms_fold, patient_name_matches, …) reach no table.
+-- A function created after this migration states its own search_path.
+DO $$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN
+        SELECT p.oid::regprocedure FROM pg_proc AS p
+        INNER JOIN pg_namespace AS n ON p.pronamespace = n.oid
+        INNER JOIN pg_language AS l ON p.prolang = l.oid
+        WHERE n.nspname IN ('public', 'hms_private') AND (p.prosecdef OR l.lanname = 'plpgsql')
+            AND NOT EXISTS (SELECT 1 FROM pg_depend AS d WHERE d.objid = p.oid AND d.deptype = 'e')
+    LOOP
+        EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, public, pg_temp', f);
+    END LOOP;
+END
+$$;
+
 -- Identity and sessions.
 GRANT EXECUTE ON FUNCTION
 hms_login_parameters,
@@ -52,6 +75,7 @@ hms_access_basis,
 hms_row_visible,
 hms_may_write_clinical,
 hms_blocked_for_me,
+hms_wholly_visible,
 hms_patient_exists,
 hms_was_in_care
 TO hms_app;
