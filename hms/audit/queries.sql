@@ -54,10 +54,13 @@ SELECT
     u.full_name AS user_name,
     p.personal_number,
     p.given_name,
-    p.family_name
+    p.family_name,
+    target.full_name AS object_name
 FROM audit_log AS a
 LEFT JOIN app_user AS u ON a.user_id = u.id
 LEFT JOIN patient AS p ON a.patient_id = p.id
+-- An account change names whose account it was.
+LEFT JOIN app_user AS target ON a.object_type = 'app_user' AND a.object_id = target.id
 WHERE
     (:patient_id::bigint IS NULL OR a.patient_id = :patient_id)
     AND (:user_id::bigint IS NULL OR a.user_id = :user_id)

@@ -51,3 +51,18 @@ def test_the_chart_says_no_known_allergies_only_when_nothing_is_hidden(client, o
     page = client.get(f"/patients/{cast.greta_patient}/journal")
     assert "No known allergies recorded." in page.text
     assert "blocked by the patient" not in page.text
+
+
+def test_an_administrators_role_change_shows_in_the_audit_search_with_whom_it_concerned(client, owner, cast):
+    token = login(client, "adam")
+    response = client.post(
+        f"/admin/staff/{cast.charlie}/role",
+        data={"csrf_token": token, "role": "nurse", "care_unit_ids": str(cast.unit_surg)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    page = client.get("/admin/audit?action=account")
+    assert page.status_code == 200
+    assert "account.role" in page.text
+    assert "Dr Charlie Carlsson" in page.text
+    assert "doctor -&gt; nurse" in page.text
