@@ -22,3 +22,7 @@ FROM emergency_access
 WHERE user_id = :user_id AND patient_id = :patient_id AND now() < expires_at
 ORDER BY expires_at DESC
 LIMIT 1;
+
+-- name: contact_visible$
+-- Whether the current user may see a protected patient's contact details.
+SELECT hms_contact_visible(:patient_id) AS visible;

@@ -16,13 +16,11 @@ def can_search(user: CurrentUser) -> bool:
 def has_care_need(ctx: "RequestContext", *, patient_id: int) -> bool:
     """Skyddade personuppgifter: a protected patient's address and phone are
     shown to a clinician with a care relationship (or emergency access), and
-    to the patient; to nobody else."""
+    to the patient; to nobody else. The rule is the database's
+    (hms_contact_visible), which patient_directory applies; this asks it."""
     from hms.access.policy import q as access_queries
 
-    if ctx.staff.role not in (Role.DOCTOR, Role.NURSE):
-        return False
-    row = access_queries.access_basis(ctx.conn, patient_id=patient_id, area="clinical")
-    return row["basis"] in ("care", "emergency")
+    return bool(access_queries.contact_visible(ctx.conn, patient_id=patient_id))
 
 
 def can_edit_contact(user: CurrentUser) -> bool:

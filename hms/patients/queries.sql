@@ -108,7 +108,8 @@ FROM patient
 WHERE personal_number = :personal_number;
 
 -- name: get_directory^
--- One patient as seen without a care need (protected contact details blanked).
+-- One patient as the user may see them: a protected patient's contact
+-- details only with a care need (the view decides, hms_contact_visible).
 SELECT
     id,
     personal_number,
@@ -126,27 +127,6 @@ SELECT
     created_at,
     updated_at
 FROM patient_directory
-WHERE id = :patient_id;
-
--- name: get_full^
--- One patient with every contact detail, for those the policy lets see them.
-SELECT
-    id,
-    personal_number,
-    is_coordination_number,
-    given_name,
-    family_name,
-    date_of_birth,
-    sex,
-    protected_identity,
-    phone,
-    email,
-    street_address,
-    postal_code,
-    city,
-    created_at,
-    updated_at
-FROM patient
 WHERE id = :patient_id;
 
 -- name: next_of_kin_list

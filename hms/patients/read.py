@@ -91,12 +91,9 @@ def access_patient(
     row = q.get_directory(ctx.conn, patient_id=patient_id)
     if row is None:
         raise NotFound()
-    full = access.basis == "own" or (
-        row["protected_identity"] and policy.has_care_need(ctx, patient_id=patient_id)
-    )
-    if full and row["protected_identity"]:
-        row = q.get_full(ctx.conn, patient_id=patient_id)
-    row["contact_hidden"] = row["protected_identity"] and not full
+    # The database blanks a protected patient's contact details without a care
+    # need (patient_directory); the page says so rather than show empty fields.
+    row["contact_hidden"] = row["protected_identity"] and not policy.has_care_need(ctx, patient_id=patient_id)
     if audit:  # False when the page's own read writes its one row (a page header)
         audit_patient(ctx, patient_id=patient_id, action=action, object_type="patient", object_id=patient_id,
                       detail=access.reason)
