@@ -5,7 +5,7 @@ role alone cannot say: a patient is only ever their own patient, and protected
 contact details are shown only to someone with a need.
 """
 
-from hms.access.roles import Permission, Role
+from hms.access.roles import Permission
 from hms.web.context import CurrentUser, RequestContext
 
 
