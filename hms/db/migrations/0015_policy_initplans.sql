@@ -30,6 +30,9 @@ BEGIN
     LOOP
         v_using := replace(replace(p.qual, 'hms_current_user_id()', '(SELECT hms_current_user_id())'),
             'hms_current_role()', '(SELECT hms_current_role())');
+        -- (A call that leaves the area to its default is stored without it.)
+        v_using := replace(v_using, 'hms_row_visible(patient_id, care_unit_id)',
+            'hms_row_visible(patient_id, care_unit_id, ''clinical''::text)');
         v_using := regexp_replace(v_using,
             'hms_row_visible\(patient_id, care_unit_id, ''(\w+)''::text\)',
             '(patient_id = ANY ((SELECT hms_wholly_visible(''\1''))::bigint[]) OR hms_row_visible(patient_id, care_unit_id, ''\1''))',
