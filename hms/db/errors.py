@@ -115,3 +115,29 @@ CONSTRAINT_MESSAGES.update({
 CONSTRAINT_MESSAGES["vital_signs_bmi_plausible"] = (
     "height_cm", "Weight and height together give an impossible BMI; check both."
 )
+
+# Proxy grants and their legal basis (hms.portal; migration 0014). The HM06x
+# refusals come from proxy_grant_check_basis and proxy_grant_guard.
+GUARDIAN_UNTIL_ADULT = "A guardian's access ends at the latest the day before the patient turns 18."
+CONSTRAINT_MESSAGES.update({
+    "proxy_grant_guardian_of_minor": (
+        "basis", "Only a patient under 18 has a guardian; an adult's relative needs the patient's consent."
+    ),
+    "proxy_grant_guardian_until_adult": ("ends_on", GUARDIAN_UNTIL_ADULT),
+    "proxy_grant_guardian_has_end": ("ends_on", GUARDIAN_UNTIL_ADULT),
+    "proxy_grant_portal_by_patient": (
+        "_form", "Only the patient grants access in the portal, in their own name."
+    ),
+    "proxy_grant_registered_by_staff": (
+        "_form", "Only staff register a guardian's access or access on the patient's recorded consent."
+    ),
+    "proxy_grant_consent_taken_by_staff": (
+        "consent_taken_by", "The patient's consent is taken by a member of staff."
+    ),
+    "proxy_grant_consent_recorded": ("consent_method", "Record how the patient consented."),
+    "proxy_grant_consent_only_with_consent": (
+        "basis", "Consent is recorded only for access on the patient's consent."
+    ),
+    "proxy_grant_consent_before_grant": ("consent_taken_at", "The time of consent cannot be in the future."),
+    "proxy_grant_is_a_record": ("_form", "A proxy grant cannot be changed; it can only be revoked, once."),
+})

@@ -8,11 +8,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 Scope = Literal["record", "appointments", "messages"]
 SCOPES: tuple[Scope, ...] = ("record", "appointments", "messages")
+# The bases staff register a grant on (the patient's own is the portal's).
+StaffBasis = Literal["guardian", "recorded_consent"]
+STAFF_BASES: tuple[StaffBasis, ...] = ("guardian", "recorded_consent")
+ConsentMethod = Literal["in_person", "phone", "written"]
 LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 
 NO_SCOPE = "Choose at least one thing the relative may see."
 END_BEFORE_START = "The end date cannot be before the start date."
 UNKNOWN_RELATIVE = "There is no relative account with this username."
+UNKNOWN_USER = "There is no account with this username."
 ALREADY_BLOCKED = "Entries of this care unit are already blocked."
 UNKNOWN_UNIT = "Choose one of the care units in the list."
 
@@ -45,6 +50,26 @@ class ProxyForm(BaseModel):
         start = info.data.get("starts_on") or today()
         if value is not None and value < start:
             raise ValueError(END_BEFORE_START)
+        return value
+
+
+class StaffProxyForm(ProxyForm):
+    """A grant staff register: as a minor's guardian, or on the patient's
+    consent, which staff record (how; when, by default now; by whom, by
+    default the one registering). The database decides whether the basis
+    holds: the patient's age, a staff member taking the consent."""
+
+    basis: StaffBasis
+    consent_method: ConsentMethod | None = None
+    consent_taken_at: datetime | None = None
+    consent_taken_by: str | None = Field(None, max_length=64)
+
+    @field_validator("consent_taken_at")
+    @classmethod
+    def local_time(cls, value: datetime | None) -> datetime | None:
+        """A time typed in the form is hospital local time."""
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=LOCAL_TZ)
         return value
 
 

@@ -77,6 +77,7 @@ def _proxies_page(
         base=base,
         grants=read.proxy_grants(ctx, access=access),
         scopes=forms.SCOPES,
+        bases=forms.STAFF_BASES,
         values=values or {"scopes": ["record"]},
         errors=errors or {},
     )
@@ -85,9 +86,13 @@ def _proxies_page(
 def _grant(
     request: Request, ctx: RequestContext, access: Access, base: str, form: dict[str, list[str]]
 ) -> Response:
+    """The patient grants in the portal; staff register a grant on a basis."""
     values = forms.flatten(form)
     try:
-        service.proxy_grant_add(ctx, access=access, data=parse(forms.ProxyForm, values))
+        if access.basis == "own":
+            service.proxy_grant_add(ctx, access=access, data=parse(forms.ProxyForm, values))
+        else:
+            service.proxy_grant_register(ctx, access=access, data=parse(forms.StaffProxyForm, values))
     except FormInvalid as exc:
         values.setdefault("scopes", [])
         return _proxies_page(

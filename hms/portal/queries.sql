@@ -65,7 +65,8 @@ FROM app_user
 WHERE lower(username) = lower(:username) AND role = 'relative' AND is_active;
 
 -- name: proxy_grants_for_patient
--- A patient's proxy grants, active first, newest first.
+-- A patient's proxy grants, active first, newest first, with the basis each
+-- rests on (and, for consent, who took it, when and how).
 SELECT
     g.id,
     g.scopes::text[] AS scopes,
@@ -73,6 +74,10 @@ SELECT
     g.ends_on,
     g.revoked_at,
     g.created_at,
+    g.basis::text AS basis,
+    g.consent_method::text AS consent_method,
+    g.consent_taken_at,
+    c.full_name AS consent_taken_by,
     r.username AS relative_username,
     r.full_name AS relative_name,
     b.full_name AS granted_by,
@@ -83,13 +88,32 @@ SELECT
 FROM proxy_grant AS g
 INNER JOIN app_user AS r ON g.relative_user_id = r.id
 INNER JOIN app_user AS b ON g.granted_by = b.id
+LEFT JOIN app_user AS c ON g.consent_taken_by = c.id
 WHERE g.patient_id = :patient_id
 ORDER BY g.revoked_at IS NULL DESC, g.created_at DESC;
 
+-- name: user_id_by_username^
+-- Any account by username: who took a patient's consent (the database
+-- refuses one that is not staff).
+SELECT id
+FROM app_user
+WHERE lower(username) = lower(:username);
+
 -- name: proxy_grant_add^
--- Grant a relative access to a patient within scopes and a period.
-INSERT INTO proxy_grant (patient_id, relative_user_id, scopes, starts_on, ends_on, granted_by)
-VALUES (:patient_id, :relative_user_id, :scopes::proxy_scope[], :starts_on, :ends_on, :by)
+-- Grant a relative access to a patient within scopes and a period, on a
+-- basis: the patient's own in the portal, a guardian's, or recorded consent
+-- (taken now unless said: the transaction's now, which is the grant's
+-- created_at, so "consent before the grant" holds).
+INSERT INTO proxy_grant (
+    patient_id, relative_user_id, scopes, starts_on, ends_on, granted_by,
+    basis, consent_taken_by, consent_taken_at, consent_method
+)
+VALUES (
+    :patient_id, :relative_user_id, :scopes::proxy_scope[], :starts_on, :ends_on, :by,
+    :basis::proxy_basis, :consent_taken_by,
+    coalesce(:consent_taken_at, CASE WHEN :basis = 'recorded_consent' THEN now() END),
+    :consent_method::proxy_consent_method
+)
 RETURNING id;
 
 -- name: proxy_grant_revoke^

@@ -17,6 +17,8 @@ from hms.web.forms import FormInvalid, refused
 
 q = load("portal")
 T = TypeVar("T")
+# A grant on the patient's own word or a guardian's right records no consent.
+_NO_CONSENT: dict[str, object] = {"consent_taken_by": None, "consent_taken_at": None, "consent_method": None}
 
 
 def _write(ctx: RequestContext, work: Callable[[], T], *, duplicate: dict[str, str] | None = None) -> T:
@@ -34,7 +36,33 @@ def _write(ctx: RequestContext, work: Callable[[], T], *, duplicate: dict[str, s
 
 
 def proxy_grant_add(ctx: RequestContext, *, access: Access, data: forms.ProxyForm) -> int:
-    """Grant a relative access to the patient, within scopes and a period."""
+    """The patient grants a relative access in the portal, in their own name."""
+    return _grant(ctx, access, data, basis="patient_portal", consent=_NO_CONSENT)
+
+
+def proxy_grant_register(ctx: RequestContext, *, access: Access, data: forms.StaffProxyForm) -> int:
+    """Staff register a relative's access: as a minor's guardian, or on the
+    patient's recorded consent. The database refuses a basis that does not hold."""
+    if data.basis != "recorded_consent":
+        return _grant(ctx, access, data, basis=data.basis, consent=_NO_CONSENT)
+    taken_by = ctx.staff.id
+    if data.consent_taken_by:
+        user = q.user_id_by_username(ctx.conn, username=data.consent_taken_by)
+        if user is None:
+            raise FormInvalid({"consent_taken_by": forms.UNKNOWN_USER})
+        taken_by = user["id"]
+    consent: dict[str, object] = {
+        "consent_taken_by": taken_by,
+        "consent_taken_at": data.consent_taken_at,  # None: now, as the database has it
+        "consent_method": data.consent_method,
+    }
+    return _grant(ctx, access, data, basis=data.basis, consent=consent)
+
+
+def _grant(
+    ctx: RequestContext, access: Access, data: forms.ProxyForm, *, basis: str, consent: dict[str, object]
+) -> int:
+    """Write a grant on a basis, with its audit row."""
     relative = q.relative_user_by_username(ctx.conn, username=data.username)
     if relative is None:
         raise FormInvalid({"username": forms.UNKNOWN_RELATIVE})
@@ -48,6 +76,8 @@ def proxy_grant_add(ctx: RequestContext, *, access: Access, data: forms.ProxyFor
             starts_on=data.starts_on or forms.today(),
             ends_on=data.ends_on,
             by=ctx.staff.id,
+            basis=basis,
+            **consent,
         )
         audit_patient(
             ctx,

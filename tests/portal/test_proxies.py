@@ -76,20 +76,28 @@ def test_bad_grants_are_refused_beside_the_fields_and_nothing_is_saved(client, c
     assert owner.execute("SELECT count(*) AS n FROM proxy_grant").fetchone()["n"] == 0
 
 
-def test_receptionist_registers_a_guardian_proxy(client, cast, owner):
+def test_receptionist_registers_a_proxy_on_the_patients_recorded_consent(client, cast, owner):
     token = login(client, "rita")
     show = client.get(f"/patients/{cast.greta_patient}").text
     assert f'href="/patients/{cast.greta_patient}/proxies"' in show
     page = client.get(f"/patients/{cast.greta_patient}/proxies")
     assert page.status_code == 200
+    consent = {"basis": "recorded_consent", "consent_method": "written", "consent_taken_at": "2026-01-05T10:30"}
     response = client.post(
         f"/patients/{cast.greta_patient}/proxies",
-        data=grant_form(csrf_of(page.text), scopes=["record", "appointments"]),
+        data=grant_form(csrf_of(page.text), scopes=["record", "appointments"], **consent),
         follow_redirects=False,
     )
     assert response.status_code == 303
-    row = owner.execute("SELECT scopes::text[] AS scopes, granted_by FROM proxy_grant").fetchone()
-    assert row == {"scopes": ["record", "appointments"], "granted_by": cast.rita}
+    row = owner.execute(
+        "SELECT scopes::text[] AS scopes, granted_by, basis::text AS basis, consent_taken_by, "
+        "consent_method::text AS method, consent_taken_at = '2026-01-05 10:30 Europe/Stockholm' AS at_typed "
+        "FROM proxy_grant"
+    ).fetchone()
+    assert row == {
+        "scopes": ["record", "appointments"], "granted_by": cast.rita, "basis": "recorded_consent",
+        "consent_taken_by": cast.rita, "method": "written", "at_typed": True,
+    }  # fmt: skip
     assert given.audit_rows(owner, user_id=cast.rita, action="proxy.grant")
     del token
 
