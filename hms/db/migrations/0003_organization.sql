@@ -4,10 +4,8 @@
 
 CREATE TABLE department (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    code text NOT NULL
-        CONSTRAINT department_code_format CHECK (code ~ '^[A-Z0-9-]{2,12}$'),
-    name text NOT NULL
-        CONSTRAINT department_name_length CHECK (length(name) BETWEEN 1 AND 120),
+    code text NOT NULL CONSTRAINT department_code_format CHECK (code ~ '^[A-Z0-9-]{2,12}$'),
+    name text NOT NULL CONSTRAINT department_name_length CHECK (length(name) BETWEEN 1 AND 120),
     created_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT department_code_key UNIQUE (code),
     CONSTRAINT department_name_key UNIQUE (name)
@@ -19,10 +17,8 @@ CREATE TYPE care_unit_kind AS ENUM ('inpatient', 'outpatient', 'emergency');
 CREATE TABLE care_unit (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     department_id bigint NOT NULL REFERENCES department (id) ON DELETE RESTRICT,
-    code text NOT NULL
-        CONSTRAINT care_unit_code_format CHECK (code ~ '^[A-Z0-9-]{2,16}$'),
-    name text NOT NULL
-        CONSTRAINT care_unit_name_length CHECK (length(name) BETWEEN 1 AND 120),
+    code text NOT NULL CONSTRAINT care_unit_code_format CHECK (code ~ '^[A-Z0-9-]{2,16}$'),
+    name text NOT NULL CONSTRAINT care_unit_name_length CHECK (length(name) BETWEEN 1 AND 120),
     kind care_unit_kind NOT NULL,
     is_active boolean NOT NULL DEFAULT true,
     created_at timestamptz NOT NULL DEFAULT now(),
@@ -34,8 +30,7 @@ COMMENT ON TABLE care_unit IS 'A unit that gives care (vårdenhet): the unit of 
 CREATE TABLE ward (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     care_unit_id bigint NOT NULL REFERENCES care_unit (id) ON DELETE RESTRICT,
-    name text NOT NULL
-        CONSTRAINT ward_name_length CHECK (length(name) BETWEEN 1 AND 120),
+    name text NOT NULL CONSTRAINT ward_name_length CHECK (length(name) BETWEEN 1 AND 120),
     is_active boolean NOT NULL DEFAULT true,
     CONSTRAINT ward_name_per_unit_key UNIQUE (care_unit_id, name)
 );
@@ -44,8 +39,7 @@ COMMENT ON TABLE ward IS 'A ward (vårdavdelning) with rooms and beds, run by on
 CREATE TABLE room (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     ward_id bigint NOT NULL REFERENCES ward (id) ON DELETE RESTRICT,
-    name text NOT NULL
-        CONSTRAINT room_name_length CHECK (length(name) BETWEEN 1 AND 40),
+    name text NOT NULL CONSTRAINT room_name_length CHECK (length(name) BETWEEN 1 AND 40),
     CONSTRAINT room_name_per_ward_key UNIQUE (ward_id, name)
 );
 COMMENT ON TABLE room IS 'A patient room on a ward.';
@@ -53,8 +47,7 @@ COMMENT ON TABLE room IS 'A patient room on a ward.';
 CREATE TABLE bed (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     room_id bigint NOT NULL REFERENCES room (id) ON DELETE RESTRICT,
-    label text NOT NULL
-        CONSTRAINT bed_label_length CHECK (length(label) BETWEEN 1 AND 20),
+    label text NOT NULL CONSTRAINT bed_label_length CHECK (length(label) BETWEEN 1 AND 20),
     is_active boolean NOT NULL DEFAULT true,
     CONSTRAINT bed_label_per_room_key UNIQUE (room_id, label)
 );

@@ -7,25 +7,17 @@ CREATE TYPE patient_sex AS ENUM ('female', 'male', 'other', 'unknown');
 CREATE TABLE patient (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     -- Personnummer or samordningsnummer, 12 digits, no separator.
-    personal_number text NOT NULL
-        CONSTRAINT patient_personal_number_valid CHECK (pnr_is_valid(personal_number)),
+    personal_number text NOT NULL CONSTRAINT patient_personal_number_valid CHECK (pnr_is_valid(personal_number)),
     is_coordination_number boolean GENERATED ALWAYS AS (substr(personal_number, 7, 1) >= '6') STORED,
-    given_name text NOT NULL
-        CONSTRAINT patient_given_name_length CHECK (length(btrim(given_name)) BETWEEN 1 AND 100),
-    family_name text NOT NULL
-        CONSTRAINT patient_family_name_length CHECK (length(btrim(family_name)) BETWEEN 1 AND 100),
+    given_name text NOT NULL CONSTRAINT patient_given_name_length CHECK (length(btrim(given_name)) BETWEEN 1 AND 100),
+    family_name text NOT NULL CONSTRAINT patient_family_name_length CHECK (length(btrim(family_name)) BETWEEN 1 AND 100),
     date_of_birth date NOT NULL,
     sex patient_sex NOT NULL,
-    phone text
-        CONSTRAINT patient_phone_format CHECK (phone ~ '^\+?[0-9 ()-]{5,20}$'),
-    email text
-        CONSTRAINT patient_email_format CHECK (email ~ '^[^@[:space:]]+@[^@[:space:]]+$' AND length(email) <= 254),
-    street_address text
-        CONSTRAINT patient_street_address_length CHECK (length(street_address) <= 200),
-    postal_code text
-        CONSTRAINT patient_postal_code_format CHECK (postal_code ~ '^[0-9]{3} ?[0-9]{2}$'),
-    city text
-        CONSTRAINT patient_city_length CHECK (length(city) <= 100),
+    phone text CONSTRAINT patient_phone_format CHECK (phone ~ '^\+?[0-9 ()-]{5,20}$'),
+    email text CONSTRAINT patient_email_format CHECK (email ~ '^[^@[:space:]]+@[^@[:space:]]+$' AND length(email) <= 254),
+    street_address text CONSTRAINT patient_street_address_length CHECK (length(street_address) <= 200),
+    postal_code text CONSTRAINT patient_postal_code_format CHECK (postal_code ~ '^[0-9]{3} ?[0-9]{2}$'),
+    city text CONSTRAINT patient_city_length CHECK (length(city) <= 100),
     -- Skyddade personuppgifter: address and phone are hidden from everyone
     -- without a care need (see patient_directory).
     protected_identity boolean NOT NULL DEFAULT false,
@@ -70,13 +62,10 @@ CREATE TYPE kin_relationship AS ENUM (
 CREATE TABLE next_of_kin (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     patient_id bigint NOT NULL REFERENCES patient (id) ON DELETE RESTRICT,
-    full_name text NOT NULL
-        CONSTRAINT next_of_kin_full_name_length CHECK (length(btrim(full_name)) BETWEEN 1 AND 200),
+    full_name text NOT NULL CONSTRAINT next_of_kin_full_name_length CHECK (length(btrim(full_name)) BETWEEN 1 AND 200),
     relationship kin_relationship NOT NULL,
-    phone text
-        CONSTRAINT next_of_kin_phone_format CHECK (phone ~ '^\+?[0-9 ()-]{5,20}$'),
-    email text
-        CONSTRAINT next_of_kin_email_format CHECK (email ~ '^[^@[:space:]]+@[^@[:space:]]+$' AND length(email) <= 254),
+    phone text CONSTRAINT next_of_kin_phone_format CHECK (phone ~ '^\+?[0-9 ()-]{5,20}$'),
+    email text CONSTRAINT next_of_kin_email_format CHECK (email ~ '^[^@[:space:]]+@[^@[:space:]]+$' AND length(email) <= 254),
     is_primary boolean NOT NULL DEFAULT false,
     created_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT next_of_kin_reachable CHECK (phone IS NOT NULL OR email IS NOT NULL)
@@ -90,11 +79,9 @@ CREATE UNIQUE INDEX next_of_kin_one_primary ON next_of_kin (patient_id) WHERE is
 
 CREATE TABLE patient_user (
     user_id bigint PRIMARY KEY,
-    role user_role NOT NULL DEFAULT 'patient'
-        CONSTRAINT patient_user_role_is_patient CHECK (role = 'patient'),
+    role user_role NOT NULL DEFAULT 'patient' CONSTRAINT patient_user_role_is_patient CHECK (role = 'patient'),
     patient_id bigint NOT NULL REFERENCES patient (id) ON DELETE RESTRICT,
-    CONSTRAINT patient_user_user_fk FOREIGN KEY (user_id, role)
-        REFERENCES app_user (id, role) ON UPDATE CASCADE ON DELETE RESTRICT,
+    CONSTRAINT patient_user_user_fk FOREIGN KEY (user_id, role) REFERENCES app_user (id, role) ON UPDATE CASCADE ON DELETE RESTRICT,
     CONSTRAINT patient_user_patient_id_key UNIQUE (patient_id)
 );
 COMMENT ON TABLE patient_user IS 'Links a patient to the portal account they log in with (one each way).';

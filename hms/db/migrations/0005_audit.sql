@@ -11,16 +11,13 @@ CREATE TABLE audit_log (
     user_role user_role,
     care_unit_id bigint REFERENCES care_unit (id) ON DELETE RESTRICT,
     patient_id bigint REFERENCES patient (id) ON DELETE RESTRICT,
-    action text NOT NULL
-        CONSTRAINT audit_log_action_format CHECK (action ~ '^[a-z_]+\.[a-z_]+$'),
+    action text NOT NULL CONSTRAINT audit_log_action_format CHECK (action ~ '^[a-z_]+\.[a-z_]+$'),
     object_type text,
     object_id bigint,
     client_addr inet,
     outcome audit_outcome NOT NULL DEFAULT 'allowed',
-    reason text
-        CONSTRAINT audit_log_reason_length CHECK (length(reason) <= 1000),
-    detail text
-        CONSTRAINT audit_log_detail_length CHECK (length(detail) <= 1000)
+    reason text CONSTRAINT audit_log_reason_length CHECK (length(reason) <= 1000),
+    detail text CONSTRAINT audit_log_detail_length CHECK (length(detail) <= 1000)
 );
 COMMENT ON TABLE audit_log IS 'One access to patient data (read or write, allowed or refused). Never updated or deleted.';
 

@@ -17,8 +17,7 @@ $$;
 -- package by `hms migrate` (hms/journal/terminology.py). Reference data: it
 -- changes on its own schedule, so it lives in its own table.
 CREATE TABLE icd10_code (
-    code text PRIMARY KEY
-        CONSTRAINT icd10_code_format CHECK (code ~ '^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$'),
+    code text PRIMARY KEY CONSTRAINT icd10_code_format CHECK (code ~ '^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$'),
     title text NOT NULL,
     chapter text NOT NULL,
     is_leaf boolean NOT NULL,
@@ -36,8 +35,7 @@ CREATE TABLE encounter (
     patient_id bigint NOT NULL REFERENCES patient (id) ON DELETE RESTRICT,
     care_unit_id bigint NOT NULL REFERENCES care_unit (id) ON DELETE RESTRICT,
     kind encounter_kind NOT NULL,
-    reason text NOT NULL
-        CONSTRAINT encounter_reason_length CHECK (length(btrim(reason)) BETWEEN 1 AND 500),
+    reason text NOT NULL CONSTRAINT encounter_reason_length CHECK (length(btrim(reason)) BETWEEN 1 AND 500),
     started_at timestamptz NOT NULL DEFAULT now(),
     ended_at timestamptz,
     responsible_id bigint REFERENCES app_user (id) ON DELETE RESTRICT,
@@ -62,10 +60,8 @@ CREATE TABLE bed_occupancy (
     bed_id bigint NOT NULL REFERENCES bed (id) ON DELETE RESTRICT,
     encounter_id bigint NOT NULL,
     patient_id bigint NOT NULL,
-    during tstzrange NOT NULL
-        CONSTRAINT bed_occupancy_during_starts CHECK (NOT lower_inf(during) AND NOT isempty(during)),
-    CONSTRAINT bed_occupancy_encounter_fk FOREIGN KEY (encounter_id, patient_id)
-        REFERENCES encounter (id, patient_id) ON DELETE RESTRICT,
+    during tstzrange NOT NULL CONSTRAINT bed_occupancy_during_starts CHECK (NOT lower_inf(during) AND NOT isempty(during)),
+    CONSTRAINT bed_occupancy_encounter_fk FOREIGN KEY (encounter_id, patient_id) REFERENCES encounter (id, patient_id) ON DELETE RESTRICT,
     CONSTRAINT bed_occupancy_no_double_booking EXCLUDE USING gist (bed_id WITH =, during WITH &&),
     CONSTRAINT bed_occupancy_one_bed_per_patient EXCLUDE USING gist (patient_id WITH =, during WITH &&)
 );

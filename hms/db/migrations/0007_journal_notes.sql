@@ -17,15 +17,16 @@ CREATE TABLE note (
     entered_in_error_at timestamptz,
     entered_in_error_by bigint REFERENCES app_user (id) ON DELETE RESTRICT,
     entered_in_error_reason text,
-    CONSTRAINT note_encounter_fk FOREIGN KEY (encounter_id, patient_id)
-        REFERENCES encounter (id, patient_id) ON DELETE RESTRICT,
+    CONSTRAINT note_encounter_fk FOREIGN KEY (encounter_id, patient_id) REFERENCES encounter (id, patient_id) ON DELETE RESTRICT,
     -- Target of note_version's composite key: a version belongs to its note's patient.
     CONSTRAINT note_id_patient_key UNIQUE (id, patient_id),
     CONSTRAINT note_in_error_complete CHECK (
         (entered_in_error_at IS NULL AND entered_in_error_by IS NULL AND entered_in_error_reason IS NULL)
-        OR (entered_in_error_at IS NOT NULL AND entered_in_error_by IS NOT NULL
+        OR (
+            entered_in_error_at IS NOT NULL AND entered_in_error_by IS NOT NULL
             AND entered_in_error_reason IS NOT NULL
-            AND length(btrim(entered_in_error_reason)) BETWEEN 5 AND 1000)
+            AND length(btrim(entered_in_error_reason)) BETWEEN 5 AND 1000
+        )
     )
 );
 COMMENT ON TABLE note IS 'One journal note (anteckning) of a kind; its text is in note_version rows.';
@@ -38,8 +39,7 @@ CREATE TABLE note_version (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     note_id bigint NOT NULL,
     patient_id bigint NOT NULL REFERENCES patient (id) ON DELETE RESTRICT,
-    version integer NOT NULL
-        CONSTRAINT note_version_version_positive CHECK (version >= 1),
+    version integer NOT NULL CONSTRAINT note_version_version_positive CHECK (version >= 1),
     author_id bigint NOT NULL REFERENCES app_user (id) ON DELETE RESTRICT,
     care_unit_id bigint NOT NULL REFERENCES care_unit (id) ON DELETE RESTRICT,
     status note_version_status NOT NULL DEFAULT 'draft',
@@ -49,18 +49,18 @@ CREATE TABLE note_version (
     -- An amendment points at the version it corrects and says why.
     amends_version_id bigint,
     amend_reason text,
-    CONSTRAINT note_version_note_fk FOREIGN KEY (note_id, patient_id)
-        REFERENCES note (id, patient_id) ON DELETE RESTRICT,
+    CONSTRAINT note_version_note_fk FOREIGN KEY (note_id, patient_id) REFERENCES note (id, patient_id) ON DELETE RESTRICT,
     -- An amendment corrects a version of the same note.
     CONSTRAINT note_version_id_note_key UNIQUE (id, note_id),
-    CONSTRAINT note_version_amends_same_note_fk FOREIGN KEY (amends_version_id, note_id)
-        REFERENCES note_version (id, note_id) ON DELETE RESTRICT,
+    CONSTRAINT note_version_amends_same_note_fk FOREIGN KEY (amends_version_id, note_id) REFERENCES note_version (id, note_id) ON DELETE RESTRICT,
     CONSTRAINT note_version_number_key UNIQUE (note_id, version),
     CONSTRAINT note_version_signed_has_time CHECK ((status = 'signed') = (signed_at IS NOT NULL)),
     CONSTRAINT note_version_amendment_has_reason CHECK (
         (version = 1 AND amends_version_id IS NULL AND amend_reason IS NULL)
-        OR (version > 1 AND amends_version_id IS NOT NULL AND amend_reason IS NOT NULL
-            AND length(btrim(amend_reason)) BETWEEN 5 AND 1000)
+        OR (
+            version > 1 AND amends_version_id IS NOT NULL AND amend_reason IS NOT NULL
+            AND length(btrim(amend_reason)) BETWEEN 5 AND 1000
+        )
     )
 );
 COMMENT ON TABLE note_version IS 'One version of a note: a draft, or signed and frozen forever. Amendments add versions.';
@@ -76,12 +76,9 @@ CREATE INDEX note_version_patient_idx ON note_version (patient_id, signed_at DES
 -- (sökord): Anamnes, Status, Bedömning, Åtgärd, …
 CREATE TABLE note_section (
     version_id bigint NOT NULL REFERENCES note_version (id) ON DELETE RESTRICT,
-    position smallint NOT NULL
-        CONSTRAINT note_section_position_range CHECK (position BETWEEN 1 AND 50),
-    heading text NOT NULL
-        CONSTRAINT note_section_heading_length CHECK (length(btrim(heading)) BETWEEN 1 AND 60),
-    body text NOT NULL
-        CONSTRAINT note_section_body_length CHECK (length(body) <= 20000),
+    position smallint NOT NULL CONSTRAINT note_section_position_range CHECK (position BETWEEN 1 AND 50),
+    heading text NOT NULL CONSTRAINT note_section_heading_length CHECK (length(btrim(heading)) BETWEEN 1 AND 60),
+    body text NOT NULL CONSTRAINT note_section_body_length CHECK (length(body) <= 20000),
     PRIMARY KEY (version_id, position)
 );
 COMMENT ON TABLE note_section IS 'One keyword heading (sökord) of a note version and its text.';
@@ -198,7 +195,11 @@ $$;
 -- The latest version of a note, read past row-level security (for note_amend).
 CREATE FUNCTION note_version_latest(p_note_id bigint) RETURNS note_version
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
-RETURN (SELECT v FROM note_version AS v WHERE v.note_id = p_note_id ORDER BY v.version DESC LIMIT 1);
+RETURN (
+    SELECT v FROM note_version AS v
+    WHERE v.note_id = p_note_id  -- a parameter, not a column -- noqa: RF03
+    ORDER BY v.version DESC LIMIT 1
+);
 
 -- Start an amendment: a new draft version that copies the latest signed one,
 -- points at it and records why. The author then edits and signs it.
@@ -268,7 +269,8 @@ WHERE
     v.status = 'signed'
     AND NOT EXISTS (
         SELECT 1 FROM note_version AS later
-        WHERE later.note_id = v.note_id AND later.patient_id = v.patient_id
+        WHERE
+            later.note_id = v.note_id AND later.patient_id = v.patient_id
             AND later.status = 'signed' AND later.version > v.version
     );
 COMMENT ON VIEW note_current IS 'The latest signed version of every note.';

@@ -42,7 +42,8 @@ CREATE TABLE emergency_access (
     CONSTRAINT emergency_access_four_hours CHECK (expires_at > starts_at AND expires_at <= starts_at + interval '4 hours'),
     CONSTRAINT emergency_access_review_complete CHECK (
         (reviewed_at IS NULL AND reviewed_by IS NULL AND review IS NULL)
-        OR (reviewed_at IS NOT NULL AND reviewed_by IS NOT NULL AND review IS NOT NULL)),
+        OR (reviewed_at IS NOT NULL AND reviewed_by IS NOT NULL AND review IS NOT NULL)
+    ),
     CONSTRAINT emergency_access_not_self_reviewed CHECK (reviewed_by <> user_id)
 );
 COMMENT ON TABLE emergency_access IS 'One emergency access (break the glass): who, which patient, why, for how long, and its review.';
@@ -88,16 +89,14 @@ CREATE TABLE proxy_grant (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     patient_id bigint NOT NULL REFERENCES patient (id) ON DELETE RESTRICT,
     relative_user_id bigint NOT NULL,
-    relative_role user_role NOT NULL DEFAULT 'relative'
-        CONSTRAINT proxy_grant_to_relative CHECK (relative_role = 'relative'),
-    scopes proxy_scope [] NOT NULL CONSTRAINT proxy_grant_scopes_nonempty CHECK (cardinality(scopes) > 0),
+    relative_role user_role NOT NULL DEFAULT 'relative' CONSTRAINT proxy_grant_to_relative CHECK (relative_role = 'relative'),
+    scopes proxy_scope[] NOT NULL CONSTRAINT proxy_grant_scopes_nonempty CHECK (cardinality(scopes) > 0),
     starts_on date NOT NULL DEFAULT current_date,
     ends_on date,
     revoked_at timestamptz,
     granted_by bigint NOT NULL REFERENCES app_user (id) ON DELETE RESTRICT,
     created_at timestamptz NOT NULL DEFAULT now(),
-    CONSTRAINT proxy_grant_relative_fk FOREIGN KEY (relative_user_id, relative_role)
-        REFERENCES app_user (id, role) ON UPDATE CASCADE ON DELETE RESTRICT,
+    CONSTRAINT proxy_grant_relative_fk FOREIGN KEY (relative_user_id, relative_role) REFERENCES app_user (id, role) ON UPDATE CASCADE ON DELETE RESTRICT,
     CONSTRAINT proxy_grant_period_ordered CHECK (ends_on >= starts_on)
 );
 COMMENT ON TABLE proxy_grant IS 'A relative may act for a patient within scopes and a period, until revoked.';
@@ -114,16 +113,14 @@ CREATE TABLE consultation (
     care_unit_id bigint NOT NULL REFERENCES care_unit (id) ON DELETE RESTRICT,
     requested_by bigint NOT NULL REFERENCES app_user (id) ON DELETE RESTRICT,
     specialist_id bigint NOT NULL,
-    specialist_role user_role NOT NULL DEFAULT 'external_specialist'
-        CONSTRAINT consultation_to_specialist CHECK (specialist_role = 'external_specialist'),
+    specialist_role user_role NOT NULL DEFAULT 'external_specialist' CONSTRAINT consultation_to_specialist CHECK (specialist_role = 'external_specialist'),
     question text NOT NULL CONSTRAINT consultation_question_length CHECK (length(btrim(question)) BETWEEN 10 AND 4000),
     answer text CONSTRAINT consultation_answer_length CHECK (length(answer) <= 8000),
     status consultation_status NOT NULL DEFAULT 'open',
     created_at timestamptz NOT NULL DEFAULT now(),
     answered_at timestamptz,
     closed_at timestamptz,
-    CONSTRAINT consultation_specialist_fk FOREIGN KEY (specialist_id, specialist_role)
-        REFERENCES app_user (id, role) ON UPDATE CASCADE ON DELETE RESTRICT,
+    CONSTRAINT consultation_specialist_fk FOREIGN KEY (specialist_id, specialist_role) REFERENCES app_user (id, role) ON UPDATE CASCADE ON DELETE RESTRICT,
     CONSTRAINT consultation_answered_has_answer CHECK ((status = 'open') OR (answer IS NOT NULL AND answered_at IS NOT NULL)),
     CONSTRAINT consultation_closed_has_time CHECK ((status = 'closed') = (closed_at IS NOT NULL))
 );
@@ -149,7 +146,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
 RETURN EXISTS (
     SELECT 1 FROM encounter AS e
     INNER JOIN staff_care_unit AS s ON e.care_unit_id = s.care_unit_id
-    WHERE s.user_id = p_user AND e.patient_id = p_patient
+    WHERE
+        s.user_id = p_user AND e.patient_id = p_patient
         AND (e.ended_at IS NULL OR e.ended_at > now() - interval '30 days')
 ) OR EXISTS (
     SELECT 1 FROM care_assignment AS a
@@ -165,7 +163,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
 RETURN EXISTS (
     SELECT 1 FROM encounter AS e
     INNER JOIN staff_care_unit AS s ON e.care_unit_id = s.care_unit_id
-    WHERE s.user_id = p_user AND e.patient_id = p_patient AND e.started_at <= p_at
+    WHERE
+        s.user_id = p_user AND e.patient_id = p_patient AND e.started_at <= p_at
         AND (e.ended_at IS NULL OR e.ended_at > p_at - interval '30 days')
 ) OR EXISTS (
     SELECT 1 FROM care_assignment AS a
@@ -247,7 +246,10 @@ COMMENT ON FUNCTION hms_access_basis IS 'The access decision: on what basis the 
 -- user is told nothing either way).
 CREATE FUNCTION hms_patient_exists(p_patient bigint) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
-RETURN EXISTS (SELECT 1 FROM patient WHERE id = p_patient);
+RETURN EXISTS (
+    SELECT 1 FROM patient
+    WHERE id = p_patient
+);
 
 -- Is one clinical row visible? The patient's access basis, and then blocks:
 -- a row written by a blocked unit is hidden from a clinician outside that
@@ -285,8 +287,7 @@ $$;
 -- is the app's permission table).
 CREATE FUNCTION hms_may_write_clinical(p_patient bigint) RETURNS boolean
 LANGUAGE sql STABLE
-RETURN hms_current_role() IN ('doctor', 'nurse')
-    AND hms_access_basis(p_patient, 'clinical') IN ('care', 'emergency');
+RETURN hms_current_role() IN ('doctor', 'nurse') AND hms_access_basis(p_patient, 'clinical') IN ('care', 'emergency');
 
 -- ---------------------------------------------------------------------------
 -- Row-level security. The app's role owns nothing, so these apply to it;
@@ -295,8 +296,10 @@ RETURN hms_current_role() IN ('doctor', 'nurse')
 
 ALTER TABLE patient ENABLE ROW LEVEL SECURITY;
 CREATE POLICY patient_read ON patient FOR SELECT TO hms_app
-USING (hms_current_role() IN ('doctor', 'nurse', 'pharmacist', 'receptionist', 'administrator')
-    OR hms_access_basis(id, 'demographics') IS NOT NULL);
+USING (
+    hms_current_role() IN ('doctor', 'nurse', 'pharmacist', 'receptionist', 'administrator')
+    OR hms_access_basis(id, 'demographics') IS NOT NULL
+);
 CREATE POLICY patient_register ON patient FOR INSERT TO hms_app
 WITH CHECK (hms_current_role() IN ('doctor', 'nurse', 'receptionist', 'administrator'));
 CREATE POLICY patient_edit ON patient FOR UPDATE TO hms_app
@@ -304,16 +307,20 @@ USING (hms_current_role() IN ('doctor', 'nurse', 'receptionist', 'administrator'
 
 ALTER TABLE next_of_kin ENABLE ROW LEVEL SECURITY;
 CREATE POLICY next_of_kin_read ON next_of_kin FOR SELECT TO hms_app
-USING (hms_current_role() IN ('doctor', 'nurse', 'pharmacist', 'receptionist', 'administrator')
-    OR hms_access_basis(patient_id, 'demographics') IS NOT NULL);
+USING (
+    hms_current_role() IN ('doctor', 'nurse', 'pharmacist', 'receptionist', 'administrator')
+    OR hms_access_basis(patient_id, 'demographics') IS NOT NULL
+);
 CREATE POLICY next_of_kin_write ON next_of_kin FOR ALL TO hms_app
 USING (hms_current_role() IN ('doctor', 'nurse', 'receptionist', 'administrator'))
 WITH CHECK (hms_current_role() IN ('doctor', 'nurse', 'receptionist', 'administrator'));
 
 ALTER TABLE patient_user ENABLE ROW LEVEL SECURITY;
 CREATE POLICY patient_user_read ON patient_user FOR SELECT TO hms_app
-USING (user_id = hms_current_user_id()
-    OR hms_current_role() IN ('doctor', 'nurse', 'receptionist', 'administrator'));
+USING (
+    user_id = hms_current_user_id()
+    OR hms_current_role() IN ('doctor', 'nurse', 'receptionist', 'administrator')
+);
 CREATE POLICY patient_user_link ON patient_user FOR INSERT TO hms_app
 WITH CHECK (hms_current_role() IN ('receptionist', 'administrator'));
 
@@ -321,8 +328,13 @@ ALTER TABLE encounter ENABLE ROW LEVEL SECURITY;
 CREATE POLICY encounter_read ON encounter FOR SELECT TO hms_app
 USING (hms_row_visible(patient_id, care_unit_id));
 CREATE POLICY encounter_write ON encounter FOR INSERT TO hms_app
-WITH CHECK (hms_current_role() IN ('doctor', 'nurse')
-    AND care_unit_id IN (SELECT care_unit_id FROM staff_care_unit WHERE user_id = hms_current_user_id()));
+WITH CHECK (
+    hms_current_role() IN ('doctor', 'nurse')
+    AND care_unit_id IN (
+        SELECT care_unit_id FROM staff_care_unit
+        WHERE user_id = hms_current_user_id()
+    )
+);
 CREATE POLICY encounter_update ON encounter FOR UPDATE TO hms_app
 USING (hms_may_write_clinical(patient_id));
 
@@ -354,10 +366,19 @@ USING (author_id = hms_current_user_id() AND status = 'draft');
 
 ALTER TABLE note_section ENABLE ROW LEVEL SECURITY;
 CREATE POLICY note_section_read ON note_section FOR SELECT TO hms_app
-USING (EXISTS (SELECT 1 FROM note_version AS v WHERE v.id = version_id));
+USING (EXISTS (
+    SELECT 1 FROM note_version AS v
+    WHERE v.id = note_section.version_id
+));
 CREATE POLICY note_section_write ON note_section FOR ALL TO hms_app
-USING (EXISTS (SELECT 1 FROM note_version AS v WHERE v.id = version_id AND v.author_id = hms_current_user_id()))
-WITH CHECK (EXISTS (SELECT 1 FROM note_version AS v WHERE v.id = version_id AND v.author_id = hms_current_user_id()));
+USING (EXISTS (
+    SELECT 1 FROM note_version AS v
+    WHERE v.id = note_section.version_id AND v.author_id = hms_current_user_id()
+))
+WITH CHECK (EXISTS (
+    SELECT 1 FROM note_version AS v
+    WHERE v.id = note_section.version_id AND v.author_id = hms_current_user_id()
+));
 
 -- A clinical row is recorded in one's own name (recorded_by is the declared user).
 DO $$
@@ -385,8 +406,10 @@ ALTER TABLE care_assignment ENABLE ROW LEVEL SECURITY;
 CREATE POLICY care_assignment_read ON care_assignment FOR SELECT TO hms_app
 USING (hms_current_role() IN ('doctor', 'nurse', 'receptionist', 'administrator'));
 CREATE POLICY care_assignment_write ON care_assignment FOR INSERT TO hms_app
-WITH CHECK (hms_current_role() IN ('doctor', 'nurse', 'receptionist', 'administrator')
-    AND created_by = hms_current_user_id());
+WITH CHECK (
+    hms_current_role() IN ('doctor', 'nurse', 'receptionist', 'administrator')
+    AND created_by = hms_current_user_id()
+);
 
 ALTER TABLE emergency_access ENABLE ROW LEVEL SECURITY;
 CREATE POLICY emergency_access_read ON emergency_access FOR SELECT TO hms_app
@@ -406,14 +429,20 @@ WITH CHECK (hms_access_basis(patient_id, 'demographics') = 'own' OR hms_current_
 
 ALTER TABLE proxy_grant ENABLE ROW LEVEL SECURITY;
 CREATE POLICY proxy_grant_read ON proxy_grant FOR SELECT TO hms_app
-USING (relative_user_id = hms_current_user_id()
+USING (
+    relative_user_id = hms_current_user_id()
     OR hms_access_basis(patient_id, 'demographics') = 'own'
-    OR hms_current_role() IN ('doctor', 'nurse', 'receptionist', 'administrator'));
+    OR hms_current_role() IN ('doctor', 'nurse', 'receptionist', 'administrator')
+);
 CREATE POLICY proxy_grant_write ON proxy_grant FOR ALL TO hms_app
-USING (hms_access_basis(patient_id, 'demographics') = 'own'
-    OR hms_current_role() IN ('doctor', 'nurse', 'receptionist', 'administrator'))
-WITH CHECK (granted_by = hms_current_user_id() AND (hms_access_basis(patient_id, 'demographics') = 'own'
-    OR hms_current_role() IN ('doctor', 'nurse', 'receptionist', 'administrator')));
+USING (
+    hms_access_basis(patient_id, 'demographics') = 'own'
+    OR hms_current_role() IN ('doctor', 'nurse', 'receptionist', 'administrator')
+)
+WITH CHECK (granted_by = hms_current_user_id() AND (
+    hms_access_basis(patient_id, 'demographics') = 'own'
+    OR hms_current_role() IN ('doctor', 'nurse', 'receptionist', 'administrator')
+));
 
 ALTER TABLE consultation ENABLE ROW LEVEL SECURITY;
 CREATE POLICY consultation_read ON consultation FOR SELECT TO hms_app
@@ -542,7 +571,8 @@ CREATE UNIQUE INDEX audit_log_chain_seq_key ON audit_log (chain_seq);
 
 CREATE FUNCTION audit_log_row_hash(a audit_log, prev bytea) RETURNS bytea
 LANGUAGE sql IMMUTABLE
-RETURN sha256(coalesce(prev, '\x'::bytea) || convert_to(concat_ws('|',
+RETURN sha256(coalesce(prev, '\x'::bytea) || convert_to(concat_ws(
+    '|',
     a.chain_seq, a.id, to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), a.user_id, a.user_role,
     a.care_unit_id, a.patient_id, a.action, a.object_type, a.object_id, host(a.client_addr), a.outcome,
     a.reason, a.detail
@@ -571,14 +601,31 @@ ALTER TABLE audit_log ALTER COLUMN chain_seq SET NOT NULL, ALTER COLUMN row_hash
 CREATE FUNCTION hms_access_unit(p_user bigint, p_patient bigint) RETURNS bigint
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
 RETURN coalesce(
-    (SELECT min(s.care_unit_id) FROM staff_care_unit AS s
-     WHERE s.user_id = p_user AND p_patient IS NOT NULL AND (
-         EXISTS (SELECT 1 FROM encounter AS e WHERE e.patient_id = p_patient AND e.care_unit_id = s.care_unit_id
-                 AND (e.ended_at IS NULL OR e.ended_at > now() - interval '30 days'))
-         OR EXISTS (SELECT 1 FROM care_assignment AS a WHERE a.patient_id = p_patient
-                    AND a.care_unit_id = s.care_unit_id AND a.during @> now()))),
-    (SELECT min(care_unit_id) FROM staff_care_unit WHERE user_id = p_user
-     HAVING count(*) = 1)
+    (
+        SELECT min(s.care_unit_id) FROM staff_care_unit AS s
+        WHERE
+            s.user_id = p_user AND p_patient IS NOT NULL  -- parameters, not columns -- noqa: RF03
+            AND (
+                EXISTS (
+                    SELECT 1 FROM encounter AS e
+                    WHERE
+                        e.patient_id = p_patient  -- a parameter, not a column -- noqa: RF03
+                        AND e.care_unit_id = s.care_unit_id
+                        AND (e.ended_at IS NULL OR e.ended_at > now() - interval '30 days')
+                )
+                OR EXISTS (
+                    SELECT 1 FROM care_assignment AS a
+                    WHERE
+                        a.patient_id = p_patient  -- a parameter, not a column -- noqa: RF03
+                        AND a.care_unit_id = s.care_unit_id AND a.during @> now()
+                )
+            )
+    ),
+    (
+        SELECT min(care_unit_id) FROM staff_care_unit
+        WHERE user_id = p_user
+        HAVING count(*) = 1
+    )
 );
 COMMENT ON FUNCTION hms_access_unit IS 'The care unit an access to a patient was made from (for the audit log).';
 
@@ -621,7 +668,8 @@ RETURN (
             audit_log_row_hash(a, a.prev_hash) AS expected_hash
         FROM audit_log AS a
     ) AS chain
-    WHERE row_hash IS DISTINCT FROM expected_hash
+    WHERE
+        row_hash IS DISTINCT FROM expected_hash
         OR prev_hash IS DISTINCT FROM expected_prev
         OR chain_seq <> previous_seq + 1
 );
@@ -630,8 +678,10 @@ ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;
 CREATE POLICY audit_log_write ON audit_log FOR INSERT TO hms_app
 WITH CHECK (user_id IS NOT DISTINCT FROM hms_current_user_id());
 CREATE POLICY audit_log_review ON audit_log FOR SELECT TO hms_app
-USING (hms_current_role() = 'administrator'
-    OR (patient_id IS NOT NULL AND hms_access_basis(patient_id, 'demographics') = 'own'));
+USING (
+    hms_current_role() = 'administrator'
+    OR (patient_id IS NOT NULL AND hms_access_basis(patient_id, 'demographics') = 'own')
+);
 
 GRANT SELECT, INSERT ON care_assignment TO hms_app;
 GRANT SELECT, INSERT, UPDATE ON emergency_access, consultation TO hms_app;

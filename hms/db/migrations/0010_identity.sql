@@ -180,9 +180,14 @@ CONSTRAINT user_session_expires_within_a_day CHECK (expires_at <= created_at + i
 CREATE FUNCTION hms_login_parameters(p_username text) RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
 RETURN coalesce(
-    (SELECT substring(password_hash FROM '^(.*)\$sha256:') FROM app_user WHERE lower(username) = lower(p_username)),
-    '$argon2id$v=19$m=65536,t=3,p=4$' || rtrim(encode(substr(sha256((SELECT k.secret FROM hms_private.salt_key AS k)
-        || convert_to('salt|' || lower(p_username), 'UTF8')), 1, 16), 'base64'), '=')
+    (
+        SELECT substring(password_hash FROM '^(.*)\$sha256:') FROM app_user
+        WHERE lower(username) = lower(p_username)
+    ),
+    '$argon2id$v=19$m=65536,t=3,p=4$' || rtrim(encode(substr(sha256(
+        (SELECT k.secret FROM hms_private.salt_key AS k)
+        || convert_to('salt|' || lower(p_username), 'UTF8')
+    ), 1, 16), 'base64'), '=')
 );
 COMMENT ON FUNCTION hms_login_parameters IS 'The argon2id parameters and salt a login must use (made up for unknown names).';
 
@@ -375,7 +380,7 @@ END
 $$;
 
 -- The care units a staff member works in, replaced as a whole.
-CREATE FUNCTION account_set_units(p_user bigint, p_units bigint []) RETURNS void
+CREATE FUNCTION account_set_units(p_user bigint, p_units bigint[]) RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
     v_before bigint [];

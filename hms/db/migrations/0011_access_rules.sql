@@ -26,9 +26,12 @@ CREATE FUNCTION hms_private.unit_blocked_for(p_user bigint, p_patient bigint, p_
 LANGUAGE sql STABLE
 RETURN EXISTS (
     SELECT 1 FROM public.journal_block AS b
-    WHERE b.patient_id = p_patient AND b.care_unit_id = p_care_unit AND b.revoked_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM public.staff_care_unit AS s
-                        WHERE s.user_id = p_user AND s.care_unit_id = p_care_unit)
+    WHERE
+        b.patient_id = p_patient AND b.care_unit_id = p_care_unit AND b.revoked_at IS NULL  -- parameters, not columns -- noqa: RF03
+        AND NOT EXISTS (
+            SELECT 1 FROM public.staff_care_unit AS s
+            WHERE s.user_id = p_user AND s.care_unit_id = p_care_unit  -- parameters, not columns -- noqa: RF03
+        )
 );
 
 -- The access decision, made once per patient and area in a transaction.
@@ -97,11 +100,12 @@ $$;
 -- (SELECT hms_wholly_visible('clinical')), and let those patients' rows
 -- through without a call per row; the rest go to hms_row_visible. It only
 -- repeats decisions already made, so it adds no rule of its own.
-CREATE FUNCTION hms_wholly_visible(p_area text) RETURNS bigint []
+CREATE FUNCTION hms_wholly_visible(p_area text) RETURNS bigint[]
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
 RETURN coalesce((
     SELECT array_agg(d.patient_id) FROM hms_private.access_decision AS d
-    WHERE d.backend_pid = pg_backend_pid() AND d.area = p_area AND d.care_unit_id = 0 AND d.visible
+    WHERE
+        d.backend_pid = pg_backend_pid() AND d.area = p_area AND d.care_unit_id = 0 AND d.visible  -- a parameter, not a column -- noqa: RF03
         AND d.xact = pg_current_xact_id_if_assigned()
 ), '{}');
 COMMENT ON FUNCTION hms_wholly_visible IS 'Patients whose every row in an area the current user sees (decided in this transaction).';
@@ -158,7 +162,8 @@ RETURN EXISTS (
     SELECT 1 FROM encounter AS e
     INNER JOIN staff_care_unit AS s ON e.care_unit_id = s.care_unit_id
     LEFT JOIN emergency_access AS x ON e.emergency_access_id = x.id
-    WHERE s.user_id = p_user AND e.patient_id = p_patient
+    WHERE
+        s.user_id = p_user AND e.patient_id = p_patient
         AND (e.ended_at IS NULL OR e.ended_at > now() - interval '30 days')
         AND (x.id IS NULL OR now() < x.expires_at)
 ) OR EXISTS (
@@ -174,7 +179,8 @@ RETURN CASE WHEN hms_current_role() = 'administrator' THEN EXISTS (
     SELECT 1 FROM encounter AS e
     INNER JOIN staff_care_unit AS s ON e.care_unit_id = s.care_unit_id
     LEFT JOIN emergency_access AS x ON e.emergency_access_id = x.id
-    WHERE s.user_id = p_user AND e.patient_id = p_patient AND e.started_at <= p_at
+    WHERE
+        s.user_id = p_user AND e.patient_id = p_patient AND e.started_at <= p_at
         AND (e.ended_at IS NULL OR e.ended_at > p_at - interval '30 days')
         AND (x.id IS NULL OR p_at < x.expires_at)
 ) OR EXISTS (
@@ -187,23 +193,36 @@ RETURN CASE WHEN hms_current_role() = 'administrator' THEN EXISTS (
 -- a verified user.
 CREATE OR REPLACE FUNCTION hms_patient_exists(p_patient bigint) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
-RETURN hms_current_user_id() IS NOT NULL AND EXISTS (SELECT 1 FROM patient WHERE id = p_patient);
+RETURN hms_current_user_id() IS NOT NULL AND EXISTS (
+    SELECT 1 FROM patient
+    WHERE id = p_patient
+);
 
 -- Encounters and care assignments open in the user's own units only, and an
 -- encounter needs the patient within reach (care, or emergency access).
 DROP POLICY encounter_write ON encounter;
 CREATE POLICY encounter_write ON encounter FOR INSERT TO hms_app
-WITH CHECK (hms_may_write_clinical(patient_id) AND created_by = hms_current_user_id()
-    AND care_unit_id IN (SELECT s.care_unit_id FROM staff_care_unit AS s WHERE s.user_id = hms_current_user_id()));
+WITH CHECK (
+    hms_may_write_clinical(patient_id) AND created_by = hms_current_user_id()
+    AND care_unit_id IN (
+        SELECT s.care_unit_id FROM staff_care_unit AS s
+        WHERE s.user_id = hms_current_user_id()
+    )
+);
 
 -- A care assignment starts now: a backdated one would make earlier reads look
 -- justified in the audit reports (hms_was_in_care).
 DROP POLICY care_assignment_write ON care_assignment;
 CREATE POLICY care_assignment_write ON care_assignment FOR INSERT TO hms_app
-WITH CHECK (hms_current_role() IN ('doctor', 'nurse', 'receptionist', 'administrator')
+WITH CHECK (
+    hms_current_role() IN ('doctor', 'nurse', 'receptionist', 'administrator')
     AND created_by = hms_current_user_id()
     AND lower(during) >= now() - interval '5 minutes'
-    AND care_unit_id IN (SELECT s.care_unit_id FROM staff_care_unit AS s WHERE s.user_id = hms_current_user_id()));
+    AND care_unit_id IN (
+        SELECT s.care_unit_id FROM staff_care_unit AS s
+        WHERE s.user_id = hms_current_user_id()
+    )
+);
 
 -- A bed is taken and given back only for a patient within reach.
 DROP POLICY bed_occupancy_write ON bed_occupancy;
@@ -273,8 +292,8 @@ CREATE OR REPLACE FUNCTION note_version_latest(p_note_id bigint) RETURNS note_ve
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
 RETURN (
     SELECT v FROM note_version AS v
-    WHERE v.note_id = p_note_id
+    WHERE
+        v.note_id = p_note_id  -- a parameter, not a column -- noqa: RF03
         AND (hms_may_write_clinical(v.patient_id) OR hms_private.is_maintenance())
     ORDER BY v.version DESC LIMIT 1
 );
-

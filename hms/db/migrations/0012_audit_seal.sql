@@ -134,7 +134,8 @@ RETURN (
         FROM audit_log AS a
         WHERE a.chain_seq IS NOT NULL
     ) AS chain
-    WHERE row_hash IS DISTINCT FROM expected_hash
+    WHERE
+        row_hash IS DISTINCT FROM expected_hash
         OR prev_hash IS DISTINCT FROM expected_prev
         OR chain_seq <> previous_seq + 1
 );
