@@ -139,5 +139,8 @@ CONSTRAINT_MESSAGES.update({
         "basis", "Consent is recorded only for access on the patient's consent."
     ),
     "proxy_grant_consent_before_grant": ("consent_taken_at", "The time of consent cannot be in the future."),
+    "proxy_grant_consent_recent": (
+        "consent_taken_at", "Consent is registered when it is given: at most 30 days before the grant."
+    ),
     "proxy_grant_is_a_record": ("_form", "A proxy grant cannot be changed; it can only be revoked, once."),
 })

@@ -1,5 +1,8 @@
 """Proxy consent: Greta lets her son Sven read her record, and can take it back."""
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from tests.conftest import csrf_of, login
 from tests.portal import given
 
@@ -82,7 +85,8 @@ def test_receptionist_registers_a_proxy_on_the_patients_recorded_consent(client,
     assert f'href="/patients/{cast.greta_patient}/proxies"' in show
     page = client.get(f"/patients/{cast.greta_patient}/proxies")
     assert page.status_code == 200
-    consent = {"basis": "recorded_consent", "consent_method": "written", "consent_taken_at": "2026-01-05T10:30"}
+    taken = (datetime.now(ZoneInfo("Europe/Stockholm")) - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    consent = {"basis": "recorded_consent", "consent_method": "written", "consent_taken_at": taken}
     response = client.post(
         f"/patients/{cast.greta_patient}/proxies",
         data=grant_form(csrf_of(page.text), scopes=["record", "appointments"], **consent),
@@ -91,8 +95,8 @@ def test_receptionist_registers_a_proxy_on_the_patients_recorded_consent(client,
     assert response.status_code == 303
     row = owner.execute(
         "SELECT scopes::text[] AS scopes, granted_by, basis::text AS basis, consent_taken_by, "
-        "consent_method::text AS method, consent_taken_at = '2026-01-05 10:30 Europe/Stockholm' AS at_typed "
-        "FROM proxy_grant"
+        "consent_method::text AS method, consent_taken_at = (%s || ' Europe/Stockholm')::timestamptz AS at_typed "
+        "FROM proxy_grant", [taken.replace("T", " ")]
     ).fetchone()
     assert row == {
         "scopes": ["record", "appointments"], "granted_by": cast.rita, "basis": "recorded_consent",

@@ -103,7 +103,7 @@ def test_reception_registers_a_relative_on_the_patients_recorded_consent(app_as,
     assert app_as(cast.sven).execute("SELECT count(*) AS n FROM patient").fetchone()["n"] == 1
 
 
-def test_consent_is_taken_by_a_member_of_staff_and_not_in_the_future(app_as, cast, owner):
+def test_consent_is_taken_by_a_member_of_staff_recently_and_not_in_the_future(app_as, cast, owner):
     rita = app_as(cast.rita)
     # a consent "taken" by the relative himself is no consent
     refused(
@@ -115,6 +115,13 @@ def test_consent_is_taken_by_a_member_of_staff_and_not_in_the_future(app_as, cas
         REGISTER,
         by_phone(cast, taken_at=datetime.now(UTC) + timedelta(days=1)),
         constraint="proxy_grant_consent_before_grant",
+    )
+    # nor one dug up from a year ago
+    refused(
+        rita,
+        REGISTER,
+        by_phone(cast, taken_at=datetime.now(UTC) - timedelta(days=365)),
+        constraint="proxy_grant_consent_recent",
     )
     # but Dr Alice may have taken it and Rita registers it
     rita.execute(REGISTER, by_phone(cast, taken_by=cast.alice))

@@ -34,14 +34,15 @@ ADD COLUMN consent_method proxy_consent_method;
 --   * one that staff gave for an adult can only have rested on the patient's
 --     consent: it counts as consent taken in person by the one who registered
 --     it, when it was registered.
-UPDATE proxy_grant AS g SET basis = CASE
-    WHEN EXISTS (
-        SELECT 1 FROM patient_user AS pu
-        WHERE pu.user_id = g.granted_by AND pu.patient_id = g.patient_id
-    ) THEN 'patient_portal'
-    WHEN g.starts_on < (pnr_birth_date(p.personal_number) + interval '18 years')::date THEN 'guardian'
-    ELSE 'recorded_consent'
-END::proxy_basis
+UPDATE proxy_grant AS g SET
+    basis = CASE
+        WHEN EXISTS (
+            SELECT 1 FROM patient_user AS pu
+            WHERE pu.user_id = g.granted_by AND pu.patient_id = g.patient_id
+        ) THEN 'patient_portal'
+        WHEN g.starts_on < (pnr_birth_date(p.personal_number) + interval '18 years')::date THEN 'guardian'
+        ELSE 'recorded_consent'
+    END::proxy_basis
 FROM patient AS p
 WHERE p.id = g.patient_id;
 
@@ -68,6 +69,9 @@ ADD CONSTRAINT proxy_grant_consent_only_with_consent CHECK (
     OR (consent_taken_by IS NULL AND consent_taken_at IS NULL AND consent_method IS NULL)
 ),
 ADD CONSTRAINT proxy_grant_consent_before_grant CHECK (consent_taken_at <= created_at),
+-- Consent is registered when it is given, not dug up later: at most 30 days
+-- before the grant.
+ADD CONSTRAINT proxy_grant_consent_recent CHECK (consent_taken_at >= created_at - interval '30 days'),
 ADD CONSTRAINT proxy_grant_guardian_has_end CHECK (basis <> 'guardian' OR ends_on IS NOT NULL);
 
 COMMENT ON TABLE proxy_grant IS
