@@ -77,14 +77,14 @@ def serve(
 
     if workers <= 1:
         uvicorn.run(
-            "hms.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+            "hms.app:create_app", factory=True, host=host, port=port, workers=workers,
             proxy_headers=False, access_log=False,
         )
         return
     from uvicorn.supervisors import Multiprocess
 
     config = uvicorn.Config(
-        "hms.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+        "hms.app:create_app", factory=True, host=host, port=port, workers=workers,
         proxy_headers=False, access_log=False,
     )
     try:
@@ -124,9 +124,9 @@ def createuser(
     profession: str = typer.Option("", help="Profession for staff (defaults from the role)."),
 ) -> None:
     """Create a staff account (e.g. the first administrator)."""
-    from hms.access.roles import STAFF_ROLES, Role
     from hms.accounts.passwords import check_password_strength
     from hms.accounts.service import StaffInput, staff_create
+    from hms.core.roles import STAFF_ROLES, Role
     from hms.db.connect import owner_url
     from hms.db.pool import Database
 

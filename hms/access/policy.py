@@ -12,17 +12,17 @@ proxy, consultation.
 
 from dataclasses import dataclass
 
-from hms.access.roles import Role
+from hms.core.context import CurrentUser, RequestContext
+from hms.core.errors import NotFound, Refused
+from hms.core.roles import Permission, Role
 from hms.db.queries import load
-from hms.web.context import RequestContext
-from hms.web.errors import Forbidden, NotFound
 
 q = load("access")
 
 EMERGENCY_ROLES = frozenset({Role.DOCTOR, Role.NURSE})
 
 
-class AccessRefused(Forbidden):
+class AccessRefused(Refused):
     """Refused for lack of a care relationship; a clinician may break the glass."""
 
     def __init__(self, *, patient_id: int, audit: dict[str, object]) -> None:
@@ -60,3 +60,8 @@ def patient_access(ctx: RequestContext, *, patient_id: int, area: str, action: s
     if user.role in EMERGENCY_ROLES and area in ("clinical", "medication") and row["known"]:
         raise AccessRefused(patient_id=patient_id, audit=audit)
     raise NotFound(audit=audit)
+
+
+def can_review_emergency_access(user: CurrentUser) -> bool:
+    """Administrators review emergency access (the database: only one who did not use it)."""
+    return user.can(Permission.AUDIT_REVIEW)

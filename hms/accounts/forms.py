@@ -9,9 +9,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from hms.access.roles import Role
 from hms.accounts.passwords import check_password_strength
 from hms.accounts.service import StaffInput
+from hms.core.roles import Role
 
 StaffRole = Literal[
     "doctor", "nurse", "pharmacist", "receptionist", "administrator", "external_specialist"

@@ -5,10 +5,10 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hms.access.roles import Role
-from hms.accounts import home, service
+from hms.accounts import read, service
+from hms.core.context import RequestContext
+from hms.core.roles import Role
 from hms.web import sessions
-from hms.web.context import RequestContext
 from hms.web.guard import current, form_data, guarded_router, login_required, public
 from hms.web.i18n import LOCALES
 from hms.web.render import page
@@ -107,4 +107,4 @@ def start(request: Request, ctx: RequestContext = Depends(current)) -> Response:
         Role.PATIENT: "accounts/home_patient.html",
         Role.RELATIVE: "accounts/home_relative.html",
     }[user.role]
-    return page(request, ctx, template, **home.home_data(ctx))
+    return page(request, ctx, template, **read.home_data(ctx))

@@ -1,14 +1,15 @@
 """Writes on accounts: login bookkeeping, staff accounts, passwords."""
 
 from dataclasses import dataclass
+from typing import Any
 
-import psycopg
-
-from hms.access.roles import Role
+from hms.accounts import policy
 from hms.accounts.passwords import hash_password, login_proof
+from hms.core.errors import Invalid
+from hms.core.roles import Role
+from hms.core.writes import savepoint
 from hms.db.pool import Conn
 from hms.db.queries import load
-from hms.web.forms import FormInvalid, refused
 
 q = load("accounts")
 
@@ -63,31 +64,28 @@ def staff_create(
     conn: Conn, *, data: StaffInput, password: str, care_unit_ids: list[int], locale: str = "sv"
 ) -> int:
     """Create a staff account with its profile and care units, all or nothing."""
-    try:
-        with conn.transaction():
-            user_id = int(
-                q.account_create(
-                    conn,
-                    username=data.username,
-                    password_hash=hash_password(password),
-                    role=data.role.value,
-                    full_name=data.full_name,
-                    email=data.email,
-                    locale=locale,
-                )
-            )
-            q.staff_profile_create(
+    with savepoint(conn):
+        user_id = int(
+            q.account_create(
                 conn,
-                user_id=user_id,
+                username=data.username,
+                password_hash=hash_password(password),
                 role=data.role.value,
-                profession=data.profession,
-                licence_number=data.licence_number,
-                title=data.title,
-                phone=data.phone,
+                full_name=data.full_name,
+                email=data.email,
+                locale=locale,
             )
-            _set_care_units(conn, user_id, care_unit_ids)
-    except psycopg.Error as exc:
-        raise refused(exc) from None
+        )
+        q.staff_profile_create(
+            conn,
+            user_id=user_id,
+            role=data.role.value,
+            profession=data.profession,
+            licence_number=data.licence_number,
+            title=data.title,
+            phone=data.phone,
+        )
+        _set_care_units(conn, user_id, care_unit_ids)
     return user_id
 
 
@@ -96,40 +94,33 @@ def staff_update(
 ) -> None:
     """Change a staff account's details, username, role and care units, all or nothing."""
     _check_keeps_admin(user_id=user_id, role=data.role, by=by)
-    try:
-        with conn.transaction():
-            q.account_update(
-                conn, user_id=user_id, username=data.username, full_name=data.full_name, email=data.email
-            )
-            q.account_set_role(conn, user_id=user_id, role=data.role.value)
-            q.staff_profile_update(
-                conn,
-                user_id=user_id,
-                profession=data.profession,
-                licence_number=data.licence_number,
-                title=data.title,
-                phone=data.phone,
-            )
-            _set_care_units(conn, user_id, care_unit_ids)
-    except psycopg.Error as exc:
-        raise refused(exc) from None
+    with savepoint(conn):
+        q.account_update(
+            conn, user_id=user_id, username=data.username, full_name=data.full_name, email=data.email
+        )
+        q.account_set_role(conn, user_id=user_id, role=data.role.value)
+        q.staff_profile_update(
+            conn,
+            user_id=user_id,
+            profession=data.profession,
+            licence_number=data.licence_number,
+            title=data.title,
+            phone=data.phone,
+        )
+        _set_care_units(conn, user_id, care_unit_ids)
 
 
 def staff_set_role(conn: Conn, *, user_id: int, role: Role, care_unit_ids: list[int], by: int) -> None:
     """Give a staff member a new role and set of care units, all or nothing."""
     _check_keeps_admin(user_id=user_id, role=role, by=by)
-    try:
-        with conn.transaction():
-            q.account_set_role(conn, user_id=user_id, role=role.value)
-            _set_care_units(conn, user_id, care_unit_ids)
-    except psycopg.Error as exc:
-        raise refused(exc) from None
+    with savepoint(conn):
+        q.account_set_role(conn, user_id=user_id, role=role.value)
+        _set_care_units(conn, user_id, care_unit_ids)
 
 
 def _check_keeps_admin(*, user_id: int, role: Role, by: int | None) -> None:
-    """An administrator who demoted themself would lose this very page mid-task."""
-    if user_id == by and role is not Role.ADMINISTRATOR:
-        raise FormInvalid({"role": "You cannot take the administrator role from your own account."})
+    if not policy.may_set_role(user_id=user_id, role=role, by=by):
+        raise Invalid({"role": "You cannot take the administrator role from your own account."})
 
 
 def _set_care_units(conn: Conn, user_id: int, care_unit_ids: list[int]) -> None:
@@ -138,8 +129,8 @@ def _set_care_units(conn: Conn, user_id: int, care_unit_ids: list[int]) -> None:
 
 def user_deactivate(conn: Conn, *, user_id: int, by: int) -> None:
     """Deactivate an account and end its sessions. Nobody deactivates themselves."""
-    if user_id == by:
-        raise FormInvalid({"_form": "You cannot deactivate your own account."})
+    if not policy.may_deactivate(user_id=user_id, by=by):
+        raise Invalid({"_form": "You cannot deactivate your own account."})
     q.account_set_active(conn, user_id=user_id, is_active=False)
 
 
@@ -155,3 +146,14 @@ def user_reset_password(conn: Conn, *, user_id: int, password: str) -> None:
 def user_set_locale(conn: Conn, *, locale: str) -> None:
     """The current user's language (the database knows who that is)."""
     q.account_set_locale(conn, locale=locale)
+
+
+def session_authenticate(conn: Conn, *, token: str) -> dict[str, Any] | None:
+    """Prove a session to the database for the current transaction
+    (hms_authenticate makes its user the transaction's verified user)."""
+    return q.authenticate(conn, token=token)
+
+
+def session_close(conn: Conn, *, token: str) -> None:
+    """Log out: the session's row is deleted."""
+    q.session_close(conn, token=token)

@@ -5,20 +5,21 @@ records one ``audit.review`` row for each patient it shows, in the same
 transaction. Row-level security lets only administrators read the log.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from hms.audit import policy
 from hms.audit.service import audit_patients_listed
+from hms.core.clock import LOCAL_TZ
+from hms.core.context import RequestContext
+from hms.core.errors import Refused
 from hms.db.queries import load
 from hms.patients import identity
-from hms.web.context import RequestContext
-from hms.web.i18n import LOCAL_TZ
 
 q = load("audit")
 
 PAGE_SIZE = 200
-QUEUE_SIZE = 200
 REPORT_LIMIT = 500
 REPORT_DAYS = 30
 OUTCOMES = ("allowed", "refused")
@@ -61,6 +62,8 @@ def local_end(day: date | None) -> datetime | None:
 
 def audit_search(ctx: RequestContext, *, filters: LogFilter) -> LogPage:
     """One page of the log, newest first, audited as a review of each patient shown."""
+    if not policy.can_review(ctx.staff):
+        raise Refused()
     result = LogPage(filters)
     result.patient = _patient(ctx, filters.patient, result.errors)
     result.user = _user(ctx, filters.user, result.errors)
@@ -123,29 +126,6 @@ def _audit_shown(ctx: RequestContext, rows: list[dict[str, Any]], detail: str) -
     audit_patients_listed(ctx, patient_ids=ids, action="audit.review", detail=detail)
 
 
-def older(filters: LogFilter, next_page: dict[str, Any]) -> LogFilter:
-    """The same filters, one page further back."""
-    return replace(
-        filters, before_at=datetime.fromisoformat(next_page["before_at"]), before_id=next_page["before_id"]
-    )
-
-
-# Emergency access review ---------------------------------------------------------
-
-
-def emergency_queue(ctx: RequestContext) -> list[dict[str, Any]]:
-    """Emergency accesses, unreviewed first, each with what was done under it."""
-    accesses = q.emergency_queue(ctx.conn, limit=QUEUE_SIZE)
-    actions = q.emergency_actions(ctx.conn, access_ids=[a["id"] for a in accesses])
-    by_access: dict[int, list[dict[str, Any]]] = {}
-    for row in actions:
-        by_access.setdefault(row["access_id"], []).append(row)
-    for access in accesses:
-        access["actions"] = by_access.get(access["id"], [])
-    _audit_shown(ctx, accesses, "emergency access review")
-    return accesses
-
-
 # Reports -------------------------------------------------------------------------
 
 
@@ -164,6 +144,8 @@ REPORTS = ("outside_units", "coworkers", "same_surname")
 
 def reports(ctx: RequestContext, *, period: Period, min_count: int = 1) -> dict[str, list[dict[str, Any]]]:
     """The three access reports for a period, audited as a review of each patient listed."""
+    if not policy.can_review(ctx.staff):
+        raise Refused()
     params = {
         "from_at": local_start(period.from_date),
         "to_at": local_end(period.to_date),

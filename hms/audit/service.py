@@ -2,8 +2,8 @@
 by the operation itself, inside its transaction: if the work rolls back, so
 does its audit row, and no work commits without one."""
 
+from hms.core.context import RequestContext
 from hms.db.queries import load
-from hms.web.context import RequestContext
 
 q = load("audit")
 

@@ -232,7 +232,7 @@ def _serving(settings: Settings) -> Iterator[str]:
 
     import uvicorn
 
-    from hms.web.app import create_app
+    from hms.app import create_app
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

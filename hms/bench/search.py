@@ -198,7 +198,7 @@ def running_app(url: str) -> Iterator[str]:
     """The app on the benchmark database, served by uvicorn in a background thread."""
     import uvicorn
 
-    from hms.web.app import create_app
+    from hms.app import create_app
 
     port = _free_port()
     settings = Settings(database_url=url, app_database_url=None)

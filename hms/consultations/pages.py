@@ -6,11 +6,12 @@ user and the reads refuse everyone else (policy.can_take_part)."""
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hms.access.roles import Permission
 from hms.consultations import policy, read, service
 from hms.consultations.forms import AnswerForm, ConsultationForm
-from hms.web.context import RequestContext
-from hms.web.forms import FormInvalid, parse
+from hms.core.context import RequestContext
+from hms.core.errors import Invalid
+from hms.core.roles import Permission
+from hms.web.forms import parse
 from hms.web.guard import current, form_data, guarded_router, login_required, requires
 from hms.web.render import page
 
@@ -72,7 +73,7 @@ def request_create(
         consultation_id = service.consultation_request(
             ctx, patient_id=patient_id, data=parse(ConsultationForm, form)
         )
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _request_page(request, ctx, patient_id, form, exc.errors, status_code=422)
     return _redirect(consultation_id, "requested")
 
@@ -122,7 +123,7 @@ def answer(
     consultation = read.access_consultation(ctx, consultation_id=consultation_id)
     try:
         service.consultation_answer(ctx, consultation=consultation, data=parse(AnswerForm, form))
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _show_page(request, ctx, consultation_id, form, exc.errors, status_code=422)
     return _redirect(consultation_id, "answered")
 
@@ -133,6 +134,6 @@ def close(request: Request, consultation_id: int, ctx: RequestContext = Depends(
     consultation = read.access_consultation(ctx, consultation_id=consultation_id)
     try:
         service.consultation_close(ctx, consultation=consultation)
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _show_page(request, ctx, consultation_id, {}, exc.errors, status_code=422)
     return _redirect(consultation_id, "closed")

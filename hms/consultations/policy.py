@@ -1,6 +1,6 @@
 """Who may do what with a consultation.
 
-Role permissions live in ``hms.access.roles``; here are the rules about one
+Role permissions live in ``hms.core.roles``; here are the rules about one
 consultation: a doctor asks, the specialist asked answers while it is open,
 and the doctor who asked closes it once answered. Which patient a doctor may
 ask about is the access decision (``hms.access.policy``); what a specialist
@@ -10,8 +10,8 @@ only.
 
 from typing import Any
 
-from hms.access.roles import Permission
-from hms.web.context import CurrentUser
+from hms.core.context import CurrentUser
+from hms.core.roles import Permission
 
 # The allowed transitions: (from, to) -> who may make them.
 TRANSITIONS: dict[tuple[str, str], str] = {

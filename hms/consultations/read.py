@@ -4,16 +4,16 @@ the user may see and writes the audit row in the same transaction."""
 from typing import Any
 
 from hms.access.policy import patient_access
+from hms.accounts import read as accounts_read
 from hms.audit.service import audit_patient, audit_patients_listed
 from hms.consultations import policy
+from hms.core.context import RequestContext
+from hms.core.errors import NotFound, Refused
 from hms.db.queries import load
+from hms.journal import read as journal_read
 from hms.patients import read as patient_read
-from hms.web.context import RequestContext
-from hms.web.errors import Forbidden, NotFound
 
 q = load("consultations")
-journal = load("journal")
-accounts = load("accounts")
 
 LIST_LIMIT = 200
 # The specialist's summary shows the latest entries, not the whole history.
@@ -23,7 +23,7 @@ SUMMARY_ENTRIES = 20
 def consultations_mine(ctx: RequestContext, *, status: str | None = None) -> list[dict[str, Any]]:
     """The doctor's requests, or the specialist's consultations (open first)."""
     if not policy.can_take_part(ctx.staff):
-        raise Forbidden()
+        raise Refused()
     rows = q.consultations_mine(ctx.conn, user_id=ctx.staff.id, status=status, limit=LIST_LIMIT)
     audit_patients_listed(
         ctx,
@@ -36,7 +36,7 @@ def consultations_mine(ctx: RequestContext, *, status: str | None = None) -> lis
 def access_consultation(ctx: RequestContext, *, consultation_id: int) -> dict[str, Any]:
     """One consultation for its requester or its specialist; 404 for anyone else."""
     if not policy.can_take_part(ctx.staff):
-        raise Forbidden()
+        raise Refused()
     row = q.consultation_get(ctx.conn, consultation_id=consultation_id, user_id=ctx.staff.id)
     if row is None:
         raise NotFound(
@@ -61,30 +61,16 @@ def access_journal_summary(ctx: RequestContext, *, consultation: dict[str, Any])
     journal: the chart's summary and latest entries, read-only. None once the
     consultation is answered or closed (the access decision refuses then).
 
-    The journal's own reads require JOURNAL_READ (doctors and nurses), so this
-    is the consultation's read of the same named queries, behind the same
-    access decision (basis 'consultation') and the same row-level security."""
+    The journal's chart requires JOURNAL_READ (doctors and nurses), so this
+    reads the journal through its reads for a decision already made (basis
+    'consultation'), behind the same row-level security."""
     if not policy.is_specialist_of(ctx.staff, consultation) or consultation["status"] != "open":
         return None
     patient_id = consultation["patient_id"]
     access = patient_access(ctx, patient_id=patient_id, area="clinical", action="journal.read")
     patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read", access=access)
-    summary = journal.chart_summary(ctx.conn, patient_id=patient_id)
-    timeline = journal.timeline(
-        ctx.conn,
-        patient_id=patient_id,
-        limit=SUMMARY_ENTRIES,
-        before_at=None,
-        before_kind=None,
-        before_id=None,
-        kind=None,
-        from_date=None,
-        to_date=None,
-        author_id=None,
-        care_unit_id=None,
-        code=None,
-        text=None,
-    )
+    summary = journal_read.summary_for(ctx, access=access)
+    timeline = journal_read.latest_entries_for(ctx, access=access, limit=SUMMARY_ENTRIES)
     return {"patient": patient, "summary": summary, "timeline": timeline}
 
 
@@ -101,4 +87,4 @@ def specialists(ctx: RequestContext) -> list[dict[str, Any]]:
 
 
 def my_care_units(ctx: RequestContext) -> list[dict[str, Any]]:
-    return accounts.user_care_units(ctx.conn, user_id=ctx.staff.id)
+    return accounts_read.my_care_units(ctx)

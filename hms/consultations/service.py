@@ -1,15 +1,13 @@
 """Writes of consultations: request, answer, close. Each writes its audit row
 in the same transaction; the status moves only along policy.TRANSITIONS."""
 
-import psycopg
-
 from hms.audit.service import audit_patient
 from hms.consultations import policy, read
 from hms.consultations.forms import AnswerForm, ConsultationForm
+from hms.core.context import RequestContext
+from hms.core.errors import Invalid, Refused
+from hms.core.writes import savepoint
 from hms.db.queries import load
-from hms.web.context import RequestContext
-from hms.web.errors import Forbidden
-from hms.web.forms import FormInvalid, refused
 
 q = load("consultations")
 
@@ -24,19 +22,16 @@ def consultation_request(ctx: RequestContext, *, patient_id: int, data: Consulta
     clinically (checked by the caller through read.request_patient, and again
     by row-level security)."""
     _check_choices(ctx, data)
-    try:
-        with ctx.conn.transaction():
-            row = q.consultation_request(
-                ctx.conn,
-                patient_id=patient_id,
-                care_unit_id=data.care_unit_id,
-                by=ctx.staff.id,
-                specialist_id=data.specialist_id,
-                question=data.question,
-            )
-            _audit(ctx, patient_id, "consultation.create", row["id"], f"to user {data.specialist_id}")
-    except psycopg.Error as exc:
-        raise refused(exc) from None
+    with savepoint(ctx.conn):
+        row = q.consultation_request(
+            ctx.conn,
+            patient_id=patient_id,
+            care_unit_id=data.care_unit_id,
+            by=ctx.staff.id,
+            specialist_id=data.specialist_id,
+            question=data.question,
+        )
+        _audit(ctx, patient_id, "consultation.create", row["id"], f"to user {data.specialist_id}")
     return row["id"]
 
 
@@ -47,37 +42,34 @@ def _check_choices(ctx: RequestContext, data: ConsultationForm) -> None:
     if data.care_unit_id not in {u["id"] for u in read.my_care_units(ctx)}:
         errors["care_unit_id"] = NOT_MY_UNIT
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
 
 
 def consultation_answer(ctx: RequestContext, *, consultation: dict, data: AnswerForm) -> None:
     """The specialist answers; their access to the patient ends with it."""
     if not policy.is_specialist_of(ctx.staff, consultation):
-        raise Forbidden()
+        raise Refused()
     if not policy.can_answer(ctx.staff, consultation):
-        raise FormInvalid({"_form": NO_LONGER_OPEN})
-    try:
-        with ctx.conn.transaction():
-            row = q.consultation_answer(
-                ctx.conn, consultation_id=consultation["id"], by=ctx.staff.id, answer=data.answer
-            )
-            if row is None:  # answered a moment ago by another request
-                raise FormInvalid({"_form": NO_LONGER_OPEN})
-            _audit(ctx, row["patient_id"], "consultation.answer", row["id"])
-    except psycopg.Error as exc:
-        raise refused(exc) from None
+        raise Invalid({"_form": NO_LONGER_OPEN})
+    with savepoint(ctx.conn):
+        row = q.consultation_answer(
+            ctx.conn, consultation_id=consultation["id"], by=ctx.staff.id, answer=data.answer
+        )
+        if row is None:  # answered a moment ago by another request
+            raise Invalid({"_form": NO_LONGER_OPEN})
+        _audit(ctx, row["patient_id"], "consultation.answer", row["id"])
 
 
 def consultation_close(ctx: RequestContext, *, consultation: dict) -> None:
     """The requesting doctor closes an answered consultation."""
     if not policy.is_requester_of(ctx.staff, consultation):
-        raise Forbidden()
+        raise Refused()
     if not policy.can_close(ctx.staff, consultation):
-        raise FormInvalid({"_form": NOT_ANSWERED})
+        raise Invalid({"_form": NOT_ANSWERED})
     with ctx.conn.transaction():
         row = q.consultation_close(ctx.conn, consultation_id=consultation["id"], by=ctx.staff.id)
         if row is None:
-            raise FormInvalid({"_form": NOT_ANSWERED})
+            raise Invalid({"_form": NOT_ANSWERED})
         _audit(ctx, row["patient_id"], "consultation.close", row["id"])
 
 

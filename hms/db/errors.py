@@ -116,6 +116,11 @@ CONSTRAINT_MESSAGES["vital_signs_bmi_plausible"] = (
     "height_cm", "Weight and height together give an impossible BMI; check both."
 )
 
+# Blocks (hms.portal): one active block per care unit (a unique index).
+CONSTRAINT_MESSAGES["journal_block_one_active"] = (
+    "care_unit_id", "Entries of this care unit are already blocked."
+)
+
 # Proxy grants and their legal basis (hms.portal; migration 0014). The HM06x
 # refusals come from proxy_grant_check_basis and proxy_grant_guard.
 GUARDIAN_UNTIL_ADULT = "A guardian's access ends at the latest the day before the patient turns 18."

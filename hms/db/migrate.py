@@ -42,7 +42,7 @@ def load_reference_data(url: str) -> None:
     """Terminologies that come from packages rather than SQL (ICD-10)."""
     import psycopg
 
-    from hms.journal.terminology import icd10_load
+    from hms.db.terminology import icd10_load
 
     with psycopg.connect(url) as conn:
         icd10_load(conn)

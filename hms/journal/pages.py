@@ -5,18 +5,28 @@ from datetime import date, datetime
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hms.access.roles import Permission
-from hms.journal import forms, read, service
+from hms.access.policy import Access
+from hms.core.context import RequestContext
+from hms.core.errors import Invalid
+from hms.core.roles import Permission
+from hms.journal import forms, policy, read, service
 from hms.journal.charts import trend_chart
-from hms.web.context import RequestContext
-from hms.web.forms import FormInvalid, parse
+from hms.patients import read as patient_read
+from hms.web.forms import parse
 from hms.web.guard import current, form_data, guarded_router, requires
 from hms.web.input_check import as_id
 from hms.web.render import page
 
-router = guarded_router(
-    prefix="/patients/{patient_id}/journal", dependencies=[Depends(read.journal_access)]
-)
+
+def journal_access(request: Request, patient_id: int, ctx: RequestContext = Depends(current)) -> Access:
+    """Every journal route's gate (a router dependency, after the guard): the
+    access decision for this patient's clinical data, kept for the handler."""
+    access = read.journal_access(ctx, patient_id=patient_id)
+    request.state.access = access
+    return access
+
+
+router = guarded_router(prefix="/patients/{patient_id}/journal", dependencies=[Depends(journal_access)])
 
 NOTICES = {
     "encounter": "The encounter is opened.",
@@ -72,7 +82,7 @@ def chart(
 ) -> Response:
     filters = _filters(request)
     data = read.access_chart(ctx, patient_id=patient_id, filters=filters, access=request.state.access)
-    from hms.journal.entry_pages import CHART_NOTICES
+    from hms.journal.pages_entries import CHART_NOTICES
 
     notices = {**NOTICES, **CHART_NOTICES}
     if notice in notices:
@@ -105,8 +115,6 @@ def encounter_form(
 def _encounter_page(
     request: Request, ctx: RequestContext, patient_id: int, values: dict, errors: dict, status_code: int = 200
 ) -> Response:
-    from hms.patients import read as patient_read
-
     patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read")
     units = read.my_care_units(ctx)
     unit_id = as_id(str(values.get("care_unit_id") or "")) or (units[0]["id"] if units else None)
@@ -135,7 +143,7 @@ def encounter_create(
 ) -> Response:
     try:
         service.encounter_start(ctx, patient_id=patient_id, data=parse(forms.EncounterForm, form))
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _encounter_page(request, ctx, patient_id, form, exc.errors, status_code=422)
     return _redirect(patient_id, notice="encounter")
 
@@ -148,7 +156,7 @@ def encounter_discharge(
     read.access_encounter(ctx, patient_id=patient_id, encounter_id=encounter_id)
     try:
         service.encounter_discharge(ctx, patient_id=patient_id, encounter_id=encounter_id)
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _error_back(request, ctx, patient_id, exc)
     return _redirect(patient_id, notice="discharged")
 
@@ -161,12 +169,12 @@ def encounter_close(
     read.access_encounter(ctx, patient_id=patient_id, encounter_id=encounter_id)
     try:
         service.encounter_close(ctx, patient_id=patient_id, encounter_id=encounter_id)
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _error_back(request, ctx, patient_id, exc)
     return _redirect(patient_id, notice="closed")
 
 
-def _error_back(request: Request, ctx: RequestContext, patient_id: int, exc: FormInvalid) -> Response:
+def _error_back(request: Request, ctx: RequestContext, patient_id: int, exc: Invalid) -> Response:
     data = read.access_chart(ctx, patient_id=patient_id, filters=read.TimelineFilter())
     ctx.flash.extend(exc.errors.values())
     return page(
@@ -205,8 +213,6 @@ def _note_form(
     note: dict | None,
     status_code: int = 200,
 ) -> Response:
-    from hms.patients import read as patient_read
-
     patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read")
     kind = values.get("kind") or (note["kind"] if note else "progress")
     if kind not in forms.NOTE_HEADINGS:  # a form sent back with a kind of note there is not
@@ -246,16 +252,11 @@ def note_create(
     try:
         data = parse(forms.NoteForm, form)
         sections = service.note_sections(data.kind, form)
-        with ctx.conn.transaction():  # write and sign together, or neither
-            note_id, version_id = service.note_create(
-                ctx, patient_id=patient_id, data=data, sections=sections
-            )
-            if form.get("action") == "sign":
-                service.note_sign(ctx, patient_id=patient_id, note_id=note_id, version_id=version_id)
-                return _redirect(patient_id, f"/notes/{note_id}", "signed")
-    except FormInvalid as exc:
+        sign = form.get("action") == "sign"
+        note_id, _ = service.note_create(ctx, patient_id=patient_id, data=data, sections=sections, sign=sign)
+    except Invalid as exc:
         return _note_form(request, ctx, patient_id, form, exc.errors, note=None, status_code=422)
-    return _redirect(patient_id, f"/notes/{note_id}", "draft")
+    return _redirect(patient_id, f"/notes/{note_id}", "signed" if sign else "draft")
 
 
 @router.get("/notes/{note_id}", response_class=HTMLResponse)
@@ -263,8 +264,6 @@ def note_create(
 def note_show(
     request: Request, patient_id: int, note_id: int, notice: str = "", ctx: RequestContext = Depends(current)
 ) -> Response:
-    from hms.patients import read as patient_read
-
     patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read", audit=False)
     note = read.access_note(ctx, patient_id=patient_id, note_id=note_id)
     if notice in NOTICES:
@@ -287,7 +286,7 @@ def note_edit(
     request: Request, patient_id: int, note_id: int, ctx: RequestContext = Depends(current)
 ) -> Response:
     note = read.access_note(ctx, patient_id=patient_id, note_id=note_id)
-    if note["draft"] is None or note["draft"]["author_id"] != ctx.staff.id:
+    if note["draft"] is None or not policy.can_edit_draft(ctx.staff, author_id=note["draft"]["author_id"]):
         return _redirect(patient_id, f"/notes/{note_id}")
     return _note_form(request, ctx, patient_id, {"kind": note["kind"]}, {}, note=note)
 
@@ -303,7 +302,7 @@ def note_update(
 ) -> Response:
     note = read.access_note(ctx, patient_id=patient_id, note_id=note_id)
     draft = note["draft"]
-    if draft is None or draft["author_id"] != ctx.staff.id:
+    if draft is None or not policy.can_edit_draft(ctx.staff, author_id=draft["author_id"]):
         return _redirect(patient_id, f"/notes/{note_id}")
     form = {**form, "kind": note["kind"]}
     try:
@@ -311,16 +310,13 @@ def note_update(
             service.note_discard_draft(ctx, patient_id=patient_id, note_id=note_id, version_id=draft["id"])
             return _redirect(patient_id, "", "discarded")
         sections = service.note_sections(note["kind"], form)
-        with ctx.conn.transaction():  # save and sign together, or neither
-            service.note_draft_update(
-                ctx, patient_id=patient_id, note_id=note_id, version_id=draft["id"], sections=sections
-            )
-            if form.get("action") == "sign":
-                service.note_sign(ctx, patient_id=patient_id, note_id=note_id, version_id=draft["id"])
-                return _redirect(patient_id, f"/notes/{note_id}", "signed")
-    except FormInvalid as exc:
+        sign = form.get("action") == "sign"
+        service.note_draft_update(
+            ctx, patient_id=patient_id, note_id=note_id, version_id=draft["id"], sections=sections, sign=sign
+        )
+    except Invalid as exc:
         return _note_form(request, ctx, patient_id, form, exc.errors, note=note, status_code=422)
-    return _redirect(patient_id, f"/notes/{note_id}", "draft")
+    return _redirect(patient_id, f"/notes/{note_id}", "signed" if sign else "draft")
 
 
 @router.post("/notes/{note_id}/amend", response_class=HTMLResponse)
@@ -358,9 +354,7 @@ def _note_action(
             service.note_amend(ctx, patient_id=patient_id, note_id=note_id, care_unit_id=unit, reason=reason)
             return _redirect(patient_id, f"/notes/{note_id}/edit")
         service.note_mark_in_error(ctx, patient_id=patient_id, note_id=note_id, reason=reason)
-    except FormInvalid as exc:
-        from hms.patients import read as patient_read
-
+    except Invalid as exc:
         patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read", audit=False)
         errors = {
             ("amend_reason" if amend else "error_reason"): exc.errors.get("reason")
@@ -402,8 +396,6 @@ def _vitals_page(
     status_code: int = 200,
     notice: str = "",
 ) -> Response:
-    from hms.patients import read as patient_read
-
     patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read", audit=False)
     series = read.vitals_series(ctx, patient_id=patient_id)
     if notice in NOTICES:
@@ -440,6 +432,6 @@ def vitals_create(
 ) -> Response:
     try:
         service.vitals_add(ctx, patient_id=patient_id, data=parse(forms.VitalsForm, form))
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _vitals_page(request, ctx, patient_id, form, exc.errors, status_code=422)
     return _redirect(patient_id, "/vitals", "vitals")

@@ -5,21 +5,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from fastapi import Depends, Request
-
 from hms.access.policy import Access, patient_access
+from hms.accounts import read as accounts_read
 from hms.audit.service import audit_patient, audit_patients_listed
+from hms.core.context import RequestContext
+from hms.core.errors import NotFound, Refused
 from hms.db.queries import load
 from hms.journal import policy
 from hms.patients import read as patient_read
-from hms.web.context import RequestContext
-from hms.web.errors import Forbidden, NotFound
-from hms.web.guard import current
 
 q = load("journal")
-accounts = load("accounts")
 
 PAGE_SIZE = 50
+PRINT_LIMIT = 10000
 
 
 @dataclass(frozen=True)
@@ -36,12 +34,10 @@ class TimelineFilter:
     before_id: int | None = None
 
 
-def journal_access(request: Request, patient_id: int, ctx: RequestContext = Depends(current)) -> Access:
-    """Every journal route's gate (a router dependency, after the guard): the
-    access decision for this patient's clinical data, kept for the handler."""
-    access = patient_access(ctx, patient_id=patient_id, area="clinical", action="journal.read")
-    request.state.access = access
-    return access
+def journal_access(ctx: RequestContext, *, patient_id: int) -> Access:
+    """The access decision for this patient's clinical data (every journal
+    route asks it first, and keeps it for the handler)."""
+    return patient_access(ctx, patient_id=patient_id, area="clinical", action="journal.read")
 
 
 def access_chart(
@@ -49,7 +45,7 @@ def access_chart(
 ) -> dict[str, Any]:
     """The chart: header, summary and one timeline page, in a fixed number of queries."""
     if not policy.can_read_journal(ctx.staff):
-        raise Forbidden(
+        raise Refused(
             audit={"patient_id": None, "action": "journal.read", "detail": f"patient {patient_id}"}
         )
     patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read", access=access)
@@ -74,11 +70,11 @@ def timeline_authors(ctx: RequestContext) -> list[dict[str, Any]]:
     """Authors to filter by: the user and colleagues on their units (not a scan
     of the whole history, which would cost as much as the history is long)."""
     me = {"id": ctx.staff.id, "full_name": ctx.staff.full_name}
-    return [me, *accounts.colleagues(ctx.conn, user_id=ctx.staff.id)]
+    return [me, *accounts_read.colleagues(ctx)]
 
 
 def my_care_units(ctx: RequestContext) -> list[dict[str, Any]]:
-    return accounts.user_care_units(ctx.conn, user_id=ctx.staff.id)
+    return accounts_read.my_care_units(ctx)
 
 
 def _refused(patient_id: int, action: str, object_type: str, object_id: int) -> dict[str, Any]:
@@ -97,14 +93,14 @@ def _refused(patient_id: int, action: str, object_type: str, object_id: int) -> 
 def access_note(ctx: RequestContext, *, patient_id: int, note_id: int) -> dict[str, Any]:
     """A note with every version (its history); others' drafts are not shown."""
     if not policy.can_read_journal(ctx.staff):
-        raise Forbidden(audit=_refused(patient_id, "note.read", "note", note_id))
+        raise Refused(audit=_refused(patient_id, "note.read", "note", note_id))
     note = q.note_get(ctx.conn, note_id=note_id, patient_id=patient_id)
     if note is None:
         raise NotFound(audit=_refused(patient_id, "note.read", "note", note_id))
     versions = [
         v
         for v in q.note_versions(ctx.conn, note_id=note_id)
-        if v["status"] == "signed" or v["author_id"] == ctx.staff.id
+        if v["status"] == "signed" or policy.is_author(ctx.staff, author_id=v["author_id"])
     ]
     if not versions:
         raise NotFound(audit=_refused(patient_id, "note.read", "note", note_id))
@@ -117,7 +113,7 @@ def access_note(ctx: RequestContext, *, patient_id: int, note_id: int) -> dict[s
 
 def access_encounter(ctx: RequestContext, *, patient_id: int, encounter_id: int) -> dict[str, Any]:
     if not policy.can_read_journal(ctx.staff):
-        raise Forbidden(audit=_refused(patient_id, "encounter.read", "encounter", encounter_id))
+        raise Refused(audit=_refused(patient_id, "encounter.read", "encounter", encounter_id))
     encounter = q.encounter_get(ctx.conn, encounter_id=encounter_id, patient_id=patient_id)
     if encounter is None:
         raise NotFound(audit=_refused(patient_id, "encounter.read", "encounter", encounter_id))
@@ -141,7 +137,7 @@ def my_drafts(ctx: RequestContext, *, patient_id: int) -> list[dict[str, Any]]:
 
 def vitals_series(ctx: RequestContext, *, patient_id: int, limit: int = 60) -> list[dict[str, Any]]:
     if not policy.can_read_journal(ctx.staff):
-        raise Forbidden()
+        raise Refused()
     rows = list(reversed(q.vitals_series(ctx.conn, patient_id=patient_id, limit=limit)))
     audit_patient(ctx, patient_id=patient_id, action="vitals.read", object_type="vital_signs")
     return rows
@@ -149,7 +145,7 @@ def vitals_series(ctx: RequestContext, *, patient_id: int, limit: int = 60) -> l
 
 def diagnoses(ctx: RequestContext, *, patient_id: int) -> list[dict[str, Any]]:
     if not policy.can_read_journal(ctx.staff):
-        raise Forbidden()
+        raise Refused()
     rows = q.diagnoses_for_patient(ctx.conn, patient_id=patient_id)
     audit_patient(ctx, patient_id=patient_id, action="diagnosis.read", object_type="diagnosis")
     return rows
@@ -171,3 +167,53 @@ def unit_patients(ctx: RequestContext) -> list[dict[str, Any]]:
         detail="unit patients",
     )
     return rows
+
+
+def access_journal_copy(
+    ctx: RequestContext, *, patient_id: int, start: date | None, end: date | None
+) -> list[dict[str, Any]]:
+    """A journal copy: every timeline entry in the range, oldest first, notes
+    with their signed text; audited as one print of the range."""
+    if not policy.can_read_journal(ctx.staff):
+        raise Refused()
+    filters = TimelineFilter(from_date=start, to_date=end)
+    rows = list(reversed(q.timeline(ctx.conn, patient_id=patient_id, limit=PRINT_LIMIT, **filters.__dict__)))
+    for row in rows:
+        if row["kind"] == "note":
+            signed = [v for v in q.note_versions(ctx.conn, note_id=row["id"]) if v["status"] == "signed"]
+            row["version"] = signed[-1] if signed else None
+    audit_patient(
+        ctx, patient_id=patient_id, action="journal.print", object_type="journal",
+        detail=f"{start or '…'} – {end or '…'}, {len(rows)} entries",
+    )
+    return rows
+
+
+# Reads for other packages that have made the access decision themselves (the
+# portal's own or granted record, a specialist's open consultation): the
+# ``Access`` they hold is the proof, and row-level security scopes the rows
+# again. They write no audit row of their own: the caller's access_patient
+# writes the page's one.
+
+
+def summary_for(ctx: RequestContext, *, access: Access) -> dict[str, Any]:
+    """The chart's summary (allergies, problem list, latest vitals)."""
+    return q.chart_summary(ctx.conn, patient_id=access.patient_id)
+
+
+def latest_entries_for(ctx: RequestContext, *, access: Access, limit: int) -> list[dict[str, Any]]:
+    """The newest timeline entries, unfiltered."""
+    return q.timeline(ctx.conn, patient_id=access.patient_id, limit=limit, **TimelineFilter().__dict__)
+
+
+def diagnoses_for(ctx: RequestContext, *, access: Access) -> list[dict[str, Any]]:
+    return q.diagnoses_for_patient(ctx.conn, patient_id=access.patient_id)
+
+
+def latest_vitals_for(ctx: RequestContext, *, access: Access, limit: int) -> list[dict[str, Any]]:
+    """The newest measurements, newest first."""
+    return q.vitals_series(ctx.conn, patient_id=access.patient_id, limit=limit)
+
+
+def encounters_for(ctx: RequestContext, *, access: Access) -> list[dict[str, Any]]:
+    return q.encounters_for_patient(ctx.conn, patient_id=access.patient_id)

@@ -3,35 +3,25 @@ transaction), goes through the database functions where the rule is atomic
 (admit, discharge, sign, amend, mark in error) and writes its audit row."""
 
 from collections.abc import Callable
-from datetime import date
-from typing import Any, TypeVar
+from datetime import UTC, date, datetime
+from typing import Any
 
-import psycopg
-
+from hms.accounts import read as accounts_read
 from hms.audit.service import audit_patient
+from hms.core.context import RequestContext
+from hms.core.errors import Invalid
+from hms.core.writes import savepoint
 from hms.db.queries import load
 from hms.journal import forms
-from hms.web.context import RequestContext
-from hms.web.forms import FormInvalid, refused
 
 q = load("journal")
-T = TypeVar("T")
-
-
-def _write(ctx: RequestContext, work: Callable[[], T]) -> T:
-    """Run a write in a savepoint; a database refusal becomes a form error."""
-    try:
-        with ctx.conn.transaction():
-            return work()
-    except psycopg.Error as exc:
-        raise refused(exc) from None
 
 
 def _check_unit(ctx: RequestContext, care_unit_id: int) -> None:
     """Journal rows are written in one of the author's own care units."""
-    units = {u["id"] for u in load("accounts").user_care_units(ctx.conn, user_id=ctx.staff.id)}
+    units = {u["id"] for u in accounts_read.my_care_units(ctx)}
     if care_unit_id not in units:
-        raise FormInvalid({"care_unit_id": "Choose one of your care units."})
+        raise Invalid({"care_unit_id": "Choose one of your care units."})
 
 
 def _audit(ctx: RequestContext, patient_id: int, action: str, kind: str, object_id: int) -> None:
@@ -42,9 +32,9 @@ def encounter_start(ctx: RequestContext, *, patient_id: int, data: forms.Encount
     """Open a visit, or admit to a bed (atomic in encounter_admit)."""
     _check_unit(ctx, data.care_unit_id)
     if data.kind == "admission" and data.bed_id is None:
-        raise FormInvalid({"bed_id": "Choose a free bed."})
+        raise Invalid({"bed_id": "Choose a free bed."})
 
-    def work() -> int:
+    with savepoint(ctx.conn):
         if data.kind == "admission":
             encounter_id = q.encounter_admit(
                 ctx.conn,
@@ -66,23 +56,17 @@ def encounter_start(ctx: RequestContext, *, patient_id: int, data: forms.Encount
         _audit(ctx, patient_id, "encounter.create", "encounter", encounter_id)
         return int(encounter_id)
 
-    return _write(ctx, work)
-
 
 def encounter_discharge(ctx: RequestContext, *, patient_id: int, encounter_id: int) -> None:
-    def work() -> None:
+    with savepoint(ctx.conn):
         q.encounter_discharge(ctx.conn, encounter_id=encounter_id, by=ctx.staff.id)
         _audit(ctx, patient_id, "encounter.discharge", "encounter", encounter_id)
 
-    _write(ctx, work)
-
 
 def encounter_close(ctx: RequestContext, *, patient_id: int, encounter_id: int) -> None:
-    def work() -> None:
+    with savepoint(ctx.conn):
         q.encounter_close(ctx.conn, encounter_id=encounter_id, by=ctx.staff.id)
         _audit(ctx, patient_id, "encounter.close", "encounter", encounter_id)
-
-    _write(ctx, work)
 
 
 def note_sections(kind: str, form: dict[str, str]) -> list[tuple[str, str]]:
@@ -94,12 +78,18 @@ def note_sections(kind: str, form: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def note_create(
-    ctx: RequestContext, *, patient_id: int, data: forms.NoteForm, sections: list[tuple[str, str]]
+    ctx: RequestContext,
+    *,
+    patient_id: int,
+    data: forms.NoteForm,
+    sections: list[tuple[str, str]],
+    sign: bool = False,
 ) -> tuple[int, int]:
-    """A new note with its first version as a draft; returns (note id, version id)."""
+    """A new note with its first version as a draft, signed at once if asked
+    (written and signed together, or neither); returns (note id, version id)."""
     _check_unit(ctx, data.care_unit_id)
 
-    def work() -> tuple[int, int]:
+    with savepoint(ctx.conn):
         note_id = q.note_create(
             ctx.conn,
             patient_id=patient_id,
@@ -117,9 +107,9 @@ def note_create(
         )["id"]
         _write_sections(ctx, version_id, sections)
         _audit(ctx, patient_id, "note.create", "note", note_id)
+        if sign:
+            note_sign(ctx, patient_id=patient_id, note_id=note_id, version_id=version_id)
         return int(note_id), int(version_id)
-
-    return _write(ctx, work)
 
 
 def note_draft_update(
@@ -129,15 +119,16 @@ def note_draft_update(
     note_id: int,
     version_id: int,
     sections: list[tuple[str, str]],
+    sign: bool = False,
 ) -> None:
-    """Replace a draft's text (the database refuses this once it is signed)."""
-
-    def work() -> None:
+    """Replace a draft's text (the database refuses this once it is signed),
+    and sign it if asked: saved and signed together, or neither."""
+    with savepoint(ctx.conn):
         q.note_sections_clear(ctx.conn, version_id=version_id)
         _write_sections(ctx, version_id, sections)
         _audit(ctx, patient_id, "note.update_draft", "note", note_id)
-
-    _write(ctx, work)
+        if sign:
+            note_sign(ctx, patient_id=patient_id, note_id=note_id, version_id=version_id)
 
 
 def _write_sections(ctx: RequestContext, version_id: int, sections: list[tuple[str, str]]) -> None:
@@ -147,42 +138,34 @@ def _write_sections(ctx: RequestContext, version_id: int, sections: list[tuple[s
 
 
 def note_sign(ctx: RequestContext, *, patient_id: int, note_id: int, version_id: int) -> None:
-    def work() -> None:
+    with savepoint(ctx.conn):
         q.note_sign(ctx.conn, version_id=version_id, by=ctx.staff.id)
         _audit(ctx, patient_id, "note.sign", "note", note_id)
-
-    _write(ctx, work)
 
 
 def note_amend(ctx: RequestContext, *, patient_id: int, note_id: int, care_unit_id: int, reason: str) -> int:
     """Start an amendment (a new draft version that points at the signed one)."""
     _check_unit(ctx, care_unit_id)
 
-    def work() -> int:
+    with savepoint(ctx.conn):
         version_id = q.note_amend(
             ctx.conn, note_id=note_id, by=ctx.staff.id, care_unit_id=care_unit_id, reason=reason
         )
         _audit(ctx, patient_id, "note.amend", "note", note_id)
         return int(version_id)
 
-    return _write(ctx, work)
-
 
 def note_mark_in_error(ctx: RequestContext, *, patient_id: int, note_id: int, reason: str) -> None:
-    def work() -> None:
+    with savepoint(ctx.conn):
         q.note_mark_in_error(ctx.conn, note_id=note_id, by=ctx.staff.id, reason=reason)
         _audit(ctx, patient_id, "note.mark_in_error", "note", note_id)
 
-    _write(ctx, work)
-
 
 def note_discard_draft(ctx: RequestContext, *, patient_id: int, note_id: int, version_id: int) -> None:
-    def work() -> None:
+    with savepoint(ctx.conn):
         q.note_sections_clear(ctx.conn, version_id=version_id)
         q.note_discard_draft(ctx.conn, version_id=version_id, by=ctx.staff.id)
         _audit(ctx, patient_id, "note.discard_draft", "note", note_id)
-
-    _write(ctx, work)
 
 
 def _entry(
@@ -195,17 +178,15 @@ def _entry(
 ) -> int:
     _check_unit(ctx, care_unit_id)
 
-    def work() -> int:
+    with savepoint(ctx.conn):
         row = query(ctx.conn, patient_id=patient_id, care_unit_id=care_unit_id, by=ctx.staff.id, **values)
         _audit(ctx, patient_id, f"{entry_kind}.create", entry_kind, row["id"])
         return int(row["id"])
 
-    return _write(ctx, work)
-
 
 def diagnosis_add(ctx: RequestContext, *, patient_id: int, data: forms.DiagnosisForm) -> int:
     if not q.icd10_exists(ctx.conn, code=data.code):
-        raise FormInvalid({"code": "Unknown ICD-10 code. Search by code or words and pick one."})
+        raise Invalid({"code": "Unknown ICD-10 code. Search by code or words and pick one."})
     return _entry(ctx, patient_id, q.diagnosis_add, "diagnosis", **data.model_dump())
 
 
@@ -243,23 +224,19 @@ def vitals_add(ctx: RequestContext, *, patient_id: int, data: forms.VitalsForm) 
             "height_cm",
         )
     ):
-        raise FormInvalid({"_form": "Enter at least one measurement."})
+        raise Invalid({"_form": "Enter at least one measurement."})
     if values["measured_at"] is None:
-        from datetime import UTC, datetime
-
         values["measured_at"] = datetime.now(UTC)
     return _entry(ctx, patient_id, q.vitals_add, "vitals", **values)
 
 
 def diagnosis_resolve(ctx: RequestContext, *, patient_id: int, diagnosis_id: int, resolved_on: date) -> None:
     """Take a diagnosis off the problem list as resolved on a date."""
-    def work() -> None:
+    with savepoint(ctx.conn):
         if not q.diagnosis_resolve(ctx.conn, diagnosis_id=diagnosis_id, patient_id=patient_id,
                                    resolved_date=resolved_on):
-            raise FormInvalid({"_form": "The diagnosis is already resolved or was not found."})
+            raise Invalid({"_form": "The diagnosis is already resolved or was not found."})
         _audit(ctx, patient_id, "diagnosis.resolve", "diagnosis", diagnosis_id)
-
-    _write(ctx, work)
 
 
 IN_ERROR_QUERIES = {
@@ -275,27 +252,23 @@ def entry_mark_in_error(
     """Mark a journal entry entered in error: it stays, struck through, with the reason."""
     query = getattr(q, IN_ERROR_QUERIES[kind])
 
-    def work() -> None:
+    with savepoint(ctx.conn):
         if not query(ctx.conn, entry_id=entry_id, patient_id=patient_id, reason=reason):
-            raise FormInvalid({"_form": "The entry is already marked or was not found."})
+            raise Invalid({"_form": "The entry is already marked or was not found."})
         _audit(ctx, patient_id, f"{kind}.mark_in_error", kind, entry_id)
-
-    _write(ctx, work)
 
 
 def care_plan_set_status(ctx: RequestContext, *, patient_id: int, care_plan_id: int, status: str) -> None:
     """Complete or cancel an active care plan."""
     if status not in ("completed", "cancelled"):
-        raise FormInvalid({"_form": "Choose one of the options."})
+        raise Invalid({"_form": "Choose one of the options."})
 
     action = "care_plan.complete" if status == "completed" else "care_plan.cancel"
 
-    def work() -> None:
+    with savepoint(ctx.conn):
         changed = q.care_plan_set_status(
             ctx.conn, care_plan_id=care_plan_id, patient_id=patient_id, status=status
         )
         if not changed:
-            raise FormInvalid({"_form": "The care plan was not found."})
+            raise Invalid({"_form": "The care plan was not found."})
         _audit(ctx, patient_id, action, "care_plan", care_plan_id)
-
-    _write(ctx, work)

@@ -7,11 +7,12 @@ from typing import Any
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hms.access.roles import Permission
-from hms.organization import read, service
+from hms.core.context import RequestContext
+from hms.core.errors import Invalid
+from hms.core.roles import Permission
+from hms.organization import policy, read, service
 from hms.organization.forms import BedForm, CareUnitForm, DepartmentForm, RoomForm, WardForm
-from hms.web.context import RequestContext
-from hms.web.forms import FormInvalid, parse
+from hms.web.forms import parse
 from hms.web.guard import current, form_data, guarded_router, requires
 from hms.web.render import page
 
@@ -44,7 +45,7 @@ def _new_page(
     """The form adding one kind of item; the tree supplies the parents to choose from."""
     return page(
         request, ctx, "organization/new.html", status_code=422 if errors else 200,
-        kind=kind, tree=read.organization_tree(ctx.conn), values=values, errors=errors or {},
+        kind=kind, tree=read.organization_tree(ctx), values=values, errors=errors or {},
     )
 
 
@@ -53,8 +54,8 @@ def _new_page(
 def tree(request: Request, notice: str = "", ctx: RequestContext = Depends(current)) -> Response:
     return page(
         request, ctx, "organization/tree.html",
-        tree=read.organization_tree(ctx.conn), notice=NOTICES.get(notice),
-        can_manage=ctx.staff.can(Permission.ORGANIZATION_MANAGE),
+        tree=read.organization_tree(ctx), notice=NOTICES.get(notice),
+        can_manage=policy.can_manage(ctx.staff),
     )
 
 
@@ -71,7 +72,7 @@ def department_new(
 ) -> Response:
     try:
         new_id = service.department_create(ctx.conn, data=parse(DepartmentForm, form))
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _new_page(request, ctx, "department", values=form, errors=exc.errors)
     return _to_tree("department_created", f"department-{new_id}")
 
@@ -89,7 +90,7 @@ def care_unit_new(
 ) -> Response:
     try:
         new_id = service.care_unit_create(ctx.conn, data=parse(CareUnitForm, form))
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _new_page(request, ctx, "care_unit", values=form, errors=exc.errors)
     return _to_tree("care_unit_created", f"care-unit-{new_id}")
 
@@ -107,7 +108,7 @@ def ward_new(
 ) -> Response:
     try:
         new_id = service.ward_create(ctx.conn, data=parse(WardForm, form))
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _new_page(request, ctx, "ward", values=form, errors=exc.errors)
     return _to_tree("ward_created", f"ward-{new_id}")
 
@@ -125,7 +126,7 @@ def room_new(
 ) -> Response:
     try:
         new_id = service.room_create(ctx.conn, data=parse(RoomForm, form))
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _new_page(request, ctx, "room", values=form, errors=exc.errors)
     return _to_tree("room_created", f"room-{new_id}")
 
@@ -143,7 +144,7 @@ def bed_new(
 ) -> Response:
     try:
         new_id = service.bed_create(ctx.conn, data=parse(BedForm, form))
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _new_page(request, ctx, "bed", values=form, errors=exc.errors)
     return _to_tree("bed_created", f"bed-{new_id}")
 

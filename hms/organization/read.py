@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from hms.db.pool import Conn
+from hms.core.context import RequestContext
 from hms.db.queries import load
 
 q = load("organization")
@@ -12,12 +12,13 @@ q = load("organization")
 Row = dict[str, Any]
 
 
-def organization_counts(conn: Conn) -> dict[str, int]:
-    return q.organization_counts(conn)
+def organization_counts(ctx: RequestContext) -> dict[str, int]:
+    return q.organization_counts(ctx.conn)
 
 
-def care_units_all(conn: Conn) -> list[dict[str, Any]]:
-    return q.care_units_all(conn)
+def care_units_all(ctx: RequestContext) -> list[dict[str, Any]]:
+    """Every care unit, closed ones too (a staff member may still be placed in one)."""
+    return q.care_units_all(ctx.conn)
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,9 @@ class Tree:
         ]
 
 
-def organization_tree(conn: Conn) -> Tree:
+def organization_tree(ctx: RequestContext) -> Tree:
     """The whole organisation in five queries, one per level."""
+    conn = ctx.conn
     beds = _by_parent(q.bed_tree(conn), "room_id", {})
     rooms = _by_parent(q.room_tree(conn), "ward_id", beds)
     wards = _by_parent(q.ward_tree(conn), "care_unit_id", rooms)

@@ -2,33 +2,20 @@
 request's transaction); nothing is ever deleted, only closed and reopened,
 because staff, visits and the audit log point at these rows."""
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
-import psycopg
-
+from hms.core.errors import NotFound
+from hms.core.writes import savepoint
 from hms.db.pool import Conn
 from hms.db.queries import load
 from hms.organization.forms import BedForm, CareUnitForm, DepartmentForm, RoomForm, WardForm
-from hms.web.errors import NotFound
-from hms.web.forms import refused
 
 q = load("organization")
 
 
-@contextmanager
-def _refusals_as_form_errors(conn: Conn) -> Iterator[None]:
-    """A savepoint; a constraint the database enforces comes back as a field error."""
-    try:
-        with conn.transaction():
-            yield
-    except psycopg.Error as exc:
-        raise refused(exc) from None
-
-
 def _insert(conn: Conn, query: Callable[..., Any], **values: Any) -> int:
-    with _refusals_as_form_errors(conn):
+    with savepoint(conn):
         row = query(conn, **values)
     return int(row["id"])
 

@@ -7,11 +7,12 @@ from fastapi import Body, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from hms.access.roles import Permission
+from hms.core.context import RequestContext
+from hms.core.errors import Invalid
+from hms.core.roles import Permission
 from hms.patients import read, service
 from hms.patients.forms import RegistrationForm
-from hms.web.context import RequestContext
-from hms.web.forms import FormInvalid, parse
+from hms.web.forms import parse
 from hms.web.guard import current, guarded_router, requires
 
 router = guarded_router(prefix="/api/patients", tags=["patients"])
@@ -56,6 +57,6 @@ def register(
 ) -> Any:
     try:
         patient_id = service.patient_register(ctx, data=parse(RegistrationForm, body))
-    except FormInvalid as exc:
+    except Invalid as exc:
         return JSONResponse({"errors": exc.errors}, status_code=422)
     return read.access_patient(ctx, patient_id=patient_id)

@@ -3,11 +3,12 @@
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hms.access.roles import Permission
+from hms.core.context import RequestContext
+from hms.core.errors import Invalid
+from hms.core.roles import Permission
 from hms.patients import policy, read, service
 from hms.patients.forms import ContactForm, IdentityForm, NextOfKinForm, RegistrationForm
-from hms.web.context import RequestContext
-from hms.web.forms import FormInvalid, parse
+from hms.web.forms import parse
 from hms.web.guard import current, form_data, guarded_router, requires
 from hms.web.render import page
 
@@ -43,7 +44,7 @@ def register(
 ) -> Response:
     try:
         patient_id = service.patient_register(ctx, data=parse(RegistrationForm, form))
-    except FormInvalid as exc:
+    except Invalid as exc:
         return page(
             request, ctx, "patients/register.html", status_code=422, values=form, errors=exc.errors
         )
@@ -95,7 +96,7 @@ def edit(
             identity.protected_identity = True
         contact = None if patient["contact_hidden"] else parse(ContactForm, form)
         service.patient_update(ctx, patient_id=patient_id, identity=identity, contact=contact)
-    except FormInvalid as exc:
+    except Invalid as exc:
         return page(
             request, ctx, "patients/edit.html", status_code=422,
             patient=patient, values=form, errors=exc.errors,
@@ -114,7 +115,7 @@ def kin_add(
     patient = read.access_patient(ctx, patient_id=patient_id)
     try:
         service.next_of_kin_add(ctx, patient_id=patient_id, data=parse(NextOfKinForm, form))
-    except FormInvalid as exc:
+    except Invalid as exc:
         return page(
             request, ctx, "patients/show.html", status_code=422,
             patient=patient, kin=read.next_of_kin(ctx, patient_id=patient_id),

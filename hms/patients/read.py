@@ -6,10 +6,10 @@ from typing import Any
 
 from hms.access.policy import Access, patient_access
 from hms.audit.service import audit_patient, audit_patients_listed
+from hms.core.context import RequestContext
+from hms.core.errors import NotFound, Refused
 from hms.db.queries import load
 from hms.patients import identity, policy
-from hms.web.context import RequestContext
-from hms.web.errors import Forbidden, NotFound
 
 q = load("patients")
 
@@ -26,7 +26,7 @@ class SearchResult:
 def patient_search(ctx: RequestContext, *, query: str, limit: int = SEARCH_LIMIT) -> SearchResult:
     """Find patients by name (fuzzy) or personal identity number (exact or prefix)."""
     if not policy.can_search(ctx.staff):
-        raise Forbidden()
+        raise Refused()
     query = query.strip()[:100]
     if len(query) < 2:
         return SearchResult(query, "empty", [])

@@ -1,31 +1,26 @@
 """Writes on the registry. Each is all-or-nothing (a savepoint inside the
 request's transaction) and writes its own audit row."""
 
-import psycopg
-
 from hms.audit.service import audit_patient
+from hms.core.context import RequestContext
+from hms.core.writes import savepoint
 from hms.db.queries import load
 from hms.patients.forms import ContactForm, IdentityForm, NextOfKinForm, RegistrationForm
-from hms.web.context import RequestContext
-from hms.web.forms import refused
 
 q = load("patients")
 
 
 def patient_register(ctx: RequestContext, *, data: RegistrationForm) -> int:
     """Register a new patient; a duplicate number is refused by the database."""
-    try:
-        with ctx.conn.transaction():
-            row = q.patient_insert(
-                ctx.conn,
-                created_by=ctx.staff.id,
-                **data.model_dump(),
-            )
-            patient_id = int(row["id"])
-            audit_patient(ctx, patient_id=patient_id, action="patient.create", object_type="patient",
-                          object_id=patient_id)
-    except psycopg.Error as exc:
-        raise refused(exc) from None
+    with savepoint(ctx.conn):
+        row = q.patient_insert(
+            ctx.conn,
+            created_by=ctx.staff.id,
+            **data.model_dump(),
+        )
+        patient_id = int(row["id"])
+        audit_patient(ctx, patient_id=patient_id, action="patient.create", object_type="patient",
+                      object_id=patient_id)
     return patient_id
 
 
@@ -34,27 +29,21 @@ def patient_update(
 ) -> None:
     """Change names, sex and protection; contact details only when the editor
     could see them (a protected patient's hidden address is never overwritten)."""
-    try:
-        with ctx.conn.transaction():
-            q.patient_update_identity(ctx.conn, patient_id=patient_id, **identity.model_dump())
-            if contact is not None:
-                q.patient_update_contact(ctx.conn, patient_id=patient_id, **contact.model_dump())
-            audit_patient(ctx, patient_id=patient_id, action="patient.update", object_type="patient",
-                          object_id=patient_id)
-    except psycopg.Error as exc:
-        raise refused(exc) from None
+    with savepoint(ctx.conn):
+        q.patient_update_identity(ctx.conn, patient_id=patient_id, **identity.model_dump())
+        if contact is not None:
+            q.patient_update_contact(ctx.conn, patient_id=patient_id, **contact.model_dump())
+        audit_patient(ctx, patient_id=patient_id, action="patient.update", object_type="patient",
+                      object_id=patient_id)
 
 
 def next_of_kin_add(ctx: RequestContext, *, patient_id: int, data: NextOfKinForm) -> int:
-    try:
-        with ctx.conn.transaction():
-            if data.is_primary:
-                q.next_of_kin_clear_primary(ctx.conn, patient_id=patient_id)
-            row = q.next_of_kin_insert(ctx.conn, patient_id=patient_id, **data.model_dump())
-            audit_patient(ctx, patient_id=patient_id, action="next_of_kin.create",
-                          object_type="next_of_kin", object_id=row["id"])
-    except psycopg.Error as exc:
-        raise refused(exc) from None
+    with savepoint(ctx.conn):
+        if data.is_primary:
+            q.next_of_kin_clear_primary(ctx.conn, patient_id=patient_id)
+        row = q.next_of_kin_insert(ctx.conn, patient_id=patient_id, **data.model_dump())
+        audit_patient(ctx, patient_id=patient_id, action="next_of_kin.create",
+                      object_type="next_of_kin", object_id=row["id"])
     return int(row["id"])
 
 

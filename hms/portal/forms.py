@@ -2,9 +2,10 @@
 
 from datetime import date, datetime
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from hms.core.clock import LOCAL_TZ, today
 
 Scope = Literal["record", "appointments", "messages"]
 SCOPES: tuple[Scope, ...] = ("record", "appointments", "messages")
@@ -12,18 +13,12 @@ SCOPES: tuple[Scope, ...] = ("record", "appointments", "messages")
 StaffBasis = Literal["guardian", "recorded_consent"]
 STAFF_BASES: tuple[StaffBasis, ...] = ("guardian", "recorded_consent")
 ConsentMethod = Literal["in_person", "phone", "written"]
-LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 
 NO_SCOPE = "Choose at least one thing the relative may see."
 END_BEFORE_START = "The end date cannot be before the start date."
 UNKNOWN_RELATIVE = "There is no relative account with this username."
 UNKNOWN_USER = "There is no account with this username."
-ALREADY_BLOCKED = "Entries of this care unit are already blocked."
 UNKNOWN_UNIT = "Choose one of the care units in the list."
-
-
-def today() -> date:
-    return datetime.now(LOCAL_TZ).date()
 
 
 class ProxyForm(BaseModel):

@@ -5,11 +5,12 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hms.access.policy import Access, patient_access
-from hms.access.roles import Permission, Role
+from hms.core.context import RequestContext
+from hms.core.errors import Invalid
+from hms.core.roles import Permission
 from hms.patients import read as patient_read
-from hms.portal import forms, read, service
-from hms.web.context import RequestContext
-from hms.web.forms import FormInvalid, parse
+from hms.portal import forms, policy, read, service
+from hms.web.forms import parse
 from hms.web.guard import current, form_data, form_lists, guarded_router, requires
 from hms.web.render import page
 
@@ -32,7 +33,7 @@ def _notice(ctx: RequestContext, notice: str) -> None:
 @router.get("/my", response_class=HTMLResponse)
 @requires(Permission.PORTAL_OWN_RECORD)
 def my_record(request: Request, ctx: RequestContext = Depends(current)) -> Response:
-    if ctx.staff.role is Role.RELATIVE:
+    if policy.reads_for_others(ctx.staff):
         return page(request, ctx, "portal/granted.html", patients=read.granted_patients(ctx))
     return page(request, ctx, "portal/record.html", **read.access_own_record(ctx))
 
@@ -64,7 +65,7 @@ def _proxies_page(
     errors: dict | None = None,
 ) -> Response:
     patient = None
-    if access.basis != "own":
+    if not policy.grants_in_own_name(access):
         patient = patient_read.access_patient(
             ctx, patient_id=access.patient_id, action="proxy.read", access=access, audit=False
         )
@@ -89,11 +90,11 @@ def _grant(
     """The patient grants in the portal; staff register a grant on a basis."""
     values = forms.flatten(form)
     try:
-        if access.basis == "own":
+        if policy.grants_in_own_name(access):
             service.proxy_grant_add(ctx, access=access, data=parse(forms.ProxyForm, values))
         else:
             service.proxy_grant_register(ctx, access=access, data=parse(forms.StaffProxyForm, values))
-    except FormInvalid as exc:
+    except Invalid as exc:
         values.setdefault("scopes", [])
         return _proxies_page(
             request, ctx, access, base=base, status_code=422, values=values, errors=exc.errors
@@ -203,7 +204,7 @@ def my_block_add(
     access = read.own_patient(ctx, action="journal_block.create")
     try:
         service.journal_block_add(ctx, access=access, data=parse(forms.BlockForm, form))
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _blocks_page(request, ctx, access, status_code=422, values=form, errors=exc.errors)
     return RedirectResponse("/my/blocks?notice=blocked", status_code=303)
 

@@ -5,13 +5,13 @@ from typing import Any
 
 from hms.access.policy import Access, patient_access
 from hms.audit.service import audit_patient, audit_patients_listed
+from hms.core.context import RequestContext
+from hms.core.errors import NotFound
 from hms.db.queries import load
+from hms.journal import read as journal_read
 from hms.patients import read as patient_read
-from hms.web.context import RequestContext
-from hms.web.errors import NotFound
 
 q = load("portal")
-journal = load("journal")
 
 NOTE_LIMIT = 100
 VITALS_LIMIT = 10
@@ -49,15 +49,15 @@ def _record(ctx: RequestContext, access: Access) -> dict[str, Any]:
     patient = patient_read.access_patient(
         ctx, patient_id=patient_id, action="portal.read_record", access=access
     )
-    diagnoses = journal.diagnoses_for_patient(ctx.conn, patient_id=patient_id)
+    diagnoses = journal_read.diagnoses_for(ctx, access=access)
     return {
         "patient": patient,
         "basis": access.basis,
-        "summary": journal.chart_summary(ctx.conn, patient_id=patient_id),
+        "summary": journal_read.summary_for(ctx, access=access),
         "notes": q.signed_notes(ctx.conn, patient_id=patient_id, limit=NOTE_LIMIT),
         "diagnoses": [d for d in diagnoses if d["entered_in_error_at"] is None],
-        "vitals": journal.vitals_series(ctx.conn, patient_id=patient_id, limit=VITALS_LIMIT),
-        "encounters": journal.encounters_for_patient(ctx.conn, patient_id=patient_id),
+        "vitals": journal_read.latest_vitals_for(ctx, access=access, limit=VITALS_LIMIT),
+        "encounters": journal_read.encounters_for(ctx, access=access),
     }
 
 

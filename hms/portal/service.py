@@ -2,37 +2,18 @@
 the request's transaction, after the caller has been given the patient
 (``read.own_patient`` or ``patient_access``), and writes its audit row."""
 
-from collections.abc import Callable
-from typing import TypeVar
-
-import psycopg
-
 from hms.access.policy import Access
 from hms.audit.service import audit_patient
+from hms.core.clock import today
+from hms.core.context import RequestContext
+from hms.core.errors import Invalid, NotFound
+from hms.core.writes import savepoint
 from hms.db.queries import load
 from hms.portal import forms
-from hms.web.context import RequestContext
-from hms.web.errors import NotFound
-from hms.web.forms import FormInvalid, refused
 
 q = load("portal")
-T = TypeVar("T")
 # A grant on the patient's own word or a guardian's right records no consent.
 _NO_CONSENT: dict[str, object] = {"consent_taken_by": None, "consent_taken_at": None, "consent_method": None}
-
-
-def _write(ctx: RequestContext, work: Callable[[], T], *, duplicate: dict[str, str] | None = None) -> T:
-    """Run a write in a savepoint; a database refusal becomes a form error
-    (``duplicate``: the message for a unique index, e.g. one active block)."""
-    try:
-        with ctx.conn.transaction():
-            return work()
-    except psycopg.errors.UniqueViolation:
-        if duplicate is None:
-            raise
-        raise FormInvalid(duplicate) from None
-    except psycopg.Error as exc:
-        raise refused(exc) from None
 
 
 def proxy_grant_add(ctx: RequestContext, *, access: Access, data: forms.ProxyForm) -> int:
@@ -49,7 +30,7 @@ def proxy_grant_register(ctx: RequestContext, *, access: Access, data: forms.Sta
     if data.consent_taken_by:
         user = q.user_id_by_username(ctx.conn, username=data.consent_taken_by)
         if user is None:
-            raise FormInvalid({"consent_taken_by": forms.UNKNOWN_USER})
+            raise Invalid({"consent_taken_by": forms.UNKNOWN_USER})
         taken_by = user["id"]
     consent: dict[str, object] = {
         "consent_taken_by": taken_by,
@@ -65,15 +46,15 @@ def _grant(
     """Write a grant on a basis, with its audit row."""
     relative = q.relative_user_by_username(ctx.conn, username=data.username)
     if relative is None:
-        raise FormInvalid({"username": forms.UNKNOWN_RELATIVE})
+        raise Invalid({"username": forms.UNKNOWN_RELATIVE})
 
-    def work() -> int:
+    with savepoint(ctx.conn):
         row = q.proxy_grant_add(
             ctx.conn,
             patient_id=access.patient_id,
             relative_user_id=relative["id"],
             scopes=list(data.scopes),
-            starts_on=data.starts_on or forms.today(),
+            starts_on=data.starts_on or today(),
             ends_on=data.ends_on,
             by=ctx.staff.id,
             basis=basis,
@@ -87,9 +68,7 @@ def _grant(
             object_id=row["id"],
             detail=",".join(data.scopes),
         )
-        return row["id"]
-
-    return _write(ctx, work)
+    return int(row["id"])
 
 
 def proxy_grant_revoke(ctx: RequestContext, *, access: Access, grant_id: int) -> None:
@@ -110,9 +89,8 @@ def journal_block_add(ctx: RequestContext, *, access: Access, data: forms.BlockF
     """Block one care unit's entries from staff of other units."""
     units = {u["id"] for u in q.units_with_entries(ctx.conn, patient_id=access.patient_id)}
     if data.care_unit_id not in units:
-        raise FormInvalid({"care_unit_id": forms.UNKNOWN_UNIT})
-
-    def work() -> int:
+        raise Invalid({"care_unit_id": forms.UNKNOWN_UNIT})
+    with savepoint(ctx.conn):
         row = q.block_add(
             ctx.conn, patient_id=access.patient_id, care_unit_id=data.care_unit_id, by=ctx.staff.id
         )
@@ -123,9 +101,7 @@ def journal_block_add(ctx: RequestContext, *, access: Access, data: forms.BlockF
             object_type="journal_block",
             object_id=row["id"],
         )
-        return row["id"]
-
-    return _write(ctx, work, duplicate={"care_unit_id": forms.ALREADY_BLOCKED})
+    return int(row["id"])
 
 
 def journal_block_revoke(ctx: RequestContext, *, access: Access, block_id: int) -> None:

@@ -1,13 +1,30 @@
 """The page that answers a request the app refuses or cannot serve: HTML in the
-visitor's language, or JSON for the API and the health check."""
+visitor's language, or JSON for the API and the health check. Here the
+domain's errors (hms.core.errors) become HTTP statuses."""
 
-from fastapi import Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+import logging
+from urllib.parse import urlencode
 
+import psycopg
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from hms.access.policy import AccessRefused
+from hms.core.context import RequestContext
+from hms.core.errors import Invalid, NotFound, Refused
 from hms.web import render
-from hms.web.context import RequestContext
+from hms.web.errors import CsrfFailed, LoginRequired
 from hms.web.i18n import current_locale, gettext
 from hms.web.sessions import offline_context
+
+log = logging.getLogger(__name__)
+
+# SQLSTATEs of values the database cannot hold: string too long for its column,
+# number out of range, bad date, text it cannot read as the column's type,
+# characters it cannot encode.
+UNSTORABLE = frozenset({"22001", "22003", "22007", "22008", "22021", "22P02", "22P05"})
 
 # kind -> (status, title, message). English msgids, translated as the page is
 # rendered; the API answers with the title in lower case.
@@ -63,3 +80,70 @@ def server_error_page(request: Request) -> Response:
         return error_page(request, "server_error")
     except Exception:  # the original fault is the one to log, and it is re-raised
         return PlainTextResponse("500 Internal Server Error", status_code=500)
+
+
+def install(app: FastAPI) -> None:
+    """Answer every refusal and fault with its page (or JSON)."""
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        if wants_json(request):
+            return JSONResponse({"error": "login required"}, status_code=401)
+        params = {"next": request.url.path + (f"?{request.url.query}" if request.url.query else "")}
+        if exc.idle:
+            params["idle"] = "1"
+        return RedirectResponse("/login?" + urlencode(params, safe="/"), status_code=303)
+
+    @app.exception_handler(AccessRefused)
+    async def access_refused(request: Request, exc: AccessRefused) -> Response:
+        if wants_json(request):
+            return JSONResponse({"error": "access refused", "emergency_access": True}, status_code=403)
+        return render.page(
+            request, context_of(request), "access/refused.html", status_code=403,
+            patient_id=exc.patient_id, values={}, errors={},
+        )
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        return error_page(request, "not_found")
+
+    @app.exception_handler(Refused)
+    async def refused(request: Request, exc: Refused) -> Response:
+        return error_page(request, "forbidden")
+
+    @app.exception_handler(Invalid)
+    async def invalid(request: Request, exc: Invalid) -> Response:
+        # Pages catch Invalid and show the form again with its messages; one
+        # that escapes a handler still answers as a value to fix, not a fault.
+        return error_page(request, "invalid_value")
+
+    @app.exception_handler(CsrfFailed)
+    async def form_expired(request: Request, exc: CsrfFailed) -> Response:
+        return error_page(request, "form_expired")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def starlette_error(request: Request, exc: StarletteHTTPException) -> Response:
+        kinds = {404: "not_found", 405: "method_not_allowed", 400: "bad_request", 422: "invalid_value"}
+        return error_page(request, kinds.get(exc.status_code, "error"), status=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def unreadable(request: Request, exc: RequestValidationError) -> Response:
+        # An address whose id cannot be read names nothing; anything else is a value to fix.
+        in_path = any(error["loc"][:1] == ("path",) for error in exc.errors())
+        return error_page(request, "not_found" if in_path else "invalid_value")
+
+    @app.exception_handler(psycopg.DataError)
+    async def unstorable(request: Request, exc: psycopg.DataError) -> Response:
+        # A value the database cannot hold (a NUL byte, a number out of range, an
+        # over-long code) is the sender's to fix. Other data errors, such as a
+        # division by zero, are faults of the app and stay 500s.
+        if exc.sqlstate is not None and exc.sqlstate not in UNSTORABLE:
+            raise exc
+        route = getattr(request.scope.get("route"), "path", "?")  # the route, not the ids it was given
+        log.info("a value refused by the database (%s) at %s", exc.sqlstate or "psycopg", route)
+        return error_page(request, "bad_request")
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Starlette logs the fault and re-raises it after this page is sent.
+        return server_error_page(request)

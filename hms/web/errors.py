@@ -1,24 +1,9 @@
-"""Errors a route raises, and the pages and JSON they become."""
-
-from typing import Any
+"""Refusals that belong to the web alone (no session, a stale form). What the
+domain refuses is in hms.core.errors; hms.web.error_pages maps both."""
 
 
 class HttpError(Exception):
     status_code = 500
-
-    def __init__(self, *, audit: dict[str, Any] | None = None) -> None:
-        super().__init__()
-        # A refusal to record: the guard writes it after rolling the work back,
-        # so a refused access is logged even though nothing else is kept.
-        self.audit = audit
-
-
-class NotFound(HttpError):
-    status_code = 404
-
-
-class Forbidden(HttpError):
-    status_code = 403
 
 
 class LoginRequired(HttpError):

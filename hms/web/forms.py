@@ -1,4 +1,4 @@
-"""Form validation with pydantic, giving one message per field.
+"""Form validation with pydantic, giving one message per field (``Invalid``).
 
 A failed form comes back with these messages beside the fields and every value
 the user typed still in place; nothing is written.
@@ -6,10 +6,9 @@ the user typed still in place; nothing is written.
 
 from typing import Any, TypeVar
 
-import psycopg
 from pydantic import BaseModel, ValidationError
 
-from hms.db.errors import field_error, is_refusal
+from hms.core.errors import Invalid
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -34,16 +33,8 @@ _MESSAGES = {
 }
 
 
-class FormInvalid(Exception):
-    """A form that cannot be saved; ``errors`` maps field names to messages."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.errors = errors
-
-
 def parse(model: type[M], data: dict[str, Any]) -> M:
-    """Validate form data (blank strings count as missing) or raise FormInvalid."""
+    """Validate form data (blank strings count as missing) or raise Invalid."""
     cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
     cleaned = {k: v for k, v in cleaned.items() if v not in ("", None)}
     try:
@@ -57,12 +48,8 @@ def parse(model: type[M], data: dict[str, Any]) -> M:
             else:
                 message = _MESSAGES.get(err["type"], "The value is not valid.")
             errors.setdefault(field, message)
-        raise FormInvalid(errors) from None
+        raise Invalid(errors) from None
 
 
-def refused(exc: psycopg.Error) -> FormInvalid:
-    """A write the database refused, as a form error (re-raise anything else)."""
-    if not is_refusal(exc):
-        raise exc
-    field, message = field_error(exc)
-    return FormInvalid({field: message})
+# Moved to hms.core.errors; kept only until the tests import it from there.
+FormInvalid = Invalid

@@ -14,11 +14,12 @@ from typing import Any, Literal
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute, APIRouter
 
-from hms.access.roles import Permission
+from hms.core.context import RequestContext
+from hms.core.errors import DomainError, Refused
+from hms.core.roles import Permission
 from hms.db.pool import Conn
 from hms.web import sessions
-from hms.web.context import RequestContext
-from hms.web.errors import CsrfFailed, Forbidden, HttpError, LoginRequired
+from hms.web.errors import CsrfFailed, LoginRequired
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -36,7 +37,7 @@ class Policy:
         if ctx.user is None:
             raise LoginRequired(idle=ctx.session_was_idle)
         if self.permission is not None and not ctx.user.can(self.permission):
-            raise Forbidden()
+            raise Refused()
 
     def describe(self) -> str:
         return self.permission.value if self.permission else self.kind
@@ -76,11 +77,11 @@ def _guard(policy: Policy) -> Callable[[Request], Iterator[RequestContext]]:
                     request.state.ctx = ctx
                     try:
                         policy.enforce(ctx)
-                    except Forbidden as refusal:
+                    except Refused as refusal:
                         refusal.audit = _route_refusal(request)
                         raise
                     yield ctx
-            except HttpError as exc:
+            except DomainError as exc:
                 if exc.audit is not None:
                     _record_refusal(conn, request.state.ctx, exc.audit)
                 raise

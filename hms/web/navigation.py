@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from hms.access.roles import Permission
-from hms.web.context import CurrentUser
+from hms.core.context import CurrentUser
+from hms.core.roles import Permission
 from hms.web.i18n import gettext as _
 
 

@@ -7,8 +7,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
+from hms.core.context import RequestContext
 from hms.web import i18n
-from hms.web.context import RequestContext
 from hms.web.navigation import nav_items
 from hms.web.sessions import set_csrf_cookie
 

@@ -11,18 +11,15 @@ import secrets
 
 from fastapi import Request, Response
 
-from hms.access.roles import Role
 from hms.accounts import service
 from hms.config import Settings
+from hms.core.context import CurrentUser, RequestContext
+from hms.core.roles import Role
 from hms.db.pool import Conn
-from hms.db.queries import load
-from hms.web.context import CurrentUser, RequestContext
 from hms.web.i18n import pick_locale
 
 SESSION_COOKIE = "hms_session"
 CSRF_COOKIE = "hms_csrf"
-
-q = load("accounts")
 
 
 def new_token() -> str:
@@ -70,7 +67,7 @@ def authenticate(conn: Conn, token: str | None) -> dict | None:
     session's user, or None. Called once at the start of every transaction."""
     if not token or "\x00" in token or len(token) > 200:
         return None
-    return q.authenticate(conn, token=token)
+    return service.session_authenticate(conn, token=token)
 
 
 def _anonymous(conn: Conn, request: Request, settings: Settings, *, idle: bool) -> RequestContext:
@@ -115,7 +112,7 @@ def login(conn: Conn, request: Request, response: Response, *, username: str, pa
 def session_close(conn: Conn, request: Request, response: Response) -> None:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        q.session_close(conn, token=token)
+        service.session_close(conn, token=token)
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 

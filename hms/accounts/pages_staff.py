@@ -6,19 +6,17 @@ from typing import Any
 from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hms.access.roles import STAFF_ROLES, Permission, Role
-from hms.accounts import service
+from hms.accounts import read, service
 from hms.accounts.forms import PASSWORD_FIELDS, PasswordForm, RoleUnitsForm, StaffCreateForm, StaffForm
-from hms.db.queries import load
+from hms.core.context import RequestContext
+from hms.core.errors import Invalid
+from hms.core.roles import STAFF_ROLES, Permission, Role
 from hms.organization import read as organization_read
-from hms.web.context import RequestContext
-from hms.web.errors import NotFound
-from hms.web.forms import FormInvalid, parse
+from hms.web.forms import parse
 from hms.web.guard import current, form_data, form_lists, guarded_router, requires
 from hms.web.render import page
 
 router = guarded_router(prefix="/admin/staff")
-q = load("accounts")
 
 # The list's role filter; anything else is ignored rather than sent to the enum cast.
 ROLE_FILTERS = frozenset(r.value for r in STAFF_ROLES)
@@ -31,14 +29,6 @@ NOTICES = {
     "deactivated": "The account is deactivated and its sessions ended.",
     "reactivated": "The account is active again.",
 }
-
-
-def _staff_or_404(ctx: RequestContext, user_id: int) -> dict[str, Any]:
-    """A staff account (patients' and relatives' accounts are not managed here)."""
-    staff = q.staff_get(ctx.conn, user_id=user_id)
-    if staff is None:
-        raise NotFound()
-    return staff
 
 
 def _submitted(form: dict[str, str], lists: dict[str, list[str]]) -> dict[str, Any]:
@@ -61,7 +51,7 @@ def _form_page(
     """A page with a staff form, offering the care units to tick."""
     return page(
         request, ctx, template, status_code=status_code,
-        care_units=organization_read.care_units_all(ctx.conn), **values,
+        care_units=organization_read.care_units_all(ctx), **values,
     )
 
 
@@ -75,7 +65,7 @@ def staff_list(
 ) -> Response:
     text = text.strip()[:100]
     role = role if role in ROLE_FILTERS else ""
-    rows = q.staff_list(ctx.conn, q=text or None, role=role or None)
+    rows = read.staff_list(ctx, text=text or None, role=role or None)
     return page(request, ctx, "accounts/staff_list.html", rows=rows, query=text, role=role)
 
 
@@ -99,7 +89,7 @@ def staff_new(
         user_id = service.staff_create(
             ctx.conn, data=data.as_input(), password=data.password, care_unit_ids=data.care_unit_ids
         )
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _form_page(
             request, ctx, "accounts/staff_new.html", status_code=422,
             values=_kept(submitted), errors=exc.errors,
@@ -128,29 +118,25 @@ def _show(
     password_errors: dict[str, str] | None = None,
 ) -> Response:
     """The staff member's page with its three small forms (role, password, status)."""
-    staff = _staff_or_404(ctx, user_id)
+    staff = read.access_staff(ctx, user_id=user_id)
     if role_values is None:
-        role_values = {"role": staff["role"], "care_unit_ids": _unit_ids(ctx, user_id)}
+        role_values = {"role": staff["role"], "care_unit_ids": read.staff_care_unit_ids(ctx, user_id=user_id)}
     return _form_page(
         request, ctx, "accounts/staff_show.html", status_code=status_code,
         staff=staff, notice=notice, is_self=user_id == ctx.staff.id,
-        staff_units=q.user_care_units(ctx.conn, user_id=user_id),
+        staff_units=read.staff_care_units(ctx, user_id=user_id),
         status_errors=status_errors or {},
         role_values=role_values, role_errors=role_errors or {},
         password_errors=password_errors or {},
     )
 
 
-def _unit_ids(ctx: RequestContext, user_id: int) -> list[str]:
-    return [str(r["care_unit_id"]) for r in q.staff_care_unit_ids(ctx.conn, user_id=user_id)]
-
-
 @router.get("/{user_id}/edit", response_class=HTMLResponse)
 @requires(Permission.STAFF_MANAGE)
 def staff_edit_form(request: Request, user_id: int, ctx: RequestContext = Depends(current)) -> Response:
-    staff = _staff_or_404(ctx, user_id)
+    staff = read.access_staff(ctx, user_id=user_id)
     values = {k: v for k, v in staff.items() if v is not None}
-    values["care_unit_ids"] = _unit_ids(ctx, user_id)
+    values["care_unit_ids"] = read.staff_care_unit_ids(ctx, user_id=user_id)
     return _form_page(request, ctx, "accounts/staff_edit.html", staff=staff, values=values, errors={})
 
 
@@ -163,7 +149,7 @@ def staff_edit(
     form: dict[str, str] = Depends(form_data),
     lists: dict[str, list[str]] = Depends(form_lists),
 ) -> Response:
-    staff = _staff_or_404(ctx, user_id)
+    staff = read.access_staff(ctx, user_id=user_id)
     submitted = _submitted(form, lists)
     try:
         data = parse(StaffForm, submitted)
@@ -171,7 +157,7 @@ def staff_edit(
             ctx.conn, user_id=user_id, data=data.as_input(), care_unit_ids=data.care_unit_ids,
             by=ctx.staff.id,
         )
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _form_page(
             request, ctx, "accounts/staff_edit.html", status_code=422,
             staff=staff, values=_kept(submitted), errors=exc.errors,
@@ -188,7 +174,7 @@ def staff_role(
     form: dict[str, str] = Depends(form_data),
     lists: dict[str, list[str]] = Depends(form_lists),
 ) -> Response:
-    _staff_or_404(ctx, user_id)
+    read.access_staff(ctx, user_id=user_id)
     submitted = _submitted(form, lists)
     try:
         data = parse(RoleUnitsForm, submitted)
@@ -196,7 +182,7 @@ def staff_role(
             ctx.conn, user_id=user_id, role=Role(data.role), care_unit_ids=data.care_unit_ids,
             by=ctx.staff.id,
         )
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _show(
             request, ctx, user_id, status_code=422,
             role_values=_kept(submitted), role_errors=exc.errors,
@@ -212,11 +198,11 @@ def staff_password(
     ctx: RequestContext = Depends(current),
     form: dict[str, str] = Depends(form_data),
 ) -> Response:
-    _staff_or_404(ctx, user_id)
+    read.access_staff(ctx, user_id=user_id)
     try:
         data = parse(PasswordForm, form)
         service.user_reset_password(ctx.conn, user_id=user_id, password=data.password)
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _show(request, ctx, user_id, status_code=422, password_errors=exc.errors)
     return _to_staff(user_id, "password_reset")
 
@@ -224,10 +210,10 @@ def staff_password(
 @router.post("/{user_id}/deactivate", response_class=HTMLResponse)
 @requires(Permission.STAFF_MANAGE)
 def staff_deactivate(request: Request, user_id: int, ctx: RequestContext = Depends(current)) -> Response:
-    _staff_or_404(ctx, user_id)
+    read.access_staff(ctx, user_id=user_id)
     try:
         service.user_deactivate(ctx.conn, user_id=user_id, by=ctx.staff.id)
-    except FormInvalid as exc:
+    except Invalid as exc:
         return _show(request, ctx, user_id, status_code=422, status_errors=exc.errors)
     return _to_staff(user_id, "deactivated")
 
@@ -235,6 +221,6 @@ def staff_deactivate(request: Request, user_id: int, ctx: RequestContext = Depen
 @router.post("/{user_id}/reactivate", response_class=HTMLResponse)
 @requires(Permission.STAFF_MANAGE)
 def staff_reactivate(request: Request, user_id: int, ctx: RequestContext = Depends(current)) -> Response:
-    _staff_or_404(ctx, user_id)
+    read.access_staff(ctx, user_id=user_id)
     service.user_activate(ctx.conn, user_id=user_id)
     return _to_staff(user_id, "reactivated")

@@ -1,14 +1,17 @@
-"""What each role's home page shows: real data for their work."""
+"""Reads of accounts: each role's home page (real data for their work), the
+staff an administrator manages, and a user's own care units and colleagues."""
 
 from typing import Any
 
-from hms.access.roles import Role
+from hms.consultations import read as consultation_read
+from hms.core.context import RequestContext
+from hms.core.errors import NotFound
+from hms.core.roles import Role
 from hms.db.queries import load
 from hms.journal import read as journal_read
 from hms.organization import read as organization_read
 from hms.patients import read as patient_read
 from hms.portal import read as portal_read
-from hms.web.context import RequestContext
 
 q = load("accounts")
 
@@ -27,29 +30,26 @@ def home_data(ctx: RequestContext) -> dict[str, Any]:
             "counts": patient_read.registry_counts(ctx),
             "user_counts": q.user_count_by_role(ctx.conn),
             "locked": q.locked_users(ctx.conn),
-            "org": organization_read.organization_counts(ctx.conn),
+            "org": organization_read.organization_counts(ctx),
         }
     if role is Role.PATIENT:
         return _patient(ctx)
     if role is Role.RELATIVE:
         return _relative(ctx)
     if role is Role.EXTERNAL_SPECIALIST:
-        from hms.consultations import read as consultation_read
-
         return {"open_consultations": consultation_read.consultations_mine(ctx, status="open")}
     if role is Role.PHARMACIST:
         return {
-            "care_units": q.user_care_units(ctx.conn, user_id=ctx.staff.id),
+            "care_units": my_care_units(ctx),
             "counts": patient_read.registry_counts(ctx),
         }
     return {}
 
 
 def _clinician(ctx: RequestContext) -> dict[str, Any]:
-    user_id = ctx.staff.id
     return {
-        "care_units": q.user_care_units(ctx.conn, user_id=user_id),
-        "colleagues": q.colleagues(ctx.conn, user_id=user_id),
+        "care_units": my_care_units(ctx),
+        "colleagues": colleagues(ctx),
         "unit_patients": [
             {**row, "href": f"/patients/{row['patient_id']}/journal", "since": row["started_at"]}
             for row in journal_read.unit_patients(ctx)
@@ -68,3 +68,39 @@ def _patient(ctx: RequestContext) -> dict[str, Any]:
 def _relative(ctx: RequestContext) -> dict[str, Any]:
     """The patients whose grant to this relative is in force (audited as a list)."""
     return {"patients": portal_read.granted_patients(ctx)}
+
+
+def my_care_units(ctx: RequestContext) -> list[dict[str, Any]]:
+    """The user's own care units, where they write."""
+    return q.user_care_units(ctx.conn, user_id=ctx.staff.id)
+
+
+def colleagues(ctx: RequestContext) -> list[dict[str, Any]]:
+    """Staff who share a care unit with the user."""
+    return q.colleagues(ctx.conn, user_id=ctx.staff.id)
+
+
+# Staff administration (administrators only; the route requires STAFF_MANAGE,
+# and the database lets only administrators change an account).
+
+
+def staff_list(ctx: RequestContext, *, text: str | None, role: str | None) -> list[dict[str, Any]]:
+    return q.staff_list(ctx.conn, q=text, role=role)
+
+
+def access_staff(ctx: RequestContext, *, user_id: int) -> dict[str, Any]:
+    """A staff account (patients' and relatives' accounts are not managed here)."""
+    staff = q.staff_get(ctx.conn, user_id=user_id)
+    if staff is None:
+        raise NotFound()
+    return staff
+
+
+def staff_care_units(ctx: RequestContext, *, user_id: int) -> list[dict[str, Any]]:
+    """A staff member's care units, with names."""
+    return q.user_care_units(ctx.conn, user_id=user_id)
+
+
+def staff_care_unit_ids(ctx: RequestContext, *, user_id: int) -> list[str]:
+    """A staff member's care unit ids, as a form's checkboxes hold them."""
+    return [str(r["care_unit_id"]) for r in q.staff_care_unit_ids(ctx.conn, user_id=user_id)]

@@ -1,0 +1,89 @@
+"""The application factory: settings, database, every domain's routers, error pages."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
+
+from hms.config import Settings, get_settings
+from hms.db.pool import Database
+from hms.web import error_pages, render
+from hms.web.input_check import InputCheck, route_ids
+from hms.web.security import SecurityHeaders
+
+STATIC = Path(__file__).resolve().parent / "web" / "static"
+
+
+class HospitalApp(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        # Starlette's last-resort 500 page is sent from outside every middleware
+        # the app adds, so the security headers go around the whole stack.
+        return SecurityHeaders(super().build_middleware_stack())
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        sealer = None
+        if database is None:
+            from hms.audit.sealing import Sealer
+            from hms.db.connect import app_url, owner_url, worker_url
+
+            owner = owner_url(settings)
+            app.state.db = Database(
+                app_url(settings, owner), min_size=settings.pool_min, max_size=settings.pool_max
+            )
+            app.state.db.open()
+            if settings.audit_seal_seconds > 0:
+                sealer = Sealer(worker_url(settings, owner), every_seconds=settings.audit_seal_seconds)
+                sealer.start()
+        yield
+        if sealer is not None:
+            sealer.stop()
+        if database is None:
+            app.state.db.close()
+
+    app = HospitalApp(
+        title="HMS",
+        summary="Hospital management system: the medical journal and the work around it.",
+        lifespan=lifespan,
+        docs_url=None,  # the bundled Swagger UI loads from a CDN; the schema is at /openapi.json
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.jinja = render.build_environment()
+    if database is not None:
+        app.state.db = database
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _include_routers(app)
+    app.add_middleware(InputCheck, routes=route_ids(app.routes))
+    error_pages.install(app)
+    return app
+
+
+def _include_routers(app: FastAPI) -> None:
+    """Each domain's pages (``pages.py``, ``pages_*.py``) and JSON API (``api.py``)."""
+    from hms.access import pages as access_pages
+    from hms.accounts import pages as account_pages
+    from hms.accounts import pages_staff as staff_pages
+    from hms.audit import pages as audit_pages
+    from hms.consultations import pages as consultation_pages
+    from hms.journal import pages as journal_pages
+    from hms.journal import pages_entries as journal_entry_pages
+    from hms.organization import pages as organization_pages
+    from hms.patients import api as patient_api
+    from hms.patients import pages as patient_pages
+    from hms.portal import pages as portal_pages
+    from hms.web import health
+
+    for module in (
+        health, account_pages, staff_pages, organization_pages, patient_pages, patient_api,
+        journal_pages, journal_entry_pages, access_pages, audit_pages, portal_pages,
+        consultation_pages,
+    ):
+        app.include_router(module.router)

@@ -1,0 +1,96 @@
+"""Roles and the one table that maps each role to what it may do.
+
+Routes declare a permission (see ``hms.web.guard``) and each domain's
+``policy.py`` asks for one; this table is the only place that says which roles
+hold it. The database's privileges and row-level security mirror it.
+"""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    DOCTOR = "doctor"
+    NURSE = "nurse"
+    PHARMACIST = "pharmacist"
+    RECEPTIONIST = "receptionist"
+    ADMINISTRATOR = "administrator"
+    EXTERNAL_SPECIALIST = "external_specialist"
+    PATIENT = "patient"
+    RELATIVE = "relative"
+
+
+STAFF_ROLES = frozenset(
+    {
+        Role.DOCTOR,
+        Role.NURSE,
+        Role.PHARMACIST,
+        Role.RECEPTIONIST,
+        Role.ADMINISTRATOR,
+        Role.EXTERNAL_SPECIALIST,
+    }
+)
+CLINICAL_ROLES = frozenset({Role.DOCTOR, Role.NURSE})
+
+
+class Permission(StrEnum):
+    PATIENT_SEARCH = "patient.search"
+    PATIENT_READ_DEMOGRAPHICS = "patient.read_demographics"
+    PATIENT_REGISTER = "patient.register"
+    PATIENT_EDIT_CONTACT = "patient.edit_contact"
+    STAFF_MANAGE = "staff.manage"
+    ORGANIZATION_READ = "organization.read"
+    ORGANIZATION_MANAGE = "organization.manage"
+    PORTAL_OWN_RECORD = "portal.own_record"
+    JOURNAL_READ = "journal.read"
+    EMERGENCY_ACCESS = "emergency_access.open"
+    AUDIT_REVIEW = "audit.review"
+    CONSULTATION_REQUEST = "consultation.request"
+    CONSULTATION_ANSWER = "consultation.answer"
+    PROXY_MANAGE = "proxy.manage"
+    ENCOUNTER_MANAGE = "encounter.manage"
+    NOTE_WRITE = "note.write"
+    DIAGNOSIS_WRITE = "diagnosis.write"
+    PROCEDURE_WRITE = "procedure.write"
+    VITALS_WRITE = "vitals.write"
+    ALLERGY_WRITE = "allergy.write"
+    HISTORY_WRITE = "history.write"
+    CARE_PLAN_WRITE = "care_plan.write"
+
+
+_FRONT_DESK = {Role.RECEPTIONIST, Role.ADMINISTRATOR}
+_CARE_STAFF = {Role.DOCTOR, Role.NURSE}
+
+ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
+    Permission.PATIENT_SEARCH: frozenset(_FRONT_DESK | _CARE_STAFF | {Role.PHARMACIST}),
+    # Every role may ask for a patient's page; which patients each one gets is
+    # the access decision (hms.access.policy, RLS): own, granted, consulted, all.
+    Permission.PATIENT_READ_DEMOGRAPHICS: frozenset(Role),
+    Permission.PATIENT_REGISTER: frozenset(_FRONT_DESK | _CARE_STAFF),
+    Permission.PATIENT_EDIT_CONTACT: frozenset(_FRONT_DESK | _CARE_STAFF),
+    Permission.STAFF_MANAGE: frozenset({Role.ADMINISTRATOR}),
+    Permission.ORGANIZATION_READ: frozenset(STAFF_ROLES),
+    Permission.ORGANIZATION_MANAGE: frozenset({Role.ADMINISTRATOR}),
+    Permission.PORTAL_OWN_RECORD: frozenset({Role.PATIENT, Role.RELATIVE}),
+    # The journal: doctors and nurses document; diagnoses and procedures are
+    # the physician's. Care relationships narrow this further (access control).
+    Permission.JOURNAL_READ: frozenset(_CARE_STAFF),
+    Permission.EMERGENCY_ACCESS: frozenset(_CARE_STAFF),
+    Permission.AUDIT_REVIEW: frozenset({Role.ADMINISTRATOR}),
+    Permission.CONSULTATION_REQUEST: frozenset({Role.DOCTOR}),
+    Permission.CONSULTATION_ANSWER: frozenset({Role.EXTERNAL_SPECIALIST}),
+    # Staff register a proxy for a patient (e.g. a guardian of a child); the
+    # patient grants and revokes their own from the portal.
+    Permission.PROXY_MANAGE: frozenset(_FRONT_DESK | _CARE_STAFF),
+    Permission.ENCOUNTER_MANAGE: frozenset(_CARE_STAFF),
+    Permission.NOTE_WRITE: frozenset(_CARE_STAFF),
+    Permission.DIAGNOSIS_WRITE: frozenset({Role.DOCTOR}),
+    Permission.PROCEDURE_WRITE: frozenset({Role.DOCTOR}),
+    Permission.VITALS_WRITE: frozenset(_CARE_STAFF),
+    Permission.ALLERGY_WRITE: frozenset(_CARE_STAFF),
+    Permission.HISTORY_WRITE: frozenset(_CARE_STAFF),
+    Permission.CARE_PLAN_WRITE: frozenset(_CARE_STAFF),
+}
+
+
+def has_permission(role: Role | str, permission: Permission) -> bool:
+    return Role(role) in ROLE_PERMISSIONS[permission]
