@@ -20,12 +20,12 @@ from fastapi.testclient import TestClient
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from hms.app import create_app
 from hms.config import Settings
 from hms.db import embedded
 from hms.db.connect import app_url, ensure_database, with_database
 from hms.db.migrate import migrate
 from hms.db.pool import Database
-from hms.web.app import create_app
 from tests import cast as cast_module
 from tests.acting import Acting, session_for
 

@@ -100,7 +100,7 @@ CONSTRAINT_MESSAGES.update({
     "vital_signs_not_future": ("measured_at", "A measurement cannot be in the future."),
 })
 
-# The review of an emergency access (hms.audit.review).
+# The review of an emergency access (hms.access.service).
 CONSTRAINT_MESSAGES.update({
     "emergency_access_not_self_reviewed": (
         "_form", "An emergency access cannot be reviewed by the one who used it."

@@ -49,7 +49,3 @@ def parse(model: type[M], data: dict[str, Any]) -> M:
                 message = _MESSAGES.get(err["type"], "The value is not valid.")
             errors.setdefault(field, message)
         raise Invalid(errors) from None
-
-
-# Moved to hms.core.errors; kept only until the tests import it from there.
-FormInvalid = Invalid

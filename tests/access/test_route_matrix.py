@@ -12,7 +12,7 @@ import re
 import pytest
 from fastapi.routing import APIRoute
 
-from hms.access.roles import Role, has_permission
+from hms.core.roles import Role, has_permission
 from hms.web.guard import all_routes, policy_of
 from tests.access.conftest import (
     block_medicine,

@@ -7,7 +7,7 @@ import re
 
 from fastapi.routing import APIRoute
 
-from hms.access.roles import has_permission
+from hms.core.roles import has_permission
 from hms.web.guard import all_routes, policy_of
 from tests.access.test_route_matrix import ROLES
 

@@ -356,7 +356,7 @@ def staff_routes(app) -> list[tuple[str, str]]:
 
 
 def test_every_staff_route_is_declared_for_administrators_only(app):
-    from hms.access.roles import Permission
+    from hms.core.roles import Permission
     from hms.web.guard import policy_of
 
     for route in all_routes(app.routes):

@@ -18,7 +18,7 @@ def test_non_administrators_are_refused_every_audit_route(client, cast, username
 
 
 def test_every_audit_route_requires_the_audit_permission(app):
-    from hms.access.roles import Permission
+    from hms.core.roles import Permission
     from hms.web.guard import all_routes
 
     routes = [r for r in all_routes(app.routes) if getattr(r, "path", "").startswith("/admin/audit")]

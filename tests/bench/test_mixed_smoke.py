@@ -42,7 +42,7 @@ def test_workers_share_a_listener_that_sets_tcp_nodelay() -> None:
 
     from hms.cli import _tcp_listener
 
-    config = uvicorn.Config("hms.web.app:create_app", factory=True, host="127.0.0.1", port=0, workers=2)
+    config = uvicorn.Config("hms.app:create_app", factory=True, host="127.0.0.1", port=0, workers=2)
     listener = _tcp_listener(config)
     assert listener.proto == socket.IPPROTO_TCP
     assert listener.get_inheritable()

@@ -17,9 +17,9 @@ import pytest
 import uvicorn
 from playwright.sync_api import expect
 
+from hms.app import create_app
 from hms.config import Settings
 from hms.db.pool import Database
-from hms.web.app import create_app
 from tests.cast import PASSWORD
 
 expect.set_options(timeout=30000)

@@ -7,7 +7,7 @@ import re
 import pytest
 from fastapi.routing import APIRoute
 
-from hms.access.roles import Permission
+from hms.core.roles import Permission
 from hms.web.guard import all_routes, policy_of
 from tests.conftest import login
 

@@ -8,7 +8,7 @@ from faker import Faker
 from personnummer import personnummer
 from psycopg import sql
 
-from hms.access.roles import Role
+from hms.core.roles import Role
 from hms.seed.demo import DEMO_PASSWORD, demo_logins, seed_hospital
 from hms.seed.people import PeopleFactory, luhn_check_digit
 from tests.conftest import REFERENCE_TABLES, csrf_of, login

@@ -30,8 +30,8 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from hms.access.roles import Role, has_permission
-from hms.web.context import RequestContext
+from hms.core.context import RequestContext
+from hms.core.roles import Role, has_permission
 from hms.web.guard import all_routes, current, guarded_router, policy_of, public
 from tests.cast import STAFF
 from tests.conftest import csrf_of, login

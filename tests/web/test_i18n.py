@@ -16,19 +16,20 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from hms.access.roles import Role
 from hms.accounts import pages as account_pages
 from hms.accounts.passwords import check_password_strength
 from hms.accounts.service import user_deactivate
+from hms.core.context import CurrentUser
+from hms.core.errors import Invalid as FormInvalid
+from hms.core.roles import Role
 from hms.db import errors as db_errors
 from hms.patients import identity
 from hms.patients.forms import NextOfKinForm, RegistrationForm, Relationship, Sex
 from hms.patients.pages import NOTICES
 from hms.web import forms as web_forms
 from hms.web import i18n
-from hms.web.context import CurrentUser
 from hms.web.error_pages import PAGES
-from hms.web.forms import FormInvalid, parse
+from hms.web.forms import parse
 from hms.web.navigation import nav_items
 
 ROOT = Path(__file__).resolve().parents[2]
