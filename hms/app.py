@@ -82,8 +82,17 @@ def _include_routers(app: FastAPI) -> None:
     from hms.web import health
 
     for module in (
-        health, account_pages, staff_pages, organization_pages, patient_pages, patient_api,
-        journal_pages, journal_entry_pages, access_pages, audit_pages, portal_pages,
+        health,
+        account_pages,
+        staff_pages,
+        organization_pages,
+        patient_pages,
+        patient_api,
+        journal_pages,
+        journal_entry_pages,
+        access_pages,
+        audit_pages,
+        portal_pages,
         consultation_pages,
     ):
         app.include_router(module.router)

@@ -77,15 +77,25 @@ def serve(
 
     if workers <= 1:
         uvicorn.run(
-            "hms.app:create_app", factory=True, host=host, port=port, workers=workers,
-            proxy_headers=False, access_log=False,
+            "hms.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            proxy_headers=False,
+            access_log=False,
         )
         return
     from uvicorn.supervisors import Multiprocess
 
     config = uvicorn.Config(
-        "hms.app:create_app", factory=True, host=host, port=port, workers=workers,
-        proxy_headers=False, access_log=False,
+        "hms.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=False,
+        access_log=False,
     )
     try:
         Multiprocess(config, sockets=[_tcp_listener(config)]).run()
@@ -142,9 +152,14 @@ def createuser(
             user_id = staff_create(
                 conn,
                 data=StaffInput(
-                    username=username, full_name=full_name, email=None, role=Role(role),
+                    username=username,
+                    full_name=full_name,
+                    email=None,
+                    role=Role(role),
                     profession=profession or role.replace("_", " ").capitalize(),
-                    licence_number=None, title=None, phone=None,
+                    licence_number=None,
+                    title=None,
+                    phone=None,
                 ),
                 password=password,
                 care_unit_ids=[],

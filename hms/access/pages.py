@@ -36,8 +36,15 @@ def open_access(
     try:
         service.emergency_access_open(ctx, patient_id=patient_id, data=parse(EmergencyAccessForm, form))
     except Invalid as exc:
-        return page(request, ctx, "access/refused.html", status_code=422, patient_id=patient_id,
-                    values=form, errors=exc.errors)
+        return page(
+            request,
+            ctx,
+            "access/refused.html",
+            status_code=422,
+            patient_id=patient_id,
+            values=form,
+            errors=exc.errors,
+        )
     return RedirectResponse(f"/patients/{patient_id}/journal?notice=emergency", status_code=303)
 
 

@@ -13,9 +13,7 @@ from hms.accounts.passwords import check_password_strength
 from hms.accounts.service import StaffInput
 from hms.core.roles import Role
 
-StaffRole = Literal[
-    "doctor", "nurse", "pharmacist", "receptionist", "administrator", "external_specialist"
-]
+StaffRole = Literal["doctor", "nurse", "pharmacist", "receptionist", "administrator", "external_specialist"]
 
 USERNAME = r"^[a-z0-9._-]{3,64}$"
 LICENCE_NUMBER = r"^[0-9A-Z-]{4,20}$"

@@ -50,8 +50,12 @@ def _form_page(
 ) -> Response:
     """A page with a staff form, offering the care units to tick."""
     return page(
-        request, ctx, template, status_code=status_code,
-        care_units=organization_read.care_units_all(ctx), **values,
+        request,
+        ctx,
+        template,
+        status_code=status_code,
+        care_units=organization_read.care_units_all(ctx),
+        **values,
     )
 
 
@@ -91,8 +95,12 @@ def staff_new(
         )
     except Invalid as exc:
         return _form_page(
-            request, ctx, "accounts/staff_new.html", status_code=422,
-            values=_kept(submitted), errors=exc.errors,
+            request,
+            ctx,
+            "accounts/staff_new.html",
+            status_code=422,
+            values=_kept(submitted),
+            errors=exc.errors,
         )
     return _to_staff(user_id, "created")
 
@@ -122,11 +130,17 @@ def _show(
     if role_values is None:
         role_values = {"role": staff["role"], "care_unit_ids": read.staff_care_unit_ids(ctx, user_id=user_id)}
     return _form_page(
-        request, ctx, "accounts/staff_show.html", status_code=status_code,
-        staff=staff, notice=notice, is_self=user_id == ctx.staff.id,
+        request,
+        ctx,
+        "accounts/staff_show.html",
+        status_code=status_code,
+        staff=staff,
+        notice=notice,
+        is_self=user_id == ctx.staff.id,
         staff_units=read.staff_care_units(ctx, user_id=user_id),
         status_errors=status_errors or {},
-        role_values=role_values, role_errors=role_errors or {},
+        role_values=role_values,
+        role_errors=role_errors or {},
         password_errors=password_errors or {},
     )
 
@@ -154,13 +168,21 @@ def staff_edit(
     try:
         data = parse(StaffForm, submitted)
         service.staff_update(
-            ctx.conn, user_id=user_id, data=data.as_input(), care_unit_ids=data.care_unit_ids,
+            ctx.conn,
+            user_id=user_id,
+            data=data.as_input(),
+            care_unit_ids=data.care_unit_ids,
             by=ctx.staff.id,
         )
     except Invalid as exc:
         return _form_page(
-            request, ctx, "accounts/staff_edit.html", status_code=422,
-            staff=staff, values=_kept(submitted), errors=exc.errors,
+            request,
+            ctx,
+            "accounts/staff_edit.html",
+            status_code=422,
+            staff=staff,
+            values=_kept(submitted),
+            errors=exc.errors,
         )
     return _to_staff(user_id, "saved")
 
@@ -179,13 +201,20 @@ def staff_role(
     try:
         data = parse(RoleUnitsForm, submitted)
         service.staff_set_role(
-            ctx.conn, user_id=user_id, role=Role(data.role), care_unit_ids=data.care_unit_ids,
+            ctx.conn,
+            user_id=user_id,
+            role=Role(data.role),
+            care_unit_ids=data.care_unit_ids,
             by=ctx.staff.id,
         )
     except Invalid as exc:
         return _show(
-            request, ctx, user_id, status_code=422,
-            role_values=_kept(submitted), role_errors=exc.errors,
+            request,
+            ctx,
+            user_id,
+            status_code=422,
+            role_values=_kept(submitted),
+            role_errors=exc.errors,
         )
     return _to_staff(user_id, "role_set")
 

@@ -77,75 +77,102 @@ def is_refusal(exc: psycopg.Error) -> bool:
     state = exc.sqlstate or ""
     return state.startswith(("23", "22", "HM", "P0"))
 
+
 # The journal's constraints, by the field the form shows them on.
-CONSTRAINT_MESSAGES.update({
-    "encounter_reason_length": ("reason", "Enter 1 to 500 characters."),
-    "bed_occupancy_no_double_booking": ("bed_id", "The bed is occupied."),
-    "bed_occupancy_one_bed_per_patient": ("bed_id", "The patient already occupies a bed."),
-    "note_version_amendment_has_reason": ("reason", "An amendment needs a reason (at least 5 characters)."),
-    "diagnosis_resolved_after_onset": ("resolved_date", "The resolution date is before the onset."),
-    "diagnosis_code_fkey": ("code", "Unknown ICD-10 code. Search by code or words and pick one."),
-    "procedure_record_not_future": ("performed_at", "A procedure cannot be recorded ahead of time."),
-    "vital_signs_systolic_plausible": ("systolic", "The value is outside physiological limits."),
-    "vital_signs_diastolic_plausible": ("diastolic", "The value is outside physiological limits."),
-    "vital_signs_pulse_plausible": ("pulse", "The value is outside physiological limits."),
-    "vital_signs_temperature_plausible": ("temperature", "The value is outside physiological limits."),
-    "vital_signs_respiratory_rate_plausible": (
-        "respiratory_rate", "The value is outside physiological limits."
-    ),
-    "vital_signs_spo2_plausible": ("spo2", "The value is outside physiological limits."),
-    "vital_signs_weight_plausible": ("weight_kg", "The value is outside physiological limits."),
-    "vital_signs_height_plausible": ("height_cm", "The value is outside physiological limits."),
-    "vital_signs_pressure_ordered": ("diastolic", "The diastolic pressure must be below the systolic."),
-    "vital_signs_not_future": ("measured_at", "A measurement cannot be in the future."),
-})
+CONSTRAINT_MESSAGES.update(
+    {
+        "encounter_reason_length": ("reason", "Enter 1 to 500 characters."),
+        "bed_occupancy_no_double_booking": ("bed_id", "The bed is occupied."),
+        "bed_occupancy_one_bed_per_patient": ("bed_id", "The patient already occupies a bed."),
+        "note_version_amendment_has_reason": (
+            "reason",
+            "An amendment needs a reason (at least 5 characters).",
+        ),
+        "diagnosis_resolved_after_onset": ("resolved_date", "The resolution date is before the onset."),
+        "diagnosis_code_fkey": ("code", "Unknown ICD-10 code. Search by code or words and pick one."),
+        "procedure_record_not_future": ("performed_at", "A procedure cannot be recorded ahead of time."),
+        "vital_signs_systolic_plausible": ("systolic", "The value is outside physiological limits."),
+        "vital_signs_diastolic_plausible": ("diastolic", "The value is outside physiological limits."),
+        "vital_signs_pulse_plausible": ("pulse", "The value is outside physiological limits."),
+        "vital_signs_temperature_plausible": ("temperature", "The value is outside physiological limits."),
+        "vital_signs_respiratory_rate_plausible": (
+            "respiratory_rate",
+            "The value is outside physiological limits.",
+        ),
+        "vital_signs_spo2_plausible": ("spo2", "The value is outside physiological limits."),
+        "vital_signs_weight_plausible": ("weight_kg", "The value is outside physiological limits."),
+        "vital_signs_height_plausible": ("height_cm", "The value is outside physiological limits."),
+        "vital_signs_pressure_ordered": ("diastolic", "The diastolic pressure must be below the systolic."),
+        "vital_signs_not_future": ("measured_at", "A measurement cannot be in the future."),
+    }
+)
 
 # The review of an emergency access (hms.access.service).
-CONSTRAINT_MESSAGES.update({
-    "emergency_access_not_self_reviewed": (
-        "_form", "An emergency access cannot be reviewed by the one who used it."
-    ),
-    # HM040 from emergency_access_guard: the review is written once.
-    "emergency_access_is_a_record": (
-        "_form", "This emergency access is already reviewed; a review cannot be changed."
-    ),
-    "emergency_access_review_comment_length": ("comment", "Too long."),
-})
+CONSTRAINT_MESSAGES.update(
+    {
+        "emergency_access_not_self_reviewed": (
+            "_form",
+            "An emergency access cannot be reviewed by the one who used it.",
+        ),
+        # HM040 from emergency_access_guard: the review is written once.
+        "emergency_access_is_a_record": (
+            "_form",
+            "This emergency access is already reviewed; a review cannot be changed.",
+        ),
+        "emergency_access_review_comment_length": ("comment", "Too long."),
+    }
+)
 
 CONSTRAINT_MESSAGES["vital_signs_bmi_plausible"] = (
-    "height_cm", "Weight and height together give an impossible BMI; check both."
+    "height_cm",
+    "Weight and height together give an impossible BMI; check both.",
 )
 
 # Blocks (hms.portal): one active block per care unit (a unique index).
 CONSTRAINT_MESSAGES["journal_block_one_active"] = (
-    "care_unit_id", "Entries of this care unit are already blocked."
+    "care_unit_id",
+    "Entries of this care unit are already blocked.",
 )
 
 # Proxy grants and their legal basis (hms.portal; migration 0014). The HM06x
 # refusals come from proxy_grant_check_basis and proxy_grant_guard.
 GUARDIAN_UNTIL_ADULT = "A guardian's access ends at the latest the day before the patient turns 18."
-CONSTRAINT_MESSAGES.update({
-    "proxy_grant_guardian_of_minor": (
-        "basis", "Only a patient under 18 has a guardian; an adult's relative needs the patient's consent."
-    ),
-    "proxy_grant_guardian_until_adult": ("ends_on", GUARDIAN_UNTIL_ADULT),
-    "proxy_grant_guardian_has_end": ("ends_on", GUARDIAN_UNTIL_ADULT),
-    "proxy_grant_portal_by_patient": (
-        "_form", "Only the patient grants access in the portal, in their own name."
-    ),
-    "proxy_grant_registered_by_staff": (
-        "_form", "Only staff register a guardian's access or access on the patient's recorded consent."
-    ),
-    "proxy_grant_consent_taken_by_staff": (
-        "consent_taken_by", "The patient's consent is taken by a member of staff."
-    ),
-    "proxy_grant_consent_recorded": ("consent_method", "Record how the patient consented."),
-    "proxy_grant_consent_only_with_consent": (
-        "basis", "Consent is recorded only for access on the patient's consent."
-    ),
-    "proxy_grant_consent_before_grant": ("consent_taken_at", "The time of consent cannot be in the future."),
-    "proxy_grant_consent_recent": (
-        "consent_taken_at", "Consent is registered when it is given: at most 30 days before the grant."
-    ),
-    "proxy_grant_is_a_record": ("_form", "A proxy grant cannot be changed; it can only be revoked, once."),
-})
+CONSTRAINT_MESSAGES.update(
+    {
+        "proxy_grant_guardian_of_minor": (
+            "basis",
+            "Only a patient under 18 has a guardian; an adult's relative needs the patient's consent.",
+        ),
+        "proxy_grant_guardian_until_adult": ("ends_on", GUARDIAN_UNTIL_ADULT),
+        "proxy_grant_guardian_has_end": ("ends_on", GUARDIAN_UNTIL_ADULT),
+        "proxy_grant_portal_by_patient": (
+            "_form",
+            "Only the patient grants access in the portal, in their own name.",
+        ),
+        "proxy_grant_registered_by_staff": (
+            "_form",
+            "Only staff register a guardian's access or access on the patient's recorded consent.",
+        ),
+        "proxy_grant_consent_taken_by_staff": (
+            "consent_taken_by",
+            "The patient's consent is taken by a member of staff.",
+        ),
+        "proxy_grant_consent_recorded": ("consent_method", "Record how the patient consented."),
+        "proxy_grant_consent_only_with_consent": (
+            "basis",
+            "Consent is recorded only for access on the patient's consent.",
+        ),
+        "proxy_grant_consent_before_grant": (
+            "consent_taken_at",
+            "The time of consent cannot be in the future.",
+        ),
+        "proxy_grant_consent_recent": (
+            "consent_taken_at",
+            "Consent is registered when it is given: at most 30 days before the grant.",
+        ),
+        "proxy_grant_is_a_record": (
+            "_form",
+            "A proxy grant cannot be changed; it can only be revoked, once.",
+        ),
+    }
+)

@@ -18,9 +18,7 @@ def yoyo_url(url: str) -> str:
     port = params.get("port")
     dbname = params.get("dbname", user)
     if host.startswith("/"):
-        return f"postgresql+psycopg://{auth}@/{dbname}?host={host}" + (
-            f"&port={port}" if port else ""
-        )
+        return f"postgresql+psycopg://{auth}@/{dbname}?host={host}" + (f"&port={port}" if port else "")
     netloc = host or "localhost"
     if port:
         netloc += f":{port}"

@@ -21,6 +21,4 @@ class ListAdapter(PyFormatAdapter):
 @cache
 def load(domain: str) -> Any:
     """The named queries of ``hms/<domain>/queries.sql``."""
-    return aiosql.from_path(
-        _ROOT / domain / "queries.sql", ListAdapter, mandatory_parameters=False
-    )
+    return aiosql.from_path(_ROOT / domain / "queries.sql", ListAdapter, mandatory_parameters=False)

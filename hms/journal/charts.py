@@ -39,6 +39,12 @@ def trend_chart(series: list[dict[str, Any]], fields: list[str], title: str) -> 
     lines = []
     for i, field in enumerate(fields):
         pts = [xy(t, float(r[field])) for t, r in points if r.get(field) is not None]
-        lines.append({"field": field, "points": " ".join(pts), "colour": COLOURS[i % len(COLOURS)],
-                      "dots": [p.split(",") for p in pts]})
+        lines.append(
+            {
+                "field": field,
+                "points": " ".join(pts),
+                "colour": COLOURS[i % len(COLOURS)],
+                "dots": [p.split(",") for p in pts],
+            }
+        )
     return Chart(title, WIDTH, HEIGHT, lines, lo, hi, points[0][0], points[-1][0])

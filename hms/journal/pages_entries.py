@@ -91,15 +91,24 @@ def diagnosis_list(
     resolved = [d for d in rows if d["resolved_date"] is not None and d["entered_in_error_at"] is None]
     in_error = [d for d in rows if d["entered_in_error_at"] is not None]
     return page(
-        request, ctx, "journal/entry_diagnoses.html", patient=patient, active=active, resolved=resolved,
-        in_error=in_error, can_write=ctx.staff.can(Permission.DIAGNOSIS_WRITE),
+        request,
+        ctx,
+        "journal/entry_diagnoses.html",
+        patient=patient,
+        active=active,
+        resolved=resolved,
+        in_error=in_error,
+        can_write=ctx.staff.can(Permission.DIAGNOSIS_WRITE),
     )
 
 
 @router.post("/diagnoses/{diagnosis_id}/resolve", response_class=HTMLResponse)
 @requires(Permission.DIAGNOSIS_WRITE)
 def diagnosis_resolve(
-    request: Request, patient_id: int, diagnosis_id: int, ctx: RequestContext = Depends(current),
+    request: Request,
+    patient_id: int,
+    diagnosis_id: int,
+    ctx: RequestContext = Depends(current),
     form: dict[str, str] = Depends(form_data),
 ) -> Response:
     try:
@@ -115,13 +124,17 @@ def diagnosis_resolve(
 @router.post("/diagnoses/{diagnosis_id}/error", response_class=HTMLResponse)
 @requires(Permission.DIAGNOSIS_WRITE)
 def diagnosis_in_error(
-    request: Request, patient_id: int, diagnosis_id: int, ctx: RequestContext = Depends(current),
+    request: Request,
+    patient_id: int,
+    diagnosis_id: int,
+    ctx: RequestContext = Depends(current),
     form: dict[str, str] = Depends(form_data),
 ) -> Response:
     try:
         reason = parse(forms.ReasonForm, form).reason
-        service.entry_mark_in_error(ctx, patient_id=patient_id, kind="diagnosis", entry_id=diagnosis_id,
-                                    reason=reason)
+        service.entry_mark_in_error(
+            ctx, patient_id=patient_id, kind="diagnosis", entry_id=diagnosis_id, reason=reason
+        )
     except Invalid as exc:
         return _diagnoses_with_errors(request, ctx, patient_id, exc)
     return RedirectResponse(
@@ -132,7 +145,10 @@ def diagnosis_in_error(
 @router.post("/care-plans/{care_plan_id}/status", response_class=HTMLResponse)
 @requires(Permission.CARE_PLAN_WRITE)
 def care_plan_status(
-    request: Request, patient_id: int, care_plan_id: int, ctx: RequestContext = Depends(current),
+    request: Request,
+    patient_id: int,
+    care_plan_id: int,
+    ctx: RequestContext = Depends(current),
     form: dict[str, str] = Depends(form_data),
 ) -> Response:
     try:
@@ -144,9 +160,7 @@ def care_plan_status(
     return RedirectResponse(f"/patients/{patient_id}/journal?notice=care_plan_status", status_code=303)
 
 
-def _diagnoses_with_errors(
-    request: Request, ctx: RequestContext, patient_id: int, exc: Invalid
-) -> Response:
+def _diagnoses_with_errors(request: Request, ctx: RequestContext, patient_id: int, exc: Invalid) -> Response:
     ctx.flash.extend(exc.errors.values())
     response = diagnosis_list(request, patient_id, notice="", ctx=ctx)
     response.status_code = 422
@@ -154,15 +168,27 @@ def _diagnoses_with_errors(
 
 
 def _diagnosis_form(
-    request: Request, ctx: RequestContext, patient: dict[str, Any], values: dict[str, Any],
-    errors: dict[str, str], status_code: int = 200,
+    request: Request,
+    ctx: RequestContext,
+    patient: dict[str, Any],
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status_code: int = 200,
 ) -> Response:
     icd_q = str(values.get("icd_q") or "").strip()
     matches = read.icd10_search(ctx, query=icd_q) if icd_q else []
     return page(
-        request, ctx, "journal/entry_diagnosis_new.html", status_code=status_code, patient=patient,
-        values=_default_unit(ctx, values), errors=errors, icd_q=icd_q, matches=matches,
-        units=_units(ctx), encounters=_encounters(ctx, patient["id"]),
+        request,
+        ctx,
+        "journal/entry_diagnosis_new.html",
+        status_code=status_code,
+        patient=patient,
+        values=_default_unit(ctx, values),
+        errors=errors,
+        icd_q=icd_q,
+        matches=matches,
+        units=_units(ctx),
+        encounters=_encounters(ctx, patient["id"]),
     )
 
 
@@ -198,12 +224,25 @@ def diagnosis_create(
 
 
 def _entry_form(
-    request: Request, ctx: RequestContext, template: str, patient: dict[str, Any],
-    values: dict[str, Any], errors: dict[str, str], status_code: int = 200, **extra: Any,
+    request: Request,
+    ctx: RequestContext,
+    template: str,
+    patient: dict[str, Any],
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status_code: int = 200,
+    **extra: Any,
 ) -> Response:
     return page(
-        request, ctx, template, status_code=status_code, patient=patient,
-        values=_default_unit(ctx, values), errors=errors, units=_units(ctx), **extra,
+        request,
+        ctx,
+        template,
+        status_code=status_code,
+        patient=patient,
+        values=_default_unit(ctx, values),
+        errors=errors,
+        units=_units(ctx),
+        **extra,
     )
 
 
@@ -241,8 +280,13 @@ def procedure_new(request: Request, patient_id: int, ctx: RequestContext = Depen
     patient = _patient(ctx, patient_id)
     now = datetime.now(UTC).astimezone(LOCAL_TZ)
     return _entry_form(
-        request, ctx, "journal/entry_procedure_new.html", patient,
-        {"performed_at": f"{now:%Y-%m-%dT%H:%M}"}, {}, encounters=_encounters(ctx, patient_id),
+        request,
+        ctx,
+        "journal/entry_procedure_new.html",
+        patient,
+        {"performed_at": f"{now:%Y-%m-%dT%H:%M}"},
+        {},
+        encounters=_encounters(ctx, patient_id),
     )
 
 
@@ -264,7 +308,13 @@ def procedure_create(
         service.procedure_add(ctx, patient_id=patient_id, data=data)
     except Invalid as exc:
         return _entry_form(
-            request, ctx, "journal/entry_procedure_new.html", patient, form, exc.errors, status_code=422,
+            request,
+            ctx,
+            "journal/entry_procedure_new.html",
+            patient,
+            form,
+            exc.errors,
+            status_code=422,
             encounters=_encounters(ctx, patient_id),
         )
     return _to_chart(patient_id, "procedure")
@@ -315,7 +365,12 @@ def _responsible(ctx: RequestContext) -> list[tuple[int, str]]:
 def care_plan_new(request: Request, patient_id: int, ctx: RequestContext = Depends(current)) -> Response:
     patient = _patient(ctx, patient_id)
     return _entry_form(
-        request, ctx, "journal/entry_care_plan_new.html", patient, {"responsible_id": str(ctx.staff.id)}, {},
+        request,
+        ctx,
+        "journal/entry_care_plan_new.html",
+        patient,
+        {"responsible_id": str(ctx.staff.id)},
+        {},
         staff=_responsible(ctx),
     )
 
@@ -337,7 +392,13 @@ def care_plan_create(
         service.care_plan_add(ctx, patient_id=patient_id, data=data)
     except Invalid as exc:
         return _entry_form(
-            request, ctx, "journal/entry_care_plan_new.html", patient, form, exc.errors, status_code=422,
+            request,
+            ctx,
+            "journal/entry_care_plan_new.html",
+            patient,
+            form,
+            exc.errors,
+            status_code=422,
             staff=staff,
         )
     return _to_chart(patient_id, "care_plan")
@@ -356,6 +417,12 @@ def journal_print(request: Request, patient_id: int, ctx: RequestContext = Depen
         start, end = end, start
     entries = read.access_journal_copy(ctx, patient_id=patient_id, start=start, end=end)
     return page(
-        request, ctx, "journal/print.html", patient=patient, entries=entries, start=start, end=end,
+        request,
+        ctx,
+        "journal/print.html",
+        patient=patient,
+        entries=entries,
+        start=start,
+        end=end,
         printed_at=datetime.now(UTC),
     )

@@ -45,9 +45,7 @@ def access_chart(
 ) -> dict[str, Any]:
     """The chart: header, summary and one timeline page, in a fixed number of queries."""
     if not policy.can_read_journal(ctx.staff):
-        raise Refused(
-            audit={"patient_id": None, "action": "journal.read", "detail": f"patient {patient_id}"}
-        )
+        raise Refused(audit={"patient_id": None, "action": "journal.read", "detail": f"patient {patient_id}"})
     patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read", access=access)
     summary = q.chart_summary(ctx.conn, patient_id=patient_id)
     rows = q.timeline(ctx.conn, patient_id=patient_id, limit=PAGE_SIZE + 1, **filters.__dict__)
@@ -183,7 +181,10 @@ def access_journal_copy(
             signed = [v for v in q.note_versions(ctx.conn, note_id=row["id"]) if v["status"] == "signed"]
             row["version"] = signed[-1] if signed else None
     audit_patient(
-        ctx, patient_id=patient_id, action="journal.print", object_type="journal",
+        ctx,
+        patient_id=patient_id,
+        action="journal.print",
+        object_type="journal",
         detail=f"{start or '…'} – {end or '…'}, {len(rows)} entries",
     )
     return rows

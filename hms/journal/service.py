@@ -233,8 +233,9 @@ def vitals_add(ctx: RequestContext, *, patient_id: int, data: forms.VitalsForm) 
 def diagnosis_resolve(ctx: RequestContext, *, patient_id: int, diagnosis_id: int, resolved_on: date) -> None:
     """Take a diagnosis off the problem list as resolved on a date."""
     with savepoint(ctx.conn):
-        if not q.diagnosis_resolve(ctx.conn, diagnosis_id=diagnosis_id, patient_id=patient_id,
-                                   resolved_date=resolved_on):
+        if not q.diagnosis_resolve(
+            ctx.conn, diagnosis_id=diagnosis_id, patient_id=patient_id, resolved_date=resolved_on
+        ):
             raise Invalid({"_form": "The diagnosis is already resolved or was not found."})
         _audit(ctx, patient_id, "diagnosis.resolve", "diagnosis", diagnosis_id)
 

@@ -56,4 +56,3 @@ class RoomForm(_Form):
 class BedForm(_Form):
     room_id: int
     label: str = Field(min_length=1, max_length=20)
-

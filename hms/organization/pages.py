@@ -44,8 +44,14 @@ def _new_page(
 ) -> Response:
     """The form adding one kind of item; the tree supplies the parents to choose from."""
     return page(
-        request, ctx, "organization/new.html", status_code=422 if errors else 200,
-        kind=kind, tree=read.organization_tree(ctx), values=values, errors=errors or {},
+        request,
+        ctx,
+        "organization/new.html",
+        status_code=422 if errors else 200,
+        kind=kind,
+        tree=read.organization_tree(ctx),
+        values=values,
+        errors=errors or {},
     )
 
 
@@ -53,8 +59,11 @@ def _new_page(
 @requires(Permission.ORGANIZATION_READ)
 def tree(request: Request, notice: str = "", ctx: RequestContext = Depends(current)) -> Response:
     return page(
-        request, ctx, "organization/tree.html",
-        tree=read.organization_tree(ctx), notice=NOTICES.get(notice),
+        request,
+        ctx,
+        "organization/tree.html",
+        tree=read.organization_tree(ctx),
+        notice=NOTICES.get(notice),
         can_manage=policy.can_manage(ctx.staff),
     )
 

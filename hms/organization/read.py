@@ -35,7 +35,9 @@ class Tree:
         """Open care units, where new wards may go."""
         return [
             (cu["id"], f"{cu['name']} ({cu['code']})")
-            for d in self.departments for cu in d["children"] if cu["is_active"]
+            for d in self.departments
+            for cu in d["children"]
+            if cu["is_active"]
         ]
 
     def ward_options(self) -> list[tuple[int, str]]:
@@ -46,14 +48,18 @@ class Tree:
         """Rooms on open wards, where new beds may go."""
         return [
             (r["id"], f"{cu['name']} › {w['name']} › {r['name']}")
-            for cu, w in self._open_wards() for r in w["children"]
+            for cu, w in self._open_wards()
+            for r in w["children"]
         ]
 
     def _open_wards(self) -> list[tuple[Row, Row]]:
         return [
             (cu, w)
-            for d in self.departments for cu in d["children"] if cu["is_active"]
-            for w in cu["children"] if w["is_active"]
+            for d in self.departments
+            for cu in d["children"]
+            if cu["is_active"]
+            for w in cu["children"]
+            if w["is_active"]
         ]
 
 

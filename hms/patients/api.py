@@ -49,12 +49,14 @@ def get(patient_id: int, ctx: RequestContext = Depends(current)) -> dict[str, An
     return read.access_patient(ctx, patient_id=patient_id)
 
 
-@router.post("", status_code=201, response_model=PatientDetail,
-             responses={422: {"description": "Field errors: {field: message}"}})
+@router.post(
+    "",
+    status_code=201,
+    response_model=PatientDetail,
+    responses={422: {"description": "Field errors: {field: message}"}},
+)
 @requires(Permission.PATIENT_REGISTER)
-def register(
-    body: dict[str, Any] = Body(...), ctx: RequestContext = Depends(current)
-) -> Any:
+def register(body: dict[str, Any] = Body(...), ctx: RequestContext = Depends(current)) -> Any:
     try:
         patient_id = service.patient_register(ctx, data=parse(RegistrationForm, body))
     except Invalid as exc:

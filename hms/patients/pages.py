@@ -45,9 +45,7 @@ def register(
     try:
         patient_id = service.patient_register(ctx, data=parse(RegistrationForm, form))
     except Invalid as exc:
-        return page(
-            request, ctx, "patients/register.html", status_code=422, values=form, errors=exc.errors
-        )
+        return page(request, ctx, "patients/register.html", status_code=422, values=form, errors=exc.errors)
     return RedirectResponse(f"/patients/{patient_id}?notice=registered", status_code=303)
 
 
@@ -98,8 +96,13 @@ def edit(
         service.patient_update(ctx, patient_id=patient_id, identity=identity, contact=contact)
     except Invalid as exc:
         return page(
-            request, ctx, "patients/edit.html", status_code=422,
-            patient=patient, values=form, errors=exc.errors,
+            request,
+            ctx,
+            "patients/edit.html",
+            status_code=422,
+            patient=patient,
+            values=form,
+            errors=exc.errors,
         )
     return RedirectResponse(f"/patients/{patient_id}?notice=saved", status_code=303)
 
@@ -117,9 +120,15 @@ def kin_add(
         service.next_of_kin_add(ctx, patient_id=patient_id, data=parse(NextOfKinForm, form))
     except Invalid as exc:
         return page(
-            request, ctx, "patients/show.html", status_code=422,
-            patient=patient, kin=read.next_of_kin(ctx, patient_id=patient_id),
-            can_edit=True, kin_values=form, kin_errors=exc.errors,
+            request,
+            ctx,
+            "patients/show.html",
+            status_code=422,
+            patient=patient,
+            kin=read.next_of_kin(ctx, patient_id=patient_id),
+            can_edit=True,
+            kin_values=form,
+            kin_errors=exc.errors,
         )
     return RedirectResponse(f"/patients/{patient_id}?notice=kin_added#kin", status_code=303)
 

@@ -95,8 +95,14 @@ def access_patient(
     # need (patient_directory); the page says so rather than show empty fields.
     row["contact_hidden"] = row["protected_identity"] and not policy.has_care_need(ctx, patient_id=patient_id)
     if audit:  # False when the page's own read writes its one row (a page header)
-        audit_patient(ctx, patient_id=patient_id, action=action, object_type="patient", object_id=patient_id,
-                      detail=access.reason)
+        audit_patient(
+            ctx,
+            patient_id=patient_id,
+            action=action,
+            object_type="patient",
+            object_id=patient_id,
+            detail=access.reason,
+        )
     return row
 
 

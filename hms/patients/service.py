@@ -19,8 +19,9 @@ def patient_register(ctx: RequestContext, *, data: RegistrationForm) -> int:
             **data.model_dump(),
         )
         patient_id = int(row["id"])
-        audit_patient(ctx, patient_id=patient_id, action="patient.create", object_type="patient",
-                      object_id=patient_id)
+        audit_patient(
+            ctx, patient_id=patient_id, action="patient.create", object_type="patient", object_id=patient_id
+        )
     return patient_id
 
 
@@ -33,8 +34,9 @@ def patient_update(
         q.patient_update_identity(ctx.conn, patient_id=patient_id, **identity.model_dump())
         if contact is not None:
             q.patient_update_contact(ctx.conn, patient_id=patient_id, **contact.model_dump())
-        audit_patient(ctx, patient_id=patient_id, action="patient.update", object_type="patient",
-                      object_id=patient_id)
+        audit_patient(
+            ctx, patient_id=patient_id, action="patient.update", object_type="patient", object_id=patient_id
+        )
 
 
 def next_of_kin_add(ctx: RequestContext, *, patient_id: int, data: NextOfKinForm) -> int:
@@ -42,8 +44,13 @@ def next_of_kin_add(ctx: RequestContext, *, patient_id: int, data: NextOfKinForm
         if data.is_primary:
             q.next_of_kin_clear_primary(ctx.conn, patient_id=patient_id)
         row = q.next_of_kin_insert(ctx.conn, patient_id=patient_id, **data.model_dump())
-        audit_patient(ctx, patient_id=patient_id, action="next_of_kin.create",
-                      object_type="next_of_kin", object_id=row["id"])
+        audit_patient(
+            ctx,
+            patient_id=patient_id,
+            action="next_of_kin.create",
+            object_type="next_of_kin",
+            object_id=row["id"],
+        )
     return int(row["id"])
 
 
@@ -51,6 +58,11 @@ def next_of_kin_remove(ctx: RequestContext, *, patient_id: int, kin_id: int) -> 
     with ctx.conn.transaction():
         row = q.next_of_kin_delete(ctx.conn, patient_id=patient_id, kin_id=kin_id)
         if row:
-            audit_patient(ctx, patient_id=patient_id, action="next_of_kin.delete",
-                          object_type="next_of_kin", object_id=kin_id)
+            audit_patient(
+                ctx,
+                patient_id=patient_id,
+                action="next_of_kin.delete",
+                object_type="next_of_kin",
+                object_id=kin_id,
+            )
     return row is not None

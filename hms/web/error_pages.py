@@ -30,14 +30,18 @@ UNSTORABLE = frozenset({"22001", "22003", "22007", "22008", "22021", "22P02", "2
 # rendered; the API answers with the title in lower case.
 PAGES: dict[str, tuple[int, str, str]] = {
     "bad_request": (
-        400, "Bad request", "The address or the form held a value that cannot be saved or searched for."
+        400,
+        "Bad request",
+        "The address or the form held a value that cannot be saved or searched for.",
     ),
     "not_found": (404, "Not found", "There is nothing at this address."),
     "forbidden": (403, "Access refused", "You do not have access to this page."),
     "form_expired": (403, "Form expired", "The form had expired. Go back, reload and try again."),
     "method_not_allowed": (405, "Method not allowed", ""),
     "invalid_value": (
-        422, "Invalid value", "A number or another value in the address or the form could not be read."
+        422,
+        "Invalid value",
+        "A number or another value in the address or the form could not be read.",
     ),
     "server_error": (500, "Server error", "Something went wrong."),
     "error": (500, "Error", "Something went wrong."),  # any other status
@@ -68,8 +72,13 @@ def error_page(request: Request, kind: str, *, status: int | None = None) -> Res
     if wants_json(request):
         return JSONResponse({"error": title.lower()}, status_code=status)
     return render.page(
-        request, context_of(request), "errors/error.html", status_code=status, status=status,
-        title=translated(request, title), message=translated(request, message) if message else "",
+        request,
+        context_of(request),
+        "errors/error.html",
+        status_code=status,
+        status=status,
+        title=translated(request, title),
+        message=translated(request, message) if message else "",
     )
 
 
@@ -99,8 +108,13 @@ def install(app: FastAPI) -> None:
         if wants_json(request):
             return JSONResponse({"error": "access refused", "emergency_access": True}, status_code=403)
         return render.page(
-            request, context_of(request), "access/refused.html", status_code=403,
-            patient_id=exc.patient_id, values={}, errors={},
+            request,
+            context_of(request),
+            "access/refused.html",
+            status_code=403,
+            patient_id=exc.patient_id,
+            values={},
+            errors={},
         )
 
     @app.exception_handler(NotFound)

@@ -106,9 +106,10 @@ def _record_refusal(conn: Conn, ctx: RequestContext, event: dict[str, object]) -
         # A new transaction: the session proves itself to the database again.
         sessions.authenticate(conn, ctx.session_token)
         patient_id = event.get("patient_id")
-        if patient_id is not None and not conn.execute(
-            "SELECT hms_patient_exists(%s) AS known", [patient_id]
-        ).fetchone()["known"]:
+        if (
+            patient_id is not None
+            and not conn.execute("SELECT hms_patient_exists(%s) AS known", [patient_id]).fetchone()["known"]
+        ):
             detail = f"{event.get('detail') or ''} (no patient {patient_id})"
             event = {**event, "patient_id": None, "detail": detail}
         audit_patient(ctx, outcome="refused", **event)  # type: ignore[arg-type]

@@ -16,11 +16,14 @@ def healthz(request: Request) -> JSONResponse:
     db = request.app.state.db
     try:
         with db.pool.connection(timeout=5) as conn:
-            row = conn.execute(
-                "SELECT current_setting('server_version') AS version, "
-                "current_database() AS name, "
-                "to_regclass('public.audit_log') IS NOT NULL AS migrated"
-            ).fetchone() or {}
+            row = (
+                conn.execute(
+                    "SELECT current_setting('server_version') AS version, "
+                    "current_database() AS name, "
+                    "to_regclass('public.audit_log') IS NOT NULL AS migrated"
+                ).fetchone()
+                or {}
+            )
     except (psycopg.Error, PoolTimeout, OSError) as exc:
         return JSONResponse(
             {"status": "error", "database": {"state": "unreachable", "error": type(exc).__name__}},
