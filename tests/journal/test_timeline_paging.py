@@ -36,9 +36,9 @@ def given_a_mixed_history(owner, cast):
         owner.execute("SELECT note_sign(%s, %s)", [version, cast.alice])
 
 
-def test_paging_through_the_timeline_gives_exactly_the_view_in_order(owner, cast, app_as):
+def test_paging_through_the_timeline_gives_exactly_the_view_in_order(owner, cast, acting_as):
     given_a_mixed_history(owner, cast)
-    alice = app_as(cast.alice, "doctor")
+    alice = acting_as(cast.alice, "doctor")
     expected = [
         (r["kind"], r["id"])
         for r in alice.execute(
@@ -58,9 +58,9 @@ def test_paging_through_the_timeline_gives_exactly_the_view_in_order(owner, cast
     assert seen == expected
 
 
-def test_filters_apply_within_every_branch(owner, cast, app_as):
+def test_filters_apply_within_every_branch(owner, cast, acting_as):
     given_a_mixed_history(owner, cast)
-    alice = app_as(cast.alice, "doctor")
+    alice = acting_as(cast.alice, "doctor")
     only = lambda **f: q.timeline(alice, patient_id=cast.greta_patient, limit=50, before_at=None,  # noqa: E731
                                   before_kind=None, before_id=None, **{**FILTERS, **f})
     assert {r["kind"] for r in only(kind="diagnosis")} == {"diagnosis"}

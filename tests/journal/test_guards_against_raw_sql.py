@@ -5,8 +5,8 @@ import psycopg
 import pytest
 
 
-def test_a_diagnosis_cannot_be_recorded_in_a_colleagues_name(app_as, cast):
-    alice = app_as(cast.alice, "doctor")
+def test_a_diagnosis_cannot_be_recorded_in_a_colleagues_name(acting_as, cast):
+    alice = acting_as(cast.alice, "doctor")
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         alice.execute(
             "INSERT INTO diagnosis (patient_id, care_unit_id, code, recorded_by) VALUES (%s, %s, 'I10', %s)",
@@ -14,8 +14,8 @@ def test_a_diagnosis_cannot_be_recorded_in_a_colleagues_name(app_as, cast):
         )
 
 
-def test_an_admission_ends_only_by_discharge_and_a_closed_encounter_stays_closed(app_as, cast):
-    alice = app_as(cast.alice, "doctor")
+def test_an_admission_ends_only_by_discharge_and_a_closed_encounter_stays_closed(acting_as, cast):
+    alice = acting_as(cast.alice, "doctor")
     encounter = alice.execute(
         "SELECT encounter_admit(%s, %s, %s, 'Pneumoni', %s) AS id",
         [cast.greta_patient, cast.unit_med, cast.bed_a, cast.alice],
@@ -29,8 +29,8 @@ def test_an_admission_ends_only_by_discharge_and_a_closed_encounter_stays_closed
     assert reopened.value.sqlstate == "HM017"
 
 
-def test_a_bed_cannot_be_taken_in_a_colleagues_name(app_as, cast):
-    alice = app_as(cast.alice, "doctor")
+def test_a_bed_cannot_be_taken_in_a_colleagues_name(acting_as, cast):
+    alice = acting_as(cast.alice, "doctor")
     with pytest.raises(psycopg.Error) as refused:
         alice.execute(
             "SELECT encounter_admit(%s, %s, %s, 'Pneumoni', %s)",
