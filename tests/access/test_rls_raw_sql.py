@@ -25,8 +25,8 @@ def test_the_owner_sees_greta_in_every_table(owner, world):
     )
 
 
-def test_dr_alice_in_care_reads_gretas_rows(app_as, world):
-    alice = app_as(world.cast.alice, "doctor")
+def test_dr_alice_in_care_reads_gretas_rows(acting_as, world):
+    alice = acting_as(world.cast.alice, "doctor")
     assert [t for t in CLINICAL if greta_rows(alice, t, world.greta.patient_id) == 0] == []
 
 
@@ -39,8 +39,8 @@ def test_dr_alice_in_care_reads_gretas_rows(app_as, world):
         ("petra", "pharmacist"),
     ],
 )
-def test_no_clinical_row_without_a_relation(app_as, world, username, role):
-    conn = app_as(world.cast.ids[username], role)
+def test_no_clinical_row_without_a_relation(acting_as, world, username, role):
+    conn = acting_as(world.cast.ids[username], role)
     seen = {t: greta_rows(conn, t, world.greta.patient_id) for t in CLINICAL}
     if role == "pharmacist":  # allergies and vital signs are medication data (dosing), also in the timeline
         seen.pop("allergy"), seen.pop("vital_signs"), seen.pop("journal_timeline")
@@ -49,25 +49,25 @@ def test_no_clinical_row_without_a_relation(app_as, world, username, role):
     assert seen == dict.fromkeys(seen, 0)
 
 
-def test_reception_sees_the_patient_row_but_the_specialist_does_not(app_as, world):
+def test_reception_sees_the_patient_row_but_the_specialist_does_not(acting_as, world):
     greta = world.greta.patient_id
-    rita = app_as(world.cast.rita, "receptionist")
-    erik = app_as(world.cast.erik, "external_specialist")
+    rita = acting_as(world.cast.rita, "receptionist")
+    erik = acting_as(world.cast.erik, "external_specialist")
     assert rita.execute("SELECT id FROM patient WHERE id = %s", [greta]).fetchall() == [{"id": greta}]
     assert erik.execute("SELECT id FROM patient").fetchall() == []
 
 
-def test_the_specialist_reads_the_journal_only_while_a_consultation_is_open(app_as, owner, world):
+def test_the_specialist_reads_the_journal_only_while_a_consultation_is_open(acting_as, owner, world):
     cast = world.cast
     owner.execute(
         "INSERT INTO consultation (patient_id, care_unit_id, requested_by, specialist_id, question) "
         "VALUES (%s, %s, %s, %s, 'Is anticoagulation advisable now?') ",
         [cast.greta_patient, cast.unit_med, cast.alice, cast.erik],
     )
-    erik = app_as(cast.erik, "external_specialist")
+    erik = acting_as(cast.erik, "external_specialist")
     assert greta_rows(erik, "note", cast.greta_patient) == 1
     owner.execute("UPDATE consultation SET status = 'answered', answer = 'Yes.', answered_at = now()")
-    erik = app_as(cast.erik, "external_specialist")  # a new transaction: the decision is asked again
+    erik = acting_as(cast.erik, "external_specialist")  # a new transaction: the decision is asked again
     assert greta_rows(erik, "note", cast.greta_patient) == 0
 
 
@@ -77,9 +77,9 @@ def test_a_connection_declaring_no_user_reads_nothing(app_conn, world):
     assert counts == dict.fromkeys(tables, 0)
 
 
-def test_charlie_outside_the_care_cannot_insert_a_diagnosis(app_as, world):
+def test_charlie_outside_the_care_cannot_insert_a_diagnosis(acting_as, world):
     cast = world.cast
-    charlie = app_as(cast.charlie, "doctor")
+    charlie = acting_as(cast.charlie, "doctor")
     with refused("42501"):
         charlie.execute(
             "INSERT INTO diagnosis (patient_id, care_unit_id, recorded_by, code, rank) "

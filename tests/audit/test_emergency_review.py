@@ -102,13 +102,13 @@ def test_the_database_refuses_a_second_review_even_to_the_owner(owner, cast, oll
     assert refused.value.sqlstate == "HM040"
 
 
-def test_a_clinician_cannot_write_a_review_with_the_apps_role(app_as, cast, olle, owner):
+def test_a_clinician_cannot_write_a_review_with_the_apps_role(acting_as, cast, olle, owner):
     access = owner.execute(
         "INSERT INTO emergency_access (user_id, patient_id, reason) "
         "VALUES (%s, %s, 'Unconscious, needs history now') RETURNING id",
         [cast.alice, olle],
     ).fetchone()["id"]
-    charlie = app_as(cast.charlie, "doctor")
+    charlie = acting_as(cast.charlie, "doctor")
     with charlie.transaction():
         changed = charlie.execute(
             "UPDATE emergency_access SET reviewed_at = now(), reviewed_by = %s, review = 'justified' "

@@ -99,9 +99,9 @@ def test_a_row_slipped_into_the_sealed_chain_breaks_it(owner, owner_url, logged,
     assert run_verify().exit_code == 1
 
 
-def test_a_writer_cannot_seal_its_own_row(app_as, cast, owner):
+def test_a_writer_cannot_seal_its_own_row(acting_as, cast, owner):
     """The chain is the sealer's alone: chain values handed in are dropped."""
-    rita = app_as(cast.rita)
+    rita = acting_as(cast.rita)
     rita.execute(
         "INSERT INTO audit_log (user_id, user_role, action, chain_seq, row_hash) "
         "VALUES (%s, 'receptionist', 'patient.read', 1, '\\x00')",

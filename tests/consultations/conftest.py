@@ -69,7 +69,7 @@ def request_consultation(alice: Browser, cast, **fields) -> int:
     return int(response.headers["location"].split("/")[2].split("?")[0])
 
 
-def as_user(app_as, user_id: int, role: str, query: str, params: list | None = None) -> list[dict]:
+def as_user(acting_as, user_id: int, role: str, query: str, params: list | None = None) -> list[dict]:
     """Run one query as the app role acting for this user through a live
     session (what RLS keys on)."""
-    return app_as(user_id, role).execute(query, params or []).fetchall()
+    return acting_as(user_id, role).execute(query, params or []).fetchall()

@@ -88,10 +88,10 @@ def test_the_specialist_cannot_request_a_consultation(erik, cast):
     assert erik.get(f"/consultations/new?patient_id={cast.greta_patient}").status_code == 403
 
 
-def test_the_database_refuses_a_request_without_access_even_with_raw_sql(app_as, cast):
+def test_the_database_refuses_a_request_without_access_even_with_raw_sql(acting_as, cast):
     from tests.journal.refusal import refused
 
-    charlie = app_as(cast.charlie, "doctor")
+    charlie = acting_as(cast.charlie, "doctor")
     with refused("42501"), charlie.transaction():
         charlie.execute(
             "INSERT INTO consultation (patient_id, care_unit_id, requested_by, specialist_id, question) "

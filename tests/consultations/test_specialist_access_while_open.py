@@ -29,22 +29,22 @@ def test_erik_sees_the_open_consultation_on_his_home_page_and_greta_s_journal(
     assert erik.get(f"/patients/{cast.greta_patient}/journal").status_code == 403
 
 
-def test_erik_reads_greta_s_rows_with_raw_sql_only_while_open(alice, app_as, cast, greta_diagnosis):
+def test_erik_reads_greta_s_rows_with_raw_sql_only_while_open(alice, acting_as, cast, greta_diagnosis):
     # Given no consultation, Erik's declared transaction sees no row of Greta's
-    assert as_user(app_as, cast.erik, "external_specialist", DIAGNOSES, [cast.greta_patient]) == []
+    assert as_user(acting_as, cast.erik, "external_specialist", DIAGNOSES, [cast.greta_patient]) == []
     # when Alice opens a consultation to him, he sees her diagnosis
     consultation = request_consultation(alice, cast)
-    rows = as_user(app_as, cast.erik, "external_specialist", DIAGNOSES, [cast.greta_patient])
+    rows = as_user(acting_as, cast.erik, "external_specialist", DIAGNOSES, [cast.greta_patient])
     assert rows == [{"id": greta_diagnosis, "code": "J18.9"}]
     # and once it is answered and Alice closes it, none again
-    _answer(app_as, cast, consultation)
+    _answer(acting_as, cast, consultation)
     alice.post(f"/consultations/{consultation}/close")
-    assert as_user(app_as, cast.erik, "external_specialist", DIAGNOSES, [cast.greta_patient]) == []
+    assert as_user(acting_as, cast.erik, "external_specialist", DIAGNOSES, [cast.greta_patient]) == []
 
 
-def _answer(app_as, cast, consultation: int) -> None:
+def _answer(acting_as, cast, consultation: int) -> None:
     as_user(
-        app_as,
+        acting_as,
         cast.erik,
         "external_specialist",
         "UPDATE consultation SET status = 'answered', answer = %s, answered_at = now() WHERE id = %s RETURNING id",
@@ -52,7 +52,7 @@ def _answer(app_as, cast, consultation: int) -> None:
     )
 
 
-def test_answering_ends_erik_s_access(alice, erik, owner, app_as, cast, greta_diagnosis):
+def test_answering_ends_erik_s_access(alice, erik, owner, acting_as, cast, greta_diagnosis):
     # Given an open consultation to Erik
     consultation = request_consultation(alice, cast)
     # when he answers
@@ -79,7 +79,7 @@ def test_answering_ends_erik_s_access(alice, erik, owner, app_as, cast, greta_di
     assert "Pneumonia" not in page.text and "Gustafsson" not in page.text
     assert "Gustafsson" not in erik.get("/").text
     assert erik.get(f"/patients/{cast.greta_patient}").status_code == 404
-    assert as_user(app_as, cast.erik, "external_specialist", DIAGNOSES, [cast.greta_patient]) == []
+    assert as_user(acting_as, cast.erik, "external_specialist", DIAGNOSES, [cast.greta_patient]) == []
     # and he cannot answer twice
     again = erik.post(f"/consultations/{consultation}/answer", {"answer": "Second thoughts."})
     assert again.status_code == 422
@@ -117,11 +117,11 @@ def test_alice_closes_the_answered_consultation(alice, erik, owner, cast):
     assert "Closed" in erik.get("/consultations").text
 
 
-def test_the_database_refuses_closing_a_consultation_without_an_answer(alice, app_as, cast):
+def test_the_database_refuses_closing_a_consultation_without_an_answer(alice, acting_as, cast):
     consultation = request_consultation(alice, cast)
     with refused("HM041", "consultation_moves_forward"):
         as_user(
-            app_as,
+            acting_as,
             cast.alice,
             "doctor",
             "UPDATE consultation SET status = 'closed', closed_at = now() WHERE id = %s",
@@ -129,17 +129,17 @@ def test_the_database_refuses_closing_a_consultation_without_an_answer(alice, ap
         )
 
 
-def test_the_database_refuses_reopening_an_answered_consultation(alice, app_as, cast):
+def test_the_database_refuses_reopening_an_answered_consultation(alice, acting_as, cast):
     consultation = request_consultation(alice, cast)
     as_user(
-        app_as, cast.erik, "external_specialist",
+        acting_as, cast.erik, "external_specialist",
         "UPDATE consultation SET status = 'answered', answer = 'Inget att tillägga.', answered_at = now() "
         "WHERE id = %s RETURNING id",
         [consultation],
     )
     with refused("HM041", "consultation_moves_forward"):
         as_user(
-            app_as, cast.erik, "external_specialist",
+            acting_as, cast.erik, "external_specialist",
             "UPDATE consultation SET status = 'open' WHERE id = %s RETURNING id",
             [consultation],
         )

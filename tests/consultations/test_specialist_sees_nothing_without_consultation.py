@@ -14,7 +14,7 @@ def test_erik_sees_nothing_of_greta_before_a_consultation(erik, cast, greta_diag
 
 
 def test_erik_cannot_read_a_consultation_sent_to_another_specialist(
-    browser, alice, owner, app_as, cast, greta_diagnosis
+    browser, alice, owner, acting_as, cast, greta_diagnosis
 ):
     # Given a consultation from Alice to another specialist, Dr Frida
     frida = owner.execute(
@@ -29,4 +29,4 @@ def test_erik_cannot_read_a_consultation_sent_to_another_specialist(
     assert erik.get(f"/consultations/{consultation}").status_code == 404
     assert erik.post(f"/consultations/{consultation}/answer", {"answer": "Yes."}).status_code == 404
     # and Frida's consultation gives Erik no access to Greta's rows either
-    assert as_user(app_as, cast.erik, "external_specialist", "SELECT id FROM diagnosis") == []
+    assert as_user(acting_as, cast.erik, "external_specialist", "SELECT id FROM diagnosis") == []

@@ -32,9 +32,9 @@ def test_the_app_role_owns_nothing_in_the_database(owner):
     assert owned["n"] == 0
 
 
-def test_the_app_role_can_do_its_everyday_work(app_as, cast):
+def test_the_app_role_can_do_its_everyday_work(acting_as, cast):
     """The refusals below are about privileges, not a broken connection."""
-    conn = app_as(cast.rita, "receptionist")
+    conn = acting_as(cast.rita, "receptionist")
     assert conn.execute("SELECT current_user AS who").fetchone()["who"] == "hms_app"
     assert conn.execute("SELECT count(*) AS n FROM patient").fetchone()["n"] == 1
     conn.execute(
@@ -70,8 +70,8 @@ def test_the_app_role_cannot_delete_or_rewrite_what_it_was_not_granted(app_conn,
     refused(app_conn, statement, sqlstate=INSUFFICIENT_PRIVILEGE)
 
 
-def test_the_app_role_cannot_touch_the_audit_log_even_when_it_wrote_the_row(app_as, owner, cast):
-    rita = app_as(cast.rita)
+def test_the_app_role_cannot_touch_the_audit_log_even_when_it_wrote_the_row(acting_as, owner, cast):
+    rita = acting_as(cast.rita)
     rita.execute(
         "INSERT INTO audit_log (user_id, user_role, action) VALUES (%s, 'receptionist', 'patient.read')",
         [cast.rita],
@@ -127,9 +127,9 @@ def test_the_app_role_cannot_grant_itself_more(app_conn):
     assert row == {"patient_delete": False, "audit_update": False, "audit_delete": False}
 
 
-def test_constraints_hold_for_the_app_role_too(app_as, cast):
+def test_constraints_hold_for_the_app_role_too(acting_as, cast):
     refused(
-        app_as(cast.rita, "receptionist"),
+        acting_as(cast.rita, "receptionist"),
         "INSERT INTO patient (personal_number, given_name, family_name, date_of_birth, sex) "
         "VALUES ('198507099806', 'Åsa', 'Ek', '1985-07-09', 'female')",
         constraint="patient_personal_number_valid",

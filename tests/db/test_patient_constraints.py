@@ -340,13 +340,13 @@ def test_a_portal_user_cannot_be_deleted(owner, cast):
 # --- the directory view ----------------------------------------------------------
 
 
-def test_the_directory_blanks_contact_details_of_a_protected_identity(owner, app_as, cast):
+def test_the_directory_blanks_contact_details_of_a_protected_identity(owner, acting_as, cast):
     owner.execute(
         "INSERT INTO patient (personal_number, given_name, family_name, date_of_birth, sex, phone, email, "
         "street_address, postal_code, city, protected_identity) VALUES ('198507099805', 'Åsa', 'Ek', "
         "'1985-07-09', 'female', '070-1234567', 'asa@example.se', 'Gatan 1', '123 45', 'Lund', true)"
     )
-    row = app_as(cast.rita).execute(
+    row = acting_as(cast.rita).execute(
         "SELECT phone, email, street_address, postal_code, city, given_name FROM patient_directory "
         "WHERE given_name = 'Åsa'"
     ).fetchone()

@@ -33,8 +33,8 @@ def vitals_on(conn, cast, day: date) -> list[int]:
     return sorted(r["id"] for r in rows if r["kind"] == "vitals")
 
 
-def test_the_day_of_the_spring_change_holds_what_was_measured_on_it_in_stockholm(app_as, cast, measurements):
-    alice = app_as(cast.alice)
+def test_the_day_of_the_spring_change_holds_what_was_measured_on_it_in_stockholm(acting_as, cast, measurements):
+    alice = acting_as(cast.alice)
     assert vitals_on(alice, cast, date(2026, 3, 29)) == sorted(
         [measurements[JUST_AFTER_MIDNIGHT_ON_THE_29TH], measurements[JUST_BEFORE_MIDNIGHT_ON_THE_29TH]]
     )

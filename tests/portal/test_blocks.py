@@ -34,20 +34,20 @@ def chart(client, cast, who: str) -> str:
     return page.text
 
 
-def notes_seen_by(app_as, user_id: int) -> list[int]:
+def notes_seen_by(acting_as, user_id: int) -> list[int]:
     """The notes a user reaches through row-level security (the database's wall)."""
-    return [r["id"] for r in app_as(user_id).execute("SELECT id FROM note ORDER BY id")]
+    return [r["id"] for r in acting_as(user_id).execute("SELECT id FROM note ORDER BY id")]
 
 
-def test_block_hides_the_medical_wards_notes_from_surgery_in_the_database(client, cast, owner, app_as):
+def test_block_hides_the_medical_wards_notes_from_surgery_in_the_database(client, cast, owner, acting_as):
     note_id = given.signed_note(owner, cast, MED_NOTE)
     surgical_care(owner, cast)
-    assert notes_seen_by(app_as, cast.charlie) == [note_id]
+    assert notes_seen_by(acting_as, cast.charlie) == [note_id]
     # when Greta blocks the medical ward
     block_med(client, cast)
     # then Charlie (surgery) no longer reaches the note, Alice (medicine) still does
-    assert notes_seen_by(app_as, cast.charlie) == []
-    assert notes_seen_by(app_as, cast.alice) == [note_id]
+    assert notes_seen_by(acting_as, cast.charlie) == []
+    assert notes_seen_by(acting_as, cast.alice) == [note_id]
     assert given.audit_rows(owner, user_id=cast.greta, action="journal_block.create")
 
 
@@ -83,19 +83,19 @@ def emergency_access(client, cast) -> None:
     assert response.status_code == 303
 
 
-def test_emergency_access_without_a_care_relationship_passes_the_block(client, cast, owner, app_as):
+def test_emergency_access_without_a_care_relationship_passes_the_block(client, cast, owner, acting_as):
     note_id = given.signed_note(owner, cast, MED_NOTE)
     block_med(client, cast)
     emergency_access(client, cast)
-    assert notes_seen_by(app_as, cast.charlie) == [note_id]
+    assert notes_seen_by(acting_as, cast.charlie) == [note_id]
 
 
-def test_emergency_access_passes_the_block_for_a_clinician_in_care_elsewhere(client, cast, owner, app_as):
+def test_emergency_access_passes_the_block_for_a_clinician_in_care_elsewhere(client, cast, owner, acting_as):
     note_id = given.signed_note(owner, cast, MED_NOTE)
     surgical_care(owner, cast)
     block_med(client, cast)
     emergency_access(client, cast)
-    assert notes_seen_by(app_as, cast.charlie) == [note_id]
+    assert notes_seen_by(acting_as, cast.charlie) == [note_id]
 
 
 def test_a_unit_without_entries_cannot_be_blocked_and_nothing_is_saved(client, cast, owner):

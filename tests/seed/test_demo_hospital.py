@@ -6,12 +6,11 @@ import random
 import psycopg
 from faker import Faker
 from personnummer import personnummer
-from psycopg import sql
 
 from hms.core.roles import Role
 from hms.seed.demo import DEMO_PASSWORD, demo_logins, seed_hospital
 from hms.seed.people import PeopleFactory, luhn_check_digit
-from tests.conftest import REFERENCE_TABLES, csrf_of, login
+from tests.conftest import csrf_of, empty_tables, login
 
 SMALL = 50
 
@@ -27,23 +26,6 @@ def snapshot(owner) -> dict[str, list[tuple]]:
         "units": "SELECT code, name FROM care_unit ORDER BY code",
     }
     return {name: [tuple(row.values()) for row in owner.execute(q)] for name, q in queries.items()}
-
-
-def empty_tables(owner) -> None:
-    """As the autouse `clean` fixture does, for a second seed within one test."""
-    tables = [
-        r["tablename"]
-        for r in owner.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-            "AND tablename NOT LIKE '\\_yoyo%' AND tablename <> 'yoyo_lock'"
-        )
-        if r["tablename"] not in REFERENCE_TABLES
-    ]
-    owner.execute("SET session_replication_role = replica")
-    owner.execute(
-        sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(sql.SQL(", ").join(map(sql.Identifier, tables)))
-    )
-    owner.execute("RESET session_replication_role")
 
 
 def test_the_same_seed_gives_the_same_hospital(owner_url, owner):

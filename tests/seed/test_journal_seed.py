@@ -3,8 +3,7 @@ accepts (signed notes, a correction, beds taken now), the demo patient has a
 chart worth opening, and the same seed writes the same journals."""
 
 from hms.seed.demo import DEMO_PASSWORD, seed_hospital
-from tests.conftest import login
-from tests.seed.test_demo_hospital import empty_tables
+from tests.conftest import empty_tables, login
 
 SMALL = 30
 
@@ -27,12 +26,14 @@ def journals(owner) -> dict[str, list[tuple]]:
         "encounters": "SELECT p.personal_number, e.kind::text, cu.code, e.reason, e.ended_at IS NULL "
         "FROM encounter AS e JOIN patient AS p ON p.id = e.patient_id "
         "JOIN care_unit AS cu ON cu.id = e.care_unit_id ORDER BY 1, 2, 3, 4",
+        # One row per version (grouped by its id, not shown): a patient's notes of
+        # one kind by one author would otherwise run together in an order of the plan's choosing.
         "notes": "SELECT p.personal_number, n.kind::text, u.username, v.version, v.amend_reason, "
         "string_agg(s.heading || ': ' || s.body, ' | ' ORDER BY s.position) AS text "
         "FROM note AS n JOIN patient AS p ON p.id = n.patient_id "
         "JOIN note_version AS v ON v.note_id = n.id JOIN app_user AS u ON u.id = v.author_id "
         "JOIN note_section AS s ON s.version_id = v.id "
-        "GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5, 6",
+        "GROUP BY v.id, 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5, 6",
         "diagnoses": "SELECT p.personal_number, d.code, d.rank::text, d.resolved_date IS NULL "
         "FROM diagnosis AS d JOIN patient AS p ON p.id = d.patient_id ORDER BY 1, 2, 3, 4",
         "vitals": "SELECT p.personal_number, systolic, diastolic, pulse, temperature, respiratory_rate, "
