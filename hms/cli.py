@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
     import uvicorn
 
+    from hms.seed.context import DemoLogin
+
 warnings.filterwarnings("ignore", module="platformdirs")
 
 app = typer.Typer(help="HMS: hospital management system.", no_args_is_help=True)
@@ -175,7 +177,7 @@ def _progress_bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
         yield bar.update
 
 
-def _print_logins(logins: list, password: str) -> None:
+def _print_logins(logins: list["DemoLogin"], password: str) -> None:
     typer.echo(f"\n{'role':<20} {'username':<12} {'password':<15} name")
     for login in logins:
         typer.echo(f"{login.role:<20} {login.username:<12} {password:<15} {login.full_name}")

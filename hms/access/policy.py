@@ -51,7 +51,7 @@ def patient_access(ctx: RequestContext, *, patient_id: int, area: str, action: s
     row = q.access_basis(ctx.conn, patient_id=patient_id, area=area)
     if row["basis"] is not None:
         return Access(patient_id, area, row["basis"])
-    audit = {
+    audit: dict[str, object] = {
         "patient_id": patient_id if row["known"] else None,
         "action": action,
         "detail": f"no access to {area}" + ("" if row["known"] else f" (no patient {patient_id})"),

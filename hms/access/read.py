@@ -25,7 +25,7 @@ def emergency_queue(ctx: RequestContext) -> list[dict[str, Any]]:
     """Emergency accesses, unreviewed first, each with what was done under it."""
     if not policy.can_review_emergency_access(ctx.staff):
         raise Refused()
-    accesses = q.emergency_queue(ctx.conn, limit=QUEUE_SIZE)
+    accesses: list[dict[str, Any]] = q.emergency_queue(ctx.conn, limit=QUEUE_SIZE)
     actions = q.emergency_actions(ctx.conn, access_ids=[a["id"] for a in accesses])
     by_access: dict[int, list[dict[str, Any]]] = {}
     for row in actions:

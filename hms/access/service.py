@@ -18,7 +18,7 @@ def emergency_access_open(
     """Four hours' access to one patient's journal, with a reason, flagged for
     review. The audit row carries the reason."""
     with savepoint(ctx.conn):
-        row = q.emergency_access_open(
+        row: dict[str, Any] = q.emergency_access_open(
             ctx.conn, user_id=ctx.staff.id, patient_id=patient_id, reason=data.reason
         )
         audit_patient(
@@ -40,7 +40,7 @@ def emergency_access_review(ctx: RequestContext, *, access_id: int, data: Review
     (emergency_access_not_self_reviewed); RLS lets only administrators write
     it, as themselves."""
     with savepoint(ctx.conn):
-        row = q.emergency_access_review(
+        row: dict[str, Any] | None = q.emergency_access_review(
             ctx.conn,
             access_id=access_id,
             reviewed_by=ctx.staff.id,

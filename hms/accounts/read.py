@@ -72,12 +72,14 @@ def _relative(ctx: RequestContext) -> dict[str, Any]:
 
 def my_care_units(ctx: RequestContext) -> list[dict[str, Any]]:
     """The user's own care units, where they write."""
-    return q.user_care_units(ctx.conn, user_id=ctx.staff.id)
+    rows: list[dict[str, Any]] = q.user_care_units(ctx.conn, user_id=ctx.staff.id)
+    return rows
 
 
 def colleagues(ctx: RequestContext) -> list[dict[str, Any]]:
     """Staff who share a care unit with the user."""
-    return q.colleagues(ctx.conn, user_id=ctx.staff.id)
+    rows: list[dict[str, Any]] = q.colleagues(ctx.conn, user_id=ctx.staff.id)
+    return rows
 
 
 # Staff administration (administrators only; the route requires STAFF_MANAGE,
@@ -85,12 +87,13 @@ def colleagues(ctx: RequestContext) -> list[dict[str, Any]]:
 
 
 def staff_list(ctx: RequestContext, *, text: str | None, role: str | None) -> list[dict[str, Any]]:
-    return q.staff_list(ctx.conn, q=text, role=role)
+    rows: list[dict[str, Any]] = q.staff_list(ctx.conn, q=text, role=role)
+    return rows
 
 
 def access_staff(ctx: RequestContext, *, user_id: int) -> dict[str, Any]:
     """A staff account (patients' and relatives' accounts are not managed here)."""
-    staff = q.staff_get(ctx.conn, user_id=user_id)
+    staff: dict[str, Any] | None = q.staff_get(ctx.conn, user_id=user_id)
     if staff is None:
         raise NotFound()
     return staff
@@ -98,7 +101,8 @@ def access_staff(ctx: RequestContext, *, user_id: int) -> dict[str, Any]:
 
 def staff_care_units(ctx: RequestContext, *, user_id: int) -> list[dict[str, Any]]:
     """A staff member's care units, with names."""
-    return q.user_care_units(ctx.conn, user_id=user_id)
+    rows: list[dict[str, Any]] = q.user_care_units(ctx.conn, user_id=user_id)
+    return rows
 
 
 def staff_care_unit_ids(ctx: RequestContext, *, user_id: int) -> list[str]:

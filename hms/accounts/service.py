@@ -34,7 +34,7 @@ def login(
     Every failure looks the same: unknown user, wrong password, locked or inactive."""
     username = attempt.username.strip()
     parameters = q.login_parameters(conn, username=username)
-    return q.session_open(
+    session_id: int | None = q.session_open(
         conn,
         username=username,
         proof=login_proof(parameters, password),
@@ -46,6 +46,7 @@ def login(
         max_failures=max_failures,
         lock_minutes=lock_minutes,
     )
+    return session_id
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,8 @@ def user_set_locale(conn: Conn, *, locale: str) -> None:
 def session_authenticate(conn: Conn, *, token: str) -> dict[str, Any] | None:
     """Prove a session to the database for the current transaction
     (hms_authenticate makes its user the transaction's verified user)."""
-    return q.authenticate(conn, token=token)
+    row: dict[str, Any] | None = q.authenticate(conn, token=token)
+    return row
 
 
 def session_close(conn: Conn, *, token: str) -> None:

@@ -96,6 +96,7 @@ def _patient(ctx: RequestContext, typed: str, errors: dict[str, str]) -> dict[st
     typed = typed.strip()
     if not typed:
         return None
+    row: dict[str, Any] | None
     if typed.isdigit() and len(typed) <= MAX_PATIENT_ID_DIGITS:
         row = q.audit_patient_lookup(ctx.conn, personal_number=None, patient_id=int(typed))
     else:
@@ -114,7 +115,7 @@ def _user(ctx: RequestContext, typed: str, errors: dict[str, str]) -> dict[str, 
     typed = typed.strip()
     if not typed:
         return None
-    row = q.audit_user_lookup(ctx.conn, username=typed)
+    row: dict[str, Any] | None = q.audit_user_lookup(ctx.conn, username=typed)
     if row is None:
         errors["user"] = "No user has this username."
     return row

@@ -201,7 +201,8 @@ def run(
             log_in(client, doctor, DEMO_PASSWORD)
             for _ in range(WARM_UP):
                 _timed(client, chart)
-        with_ms, without_ms = [], []
+        with_ms: list[float] = []
+        without_ms: list[float] = []
         for i in range(requests):
             # Alternate which app goes first, so neither always follows the other.
             pair = [(with_client, with_ms), (without_client, without_ms)]

@@ -166,11 +166,11 @@ def serving(url: str, workers: list[int]) -> Iterator[list[Server]]:
     env = {**os.environ, "HMS_DATABASE_URL": url}
     env.pop("HMS_APP_DATABASE_URL", None)  # derived from the URL above: the app's own role
     with ExitStack() as stack:
-        started: list[tuple[Server, subprocess.Popen, IO[bytes]]] = []
+        started: list[tuple[Server, subprocess.Popen[bytes], IO[bytes]]] = []
         for n in workers:
             port = _free_port()
             args = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(n)]
-            log = stack.enter_context(tempfile.TemporaryFile())
+            log: IO[bytes] = stack.enter_context(tempfile.TemporaryFile())
             process = subprocess.Popen(  # noqa: S603 - our own interpreter and command
                 [sys.executable, "-m", "hms.cli", *args], env=env, stdout=log, stderr=subprocess.STDOUT
             )
@@ -181,7 +181,7 @@ def serving(url: str, workers: list[int]) -> Iterator[list[Server]]:
         yield [server for server, _, _ in started]
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: subprocess.Popen[bytes]) -> None:
     process.send_signal(signal.SIGINT)  # uvicorn stops its workers and exits
     try:
         process.wait(timeout=20)
@@ -190,7 +190,7 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def _wait_ready(process: subprocess.Popen, base: str, log: IO[bytes]) -> None:
+def _wait_ready(process: subprocess.Popen[bytes], base: str, log: IO[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:

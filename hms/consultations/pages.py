@@ -3,6 +3,8 @@
 The list and the detail serve both sides, so they are open to any logged-in
 user and the reads refuse everyone else (policy.can_take_part)."""
 
+from typing import Any
+
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -41,7 +43,12 @@ def request_form(request: Request, patient_id: int, ctx: RequestContext = Depend
 
 
 def _request_page(
-    request: Request, ctx: RequestContext, patient_id: int, values: dict, errors: dict, status_code: int = 200
+    request: Request,
+    ctx: RequestContext,
+    patient_id: int,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status_code: int = 200,
 ) -> Response:
     patient = read.request_patient(ctx, patient_id=patient_id)
     units = read.my_care_units(ctx)
@@ -92,8 +99,8 @@ def _show_page(
     request: Request,
     ctx: RequestContext,
     consultation_id: int,
-    values: dict,
-    errors: dict,
+    values: dict[str, Any],
+    errors: dict[str, str],
     status_code: int = 200,
 ) -> Response:
     consultation = read.access_consultation(ctx, consultation_id=consultation_id)

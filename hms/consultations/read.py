@@ -24,7 +24,9 @@ def consultations_mine(ctx: RequestContext, *, status: str | None = None) -> lis
     """The doctor's requests, or the specialist's consultations (open first)."""
     if not policy.can_take_part(ctx.staff):
         raise Refused()
-    rows = q.consultations_mine(ctx.conn, user_id=ctx.staff.id, status=status, limit=LIST_LIMIT)
+    rows: list[dict[str, Any]] = q.consultations_mine(
+        ctx.conn, user_id=ctx.staff.id, status=status, limit=LIST_LIMIT
+    )
     audit_patients_listed(
         ctx,
         patient_ids=sorted({r["patient_id"] for r in rows if r["family_name"] is not None}),
@@ -37,7 +39,9 @@ def access_consultation(ctx: RequestContext, *, consultation_id: int) -> dict[st
     """One consultation for its requester or its specialist; 404 for anyone else."""
     if not policy.can_take_part(ctx.staff):
         raise Refused()
-    row = q.consultation_get(ctx.conn, consultation_id=consultation_id, user_id=ctx.staff.id)
+    row: dict[str, Any] | None = q.consultation_get(
+        ctx.conn, consultation_id=consultation_id, user_id=ctx.staff.id
+    )
     if row is None:
         raise NotFound(
             audit={
@@ -83,7 +87,8 @@ def request_patient(ctx: RequestContext, *, patient_id: int) -> dict[str, Any]:
 
 
 def specialists(ctx: RequestContext) -> list[dict[str, Any]]:
-    return q.specialists_active(ctx.conn)
+    rows: list[dict[str, Any]] = q.specialists_active(ctx.conn)
+    return rows
 
 
 def my_care_units(ctx: RequestContext) -> list[dict[str, Any]]:

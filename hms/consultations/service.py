@@ -1,6 +1,8 @@
 """Writes of consultations: request, answer, close. Each writes its audit row
 in the same transaction; the status moves only along policy.TRANSITIONS."""
 
+from typing import Any
+
 from hms.audit.service import audit_patient
 from hms.consultations import policy, read
 from hms.consultations.forms import AnswerForm, ConsultationForm
@@ -23,7 +25,7 @@ def consultation_request(ctx: RequestContext, *, patient_id: int, data: Consulta
     by row-level security)."""
     _check_choices(ctx, data)
     with savepoint(ctx.conn):
-        row = q.consultation_request(
+        row: dict[str, Any] = q.consultation_request(
             ctx.conn,
             patient_id=patient_id,
             care_unit_id=data.care_unit_id,
@@ -32,7 +34,8 @@ def consultation_request(ctx: RequestContext, *, patient_id: int, data: Consulta
             question=data.question,
         )
         _audit(ctx, patient_id, "consultation.create", row["id"], f"to user {data.specialist_id}")
-    return row["id"]
+    consultation_id: int = row["id"]
+    return consultation_id
 
 
 def _check_choices(ctx: RequestContext, data: ConsultationForm) -> None:
@@ -45,7 +48,7 @@ def _check_choices(ctx: RequestContext, data: ConsultationForm) -> None:
         raise Invalid(errors)
 
 
-def consultation_answer(ctx: RequestContext, *, consultation: dict, data: AnswerForm) -> None:
+def consultation_answer(ctx: RequestContext, *, consultation: dict[str, Any], data: AnswerForm) -> None:
     """The specialist answers; their access to the patient ends with it."""
     if not policy.is_specialist_of(ctx.staff, consultation):
         raise Refused()
@@ -60,7 +63,7 @@ def consultation_answer(ctx: RequestContext, *, consultation: dict, data: Answer
         _audit(ctx, row["patient_id"], "consultation.answer", row["id"])
 
 
-def consultation_close(ctx: RequestContext, *, consultation: dict) -> None:
+def consultation_close(ctx: RequestContext, *, consultation: dict[str, Any]) -> None:
     """The requesting doctor closes an answered consultation."""
     if not policy.is_requester_of(ctx.staff, consultation):
         raise Refused()

@@ -33,7 +33,7 @@ def app_url(settings: Settings, owner: str) -> str:
     params.pop("password", None)
     if settings.app_db_password:
         params["password"] = settings.app_db_password
-    return make_conninfo(**params)
+    return make_conninfo("", **params)
 
 
 def worker_url(settings: Settings, owner: str) -> str:
@@ -46,13 +46,13 @@ def worker_url(settings: Settings, owner: str) -> str:
     params.pop("password", None)
     if settings.worker_db_password:
         params["password"] = settings.worker_db_password
-    return make_conninfo(**params)
+    return make_conninfo("", **params)
 
 
 def with_database(url: str, dbname: str) -> str:
     params = conninfo_to_dict(url)
     params["dbname"] = dbname
-    return make_conninfo(**params)
+    return make_conninfo("", **params)
 
 
 def ensure_database(url: str, dbname: str) -> None:

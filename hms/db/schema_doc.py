@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
+from psycopg.rows import DictRow, dict_row
 
 APP_ROLE = "hms_app"
 PRIVILEGE_ORDER = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
@@ -185,9 +185,9 @@ class Schema:
         return [r for r in self.relations if not r.is_table]
 
 
-def read_schema(conn: psycopg.Connection) -> Schema:
+def read_schema(conn: psycopg.Connection[DictRow]) -> Schema:
     role = {"role": APP_ROLE}
-    relations = []
+    relations: list[Relation] = []
     for row in conn.execute(RELATIONS, role).fetchall():
         oid = row.pop("oid")
         rel = Relation(**row)

@@ -1,6 +1,7 @@
 """The chart and its main flows: encounters, notes (write, sign, amend), vital signs."""
 
 from datetime import date, datetime
+from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -113,7 +114,12 @@ def encounter_form(
 
 
 def _encounter_page(
-    request: Request, ctx: RequestContext, patient_id: int, values: dict, errors: dict, status_code: int = 200
+    request: Request,
+    ctx: RequestContext,
+    patient_id: int,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status_code: int = 200,
 ) -> Response:
     patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read")
     units = read.my_care_units(ctx)
@@ -208,9 +214,9 @@ def _note_form(
     request: Request,
     ctx: RequestContext,
     patient_id: int,
-    values: dict,
-    errors: dict,
-    note: dict | None,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    note: dict[str, Any] | None,
     status_code: int = 200,
 ) -> Response:
     patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read")
@@ -391,8 +397,8 @@ def _vitals_page(
     request: Request,
     ctx: RequestContext,
     patient_id: int,
-    values: dict,
-    errors: dict,
+    values: dict[str, Any],
+    errors: dict[str, str],
     status_code: int = 200,
     notice: str = "",
 ) -> Response:

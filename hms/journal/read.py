@@ -92,7 +92,7 @@ def access_note(ctx: RequestContext, *, patient_id: int, note_id: int) -> dict[s
     """A note with every version (its history); others' drafts are not shown."""
     if not policy.can_read_journal(ctx.staff):
         raise Refused(audit=_refused(patient_id, "note.read", "note", note_id))
-    note = q.note_get(ctx.conn, note_id=note_id, patient_id=patient_id)
+    note: dict[str, Any] | None = q.note_get(ctx.conn, note_id=note_id, patient_id=patient_id)
     if note is None:
         raise NotFound(audit=_refused(patient_id, "note.read", "note", note_id))
     versions = [
@@ -112,7 +112,9 @@ def access_note(ctx: RequestContext, *, patient_id: int, note_id: int) -> dict[s
 def access_encounter(ctx: RequestContext, *, patient_id: int, encounter_id: int) -> dict[str, Any]:
     if not policy.can_read_journal(ctx.staff):
         raise Refused(audit=_refused(patient_id, "encounter.read", "encounter", encounter_id))
-    encounter = q.encounter_get(ctx.conn, encounter_id=encounter_id, patient_id=patient_id)
+    encounter: dict[str, Any] | None = q.encounter_get(
+        ctx.conn, encounter_id=encounter_id, patient_id=patient_id
+    )
     if encounter is None:
         raise NotFound(audit=_refused(patient_id, "encounter.read", "encounter", encounter_id))
     audit_patient(
@@ -122,15 +124,18 @@ def access_encounter(ctx: RequestContext, *, patient_id: int, encounter_id: int)
 
 
 def encounters(ctx: RequestContext, *, patient_id: int) -> list[dict[str, Any]]:
-    return q.encounters_for_patient(ctx.conn, patient_id=patient_id)
+    rows: list[dict[str, Any]] = q.encounters_for_patient(ctx.conn, patient_id=patient_id)
+    return rows
 
 
 def free_beds(ctx: RequestContext, *, care_unit_id: int) -> list[dict[str, Any]]:
-    return q.free_beds(ctx.conn, care_unit_id=care_unit_id)
+    rows: list[dict[str, Any]] = q.free_beds(ctx.conn, care_unit_id=care_unit_id)
+    return rows
 
 
 def my_drafts(ctx: RequestContext, *, patient_id: int) -> list[dict[str, Any]]:
-    return q.my_drafts(ctx.conn, patient_id=patient_id, user_id=ctx.staff.id)
+    rows: list[dict[str, Any]] = q.my_drafts(ctx.conn, patient_id=patient_id, user_id=ctx.staff.id)
+    return rows
 
 
 def vitals_series(ctx: RequestContext, *, patient_id: int, limit: int = 60) -> list[dict[str, Any]]:
@@ -144,7 +149,7 @@ def vitals_series(ctx: RequestContext, *, patient_id: int, limit: int = 60) -> l
 def diagnoses(ctx: RequestContext, *, patient_id: int) -> list[dict[str, Any]]:
     if not policy.can_read_journal(ctx.staff):
         raise Refused()
-    rows = q.diagnoses_for_patient(ctx.conn, patient_id=patient_id)
+    rows: list[dict[str, Any]] = q.diagnoses_for_patient(ctx.conn, patient_id=patient_id)
     audit_patient(ctx, patient_id=patient_id, action="diagnosis.read", object_type="diagnosis")
     return rows
 
@@ -157,7 +162,7 @@ def icd10_search(ctx: RequestContext, *, query: str) -> list[dict[str, Any]]:
 
 def unit_patients(ctx: RequestContext) -> list[dict[str, Any]]:
     """Patients with an open encounter in the user's care units (home page)."""
-    rows = q.unit_patients(ctx.conn, user_id=ctx.staff.id)
+    rows: list[dict[str, Any]] = q.unit_patients(ctx.conn, user_id=ctx.staff.id)
     audit_patients_listed(
         ctx,
         patient_ids=sorted({r["patient_id"] for r in rows}),
@@ -199,22 +204,29 @@ def access_journal_copy(
 
 def summary_for(ctx: RequestContext, *, access: Access) -> dict[str, Any]:
     """The chart's summary (allergies, problem list, latest vitals)."""
-    return q.chart_summary(ctx.conn, patient_id=access.patient_id)
+    row: dict[str, Any] = q.chart_summary(ctx.conn, patient_id=access.patient_id)
+    return row
 
 
 def latest_entries_for(ctx: RequestContext, *, access: Access, limit: int) -> list[dict[str, Any]]:
     """The newest timeline entries, unfiltered."""
-    return q.timeline(ctx.conn, patient_id=access.patient_id, limit=limit, **TimelineFilter().__dict__)
+    rows: list[dict[str, Any]] = q.timeline(
+        ctx.conn, patient_id=access.patient_id, limit=limit, **TimelineFilter().__dict__
+    )
+    return rows
 
 
 def diagnoses_for(ctx: RequestContext, *, access: Access) -> list[dict[str, Any]]:
-    return q.diagnoses_for_patient(ctx.conn, patient_id=access.patient_id)
+    rows: list[dict[str, Any]] = q.diagnoses_for_patient(ctx.conn, patient_id=access.patient_id)
+    return rows
 
 
 def latest_vitals_for(ctx: RequestContext, *, access: Access, limit: int) -> list[dict[str, Any]]:
     """The newest measurements, newest first."""
-    return q.vitals_series(ctx.conn, patient_id=access.patient_id, limit=limit)
+    rows: list[dict[str, Any]] = q.vitals_series(ctx.conn, patient_id=access.patient_id, limit=limit)
+    return rows
 
 
 def encounters_for(ctx: RequestContext, *, access: Access) -> list[dict[str, Any]]:
-    return q.encounters_for_patient(ctx.conn, patient_id=access.patient_id)
+    rows: list[dict[str, Any]] = q.encounters_for_patient(ctx.conn, patient_id=access.patient_id)
+    return rows

@@ -13,12 +13,14 @@ Row = dict[str, Any]
 
 
 def organization_counts(ctx: RequestContext) -> dict[str, int]:
-    return q.organization_counts(ctx.conn)
+    row: dict[str, int] = q.organization_counts(ctx.conn)
+    return row
 
 
 def care_units_all(ctx: RequestContext) -> list[dict[str, Any]]:
     """Every care unit, closed ones too (a staff member may still be placed in one)."""
-    return q.care_units_all(ctx.conn)
+    rows: list[dict[str, Any]] = q.care_units_all(ctx.conn)
+    return rows
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ def normalize(typed: str) -> str:
         parsed = pnr_lib.parse("".join(match.groups()))
     except pnr_lib.PersonnummerException:
         raise InvalidNumber("Not a valid personal identity number.") from None
-    return parsed.format(True)
+    number: str = parsed.format(True)
+    return number
 
 
 def birth_date(canonical: str) -> date:

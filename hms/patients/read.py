@@ -51,7 +51,7 @@ def _search_name(ctx: RequestContext, query: str, limit: int) -> list[dict[str, 
     exact, fuzzy = (
         (q.search_exact_1, q.search_fuzzy_1) if len(words) == 1 else (q.search_exact_2, q.search_fuzzy_2)
     )
-    rows = exact(ctx.conn, limit=limit, **params)
+    rows: list[dict[str, Any]] = exact(ctx.conn, limit=limit, **params)
     if len(rows) < limit:
         rows += fuzzy(ctx.conn, limit=limit - len(rows), **params)
     return rows
@@ -73,7 +73,8 @@ def own_patient_id(ctx: RequestContext) -> int | None:
     """The patient a portal user is, or None for staff."""
     if ctx.user is None:
         return None
-    return q.portal_patient_id(ctx.conn, user_id=ctx.user.id)
+    patient_id: int | None = q.portal_patient_id(ctx.conn, user_id=ctx.user.id)
+    return patient_id
 
 
 def access_patient(
@@ -88,7 +89,7 @@ def access_patient(
     (404, or 403 with emergency access for clinicians) otherwise. ``access``:
     a decision already made for this request (the journal's), not asked twice."""
     access = access or patient_access(ctx, patient_id=patient_id, area="demographics", action=action)
-    row = q.get_directory(ctx.conn, patient_id=patient_id)
+    row: dict[str, Any] | None = q.get_directory(ctx.conn, patient_id=patient_id)
     if row is None:
         raise NotFound()
     # The database blanks a protected patient's contact details without a care
@@ -108,15 +109,17 @@ def access_patient(
 
 def next_of_kin(ctx: RequestContext, *, patient_id: int) -> list[dict[str, Any]]:
     """Next of kin of a patient the caller has already been given (access_patient)."""
-    return q.next_of_kin_list(ctx.conn, patient_id=patient_id)
+    rows: list[dict[str, Any]] = q.next_of_kin_list(ctx.conn, patient_id=patient_id)
+    return rows
 
 
 def recently_registered(ctx: RequestContext, *, limit: int = 10) -> list[dict[str, Any]]:
-    rows = q.recently_registered(ctx.conn, limit=limit)
+    rows: list[dict[str, Any]] = q.recently_registered(ctx.conn, limit=limit)
     audit_patients_listed(ctx, patient_ids=[r["id"] for r in rows], action="patient.list")
     return rows
 
 
 def registry_counts(ctx: RequestContext) -> dict[str, int]:
     """Aggregates only: no patient is identified, so nothing to audit."""
-    return q.registry_counts(ctx.conn)
+    row: dict[str, int] = q.registry_counts(ctx.conn)
+    return row

@@ -1,6 +1,8 @@
 """Portal pages for patients and relatives (/my), and the staff page that
 registers a proxy for a patient (e.g. a guardian)."""
 
+from typing import Any
+
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -61,8 +63,8 @@ def _proxies_page(
     *,
     base: str,
     status_code: int = 200,
-    values: dict | None = None,
-    errors: dict | None = None,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
 ) -> Response:
     patient = None
     if not policy.grants_in_own_name(access):
@@ -174,8 +176,8 @@ def _blocks_page(
     access: Access,
     *,
     status_code: int = 200,
-    values: dict | None = None,
-    errors: dict | None = None,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
 ) -> Response:
     return page(
         request,

@@ -80,7 +80,7 @@ def access_kind(row: dict[str, Any]) -> str:
 
 def proxy_grants(ctx: RequestContext, *, access: Access) -> list[dict[str, Any]]:
     """The patient's grants (to the patient, or to staff registering one)."""
-    rows = q.proxy_grants_for_patient(ctx.conn, patient_id=access.patient_id)
+    rows: list[dict[str, Any]] = q.proxy_grants_for_patient(ctx.conn, patient_id=access.patient_id)
     audit_patient(
         ctx,
         patient_id=access.patient_id,
@@ -101,7 +101,7 @@ def blocks(ctx: RequestContext, *, access: Access) -> dict[str, Any]:
 
 def granted_patients(ctx: RequestContext) -> list[dict[str, Any]]:
     """Patients whose grant to this relative is in force today."""
-    rows = q.granted_patients(ctx.conn, user_id=ctx.staff.id)
+    rows: list[dict[str, Any]] = q.granted_patients(ctx.conn, user_id=ctx.staff.id)
     audit_patients_listed(
         ctx, patient_ids=[r["patient_id"] for r in rows], action="patient.list", detail="proxy grants"
     )

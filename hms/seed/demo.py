@@ -133,7 +133,7 @@ def recreate_database(url: str) -> None:
     The audit log refuses deletes even from its owner, so emptying the tables
     is no way back to a clean demo: the whole database goes."""
     dbname = conninfo_to_dict(url).get("dbname")
-    if not dbname or dbname in ("postgres", "template0", "template1"):
+    if not dbname or not isinstance(dbname, str) or dbname in ("postgres", "template0", "template1"):
         raise ValueError(f"refusing to drop the database {dbname!r}")
     with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))

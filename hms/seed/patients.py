@@ -4,7 +4,7 @@ Patients are loaded with COPY in batches, so 100,000 take seconds, not minutes.
 """
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, time, timedelta
 
 from hms.seed.context import SeedContext, SeededPatient
@@ -35,7 +35,7 @@ KIN_COLUMNS = ("patient_id", "full_name", "relationship", "phone", "email", "is_
 
 
 def seed_patients(ctx: SeedContext) -> None:
-    registrars = ctx.staff.get("receptionist") or [None]
+    registrars: Sequence[int | None] = ctx.staff.get("receptionist") or [None]
     now = datetime.now(UTC)
     with ctx.progress("Patients", ctx.patient_count) as advance:
         for start in range(0, ctx.patient_count, BATCH):
@@ -80,7 +80,7 @@ def _patient_row(
 
 
 def _remember(ctx: SeedContext, batch: list[tuple[Person, bool]]) -> None:
-    ids = dict(
+    ids: dict[str, int] = dict(
         ctx.conn.execute(
             "SELECT personal_number, id FROM patient WHERE personal_number = ANY(%s)",
             [[person.personal_number for person, _ in batch]],

@@ -9,7 +9,7 @@ transaction. This is the only way into a handler.
 import hmac
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute, APIRouter
@@ -43,8 +43,12 @@ class Policy:
         return self.permission.value if self.permission else self.kind
 
 
-def _declare(policy: Policy) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def mark(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+# An endpoint keeps its own signature when it is given its policy.
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def _declare(policy: Policy) -> Callable[[Endpoint], Endpoint]:
+    def mark(endpoint: Endpoint) -> Endpoint:
         endpoint.__hms_policy__ = policy  # type: ignore[attr-defined]
         return endpoint
 
@@ -56,7 +60,7 @@ public_without_database = _declare(Policy("public", needs_database=False))
 login_required = _declare(Policy("login"))
 
 
-def requires(permission: Permission) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def requires(permission: Permission) -> Callable[[Endpoint], Endpoint]:
     return _declare(Policy("permission", permission))
 
 
@@ -106,13 +110,15 @@ def _record_refusal(conn: Conn, ctx: RequestContext, event: dict[str, object]) -
         # A new transaction: the session proves itself to the database again.
         sessions.authenticate(conn, ctx.session_token)
         patient_id = event.get("patient_id")
-        if (
-            patient_id is not None
-            and not conn.execute("SELECT hms_patient_exists(%s) AS known", [patient_id]).fetchone()["known"]
-        ):
+        if patient_id is not None and not _patient_exists(conn, patient_id):
             detail = f"{event.get('detail') or ''} (no patient {patient_id})"
             event = {**event, "patient_id": None, "detail": detail}
         audit_patient(ctx, outcome="refused", **event)  # type: ignore[arg-type]
+
+
+def _patient_exists(conn: Conn, patient_id: object) -> bool:
+    row = conn.execute("SELECT hms_patient_exists(%s) AS known", [patient_id]).fetchone()
+    return row is not None and bool(row["known"])
 
 
 async def _check_csrf(request: Request) -> None:
@@ -146,7 +152,8 @@ def guarded_router(**kwargs: Any) -> APIRouter:
 
 def current(request: Request) -> RequestContext:
     """The request's context, for handlers (the guard has already built it)."""
-    return request.state.ctx
+    ctx: RequestContext = request.state.ctx
+    return ctx
 
 
 async def form_data(request: Request) -> dict[str, str]:

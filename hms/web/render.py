@@ -23,7 +23,7 @@ def format_pnr(value: str | None) -> str:
     return f"{value[:8]}-{value[8:]}"
 
 
-def options(rows: list[dict], value_key: str, label_key: str) -> list[tuple[object, object]]:
+def options(rows: list[dict[str, Any]], value_key: str, label_key: str) -> list[tuple[object, object]]:
     """(value, label) pairs for a select, from query rows."""
     return [(row[value_key], row[label_key]) for row in rows]
 

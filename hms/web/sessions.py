@@ -8,6 +8,7 @@ so the login form is protected too.
 
 import ipaddress
 import secrets
+from typing import Any
 
 from fastapi import Request, Response
 
@@ -62,7 +63,7 @@ def load_context(conn: Conn, request: Request) -> RequestContext:
     )
 
 
-def authenticate(conn: Conn, token: str | None) -> dict | None:
+def authenticate(conn: Conn, token: str | None) -> dict[str, Any] | None:
     """Prove the session to the database for the current transaction; the
     session's user, or None. Called once at the start of every transaction."""
     if not token or "\x00" in token or len(token) > 200:

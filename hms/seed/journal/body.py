@@ -8,6 +8,12 @@ from datetime import UTC, datetime
 from hms.seed.context import SeededPatient
 from hms.seed.people import REFERENCE_DAY
 
+# One row of vital signs: systolic, diastolic, pulse, temperature, respiratory
+# rate, SpO2, on oxygen, ACVPU, weight, height.
+Vitals = tuple[
+    int, int, int, float | None, int | None, int | None, bool, str | None, float | None, float | None
+]
+
 # Vital signs when well, and at the worst of each course; a series moves between them.
 WELL = {"rr": 15, "spo2": 97, "systolic": 128, "diastolic": 78, "pulse": 72, "temp": 36.8}
 PEAKS = {
@@ -35,7 +41,7 @@ class Body:
     def systolic(self, at: datetime) -> int:
         return round(122 + max(0, self.age(at) - 40) * 0.5 + self.pressure)
 
-    def vitals(self, peak: dict[str, float], s: float, at: datetime) -> tuple:
+    def vitals(self, peak: dict[str, float], s: float, at: datetime) -> Vitals:
         """Vital signs a share ``s`` of the way from this patient's normal to the course's worst."""
         rng, age, well = self.rng, self.age(at), dict(WELL, systolic=self.systolic(at))
         if age < 12:
@@ -50,9 +56,10 @@ class Body:
         confused = s > 0.85 and peak["temp"] > 39 and rng.random() < 0.5
         return (systolic, diastolic, pulse, temp, rr, spo2, oxygen, "C" if confused else "A", None, None)
 
-    def outpatient(self, at: datetime) -> tuple:
+    def outpatient(self, at: datetime) -> Vitals:
         """Blood pressure, pulse and weight, as taken at a clinic visit; height now and then."""
         rng, age, male = self.rng, self.age(at), self.patient.sex == "male"
+        height: float | None
         if age >= 16:
             height, weight = (179 if male else 166) + 7 * self.stature, (84 if male else 70) + 13 * self.build
         else:

@@ -8,6 +8,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from hms.seed.context import SeedContext, SeededPatient
 from hms.seed.journal.body import PEAKS, Body, age_at, born_by, clamp, severity
@@ -71,18 +72,20 @@ class Plan:
     visits: list[Encounter] = field(default_factory=list)
     admissions: list[Encounter] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
-    diagnoses: list[tuple] = field(default_factory=list)
-    vitals: list[tuple] = field(default_factory=list)
-    procedures: list[tuple] = field(default_factory=list)
-    allergies: list[tuple] = field(default_factory=list)
-    history: list[tuple] = field(default_factory=list)
-    care_plans: list[tuple] = field(default_factory=list)
+    diagnoses: list[tuple[Any, ...]] = field(default_factory=list)
+    vitals: list[tuple[Any, ...]] = field(default_factory=list)
+    procedures: list[tuple[Any, ...]] = field(default_factory=list)
+    allergies: list[tuple[Any, ...]] = field(default_factory=list)
+    history: list[tuple[Any, ...]] = field(default_factory=list)
+    care_plans: list[tuple[Any, ...]] = field(default_factory=list)
 
     @property
     def entries(self) -> int:
         """Rows the journal timeline will show."""
         lists = (self.visits, self.admissions, self.notes, self.diagnoses, self.vitals, self.procedures)
-        return sum(map(len, lists)) + len(self.allergies) + len(self.history) + len(self.care_plans)
+        return (
+            sum(len(rows) for rows in lists) + len(self.allergies) + len(self.history) + len(self.care_plans)
+        )
 
 
 class Words:
@@ -347,7 +350,9 @@ class Chart:
         ]
         self._note(enc, "phone", enc.doctor, at + timedelta(minutes=15), sections)
 
-    def _check_up(self, p: SeededPatient, body: Body, at: datetime, chronic: list) -> Encounter:
+    def _check_up(
+        self, p: SeededPatient, body: Body, at: datetime, chronic: list[tuple[str, date, str | None]]
+    ) -> Encounter:
         """The yearly visit for the illnesses the hospital follows; a care plan at the first."""
         at = _office_hours(self.rng, at)
         followed = [(code, text) for code, _, text in chronic if text]
@@ -381,7 +386,14 @@ class Chart:
     # Rows -----------------------------------------------------------------
 
     def _note(
-        self, enc: Encounter, kind: str, author: int, at: datetime, sections: list, *, sign_now: bool = False
+        self,
+        enc: Encounter,
+        kind: str,
+        author: int,
+        at: datetime,
+        sections: list[tuple[str, str]],
+        *,
+        sign_now: bool = False,
     ) -> None:
         at = min(max(at, enc.start + timedelta(minutes=10)), self.now - timedelta(minutes=2))
         self.plan.notes.append(Note(enc, kind, author, at, sections, sign_now=sign_now))
@@ -416,7 +428,13 @@ class Chart:
         self.plan.procedures.append((*row, surgeon, recorded))
 
     def _vitals(
-        self, enc: Encounter, body: Body, course: str, points: list, *, outpatient: bool = False
+        self,
+        enc: Encounter,
+        body: Body,
+        course: str,
+        points: list[tuple[datetime, float]],
+        *,
+        outpatient: bool = False,
     ) -> None:
         recorder, unit = self._nurse(enc.unit) or enc.doctor, self.unit_ids[enc.unit]
         for at, s in points:
@@ -430,7 +448,9 @@ class Chart:
         row = (enc.patient_id, self.unit_ids[enc.unit], *plan, by, review, "active", by, at)
         self.plan.care_plans.append(row)
 
-    def _background(self, p: SeededPatient, first: Encounter, chronic: list, *, demo: bool) -> None:
+    def _background(
+        self, p: SeededPatient, first: Encounter, chronic: list[tuple[str, date, str | None]], *, demo: bool
+    ) -> None:
         """Written down at the first contact: allergies, past history and known illnesses."""
         rng, unit, by = self.rng, self.unit_ids[first.unit], first.doctor
         at = min(first.start + timedelta(minutes=40), self.now - timedelta(minutes=5))

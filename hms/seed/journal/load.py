@@ -3,6 +3,7 @@ where the journal's rules live (admit, discharge, sign, amend, mark in error).""
 
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 from hms.seed.context import SeedContext
 from hms.seed.journal.chart import Encounter, Note, Plan
@@ -56,7 +57,7 @@ def write(ctx: SeedContext, plan: Plan) -> None:
     _write_corrections(ctx, plan.notes)
 
 
-def _with_encounter_ids(rows: list[tuple]) -> Iterator[tuple]:
+def _with_encounter_ids(rows: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
     return ((row[0], row[1].id, *row[2:]) for row in rows)
 
 
