@@ -58,7 +58,9 @@ def create(conn: psycopg.Connection) -> Cast:
         "INSERT INTO ward (care_unit_id, name) VALUES (%s, 'Ward 12') RETURNING id", [units["MED"]]
     ).fetchone()["id"]
     cast.ids["ward_med"] = ward
-    room = conn.execute("INSERT INTO room (ward_id, name) VALUES (%s, '1') RETURNING id", [ward]).fetchone()["id"]
+    room = conn.execute("INSERT INTO room (ward_id, name) VALUES (%s, '1') RETURNING id", [ward]).fetchone()[
+        "id"
+    ]
     for label in ("A", "B"):
         cast.ids[f"bed_{label.lower()}"] = conn.execute(
             "INSERT INTO bed (room_id, label) VALUES (%s, %s) RETURNING id", [room, label]

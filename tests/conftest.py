@@ -97,7 +97,9 @@ def app_conn(settings: Settings, owner_url: str) -> Iterator[psycopg.Connection]
 
 
 @pytest.fixture()
-def acting_as(settings: Settings, owner_url: str, owner: psycopg.Connection) -> Iterator[Callable[..., Acting]]:
+def acting_as(
+    settings: Settings, owner_url: str, owner: psycopg.Connection
+) -> Iterator[Callable[..., Acting]]:
     """Connections as the app's role acting for one user: acting_as(user_id)
     opens a live session of that user and proves it at the start of every
     transaction, as each request's transaction does, so row-level security

@@ -18,8 +18,7 @@ WEB_MODULES = ("fastapi", "starlette", "hms.web")
 
 def domains() -> list[str]:
     return sorted(
-        d.name for d in HMS.iterdir()
-        if (d / "__init__.py").is_file() and d.name not in NOT_DOMAINS
+        d.name for d in HMS.iterdir() if (d / "__init__.py").is_file() and d.name not in NOT_DOMAINS
     )
 
 
@@ -82,7 +81,9 @@ def test_every_domain_has_the_same_skeleton(domain):
 
 def test_domain_code_does_not_know_the_web():
     offenders = [
-        p for d in domains() for p in modules(HMS / d)
+        p
+        for d in domains()
+        for p in modules(HMS / d)
         if not is_route_module(p) and any(under(name, *WEB_MODULES) for name in imports(p))
     ]
     assert relative(offenders) == []
@@ -90,7 +91,8 @@ def test_domain_code_does_not_know_the_web():
 
 def test_the_core_stands_on_the_database_alone():
     offenders = [
-        p for p in modules(HMS / "core")
+        p
+        for p in modules(HMS / "core")
         if any(under(n, "hms") and not under(n, "hms.core", "hms.db") for n in imports(p))
     ]
     assert relative(offenders) == []
@@ -98,7 +100,8 @@ def test_the_core_stands_on_the_database_alone():
 
 def test_the_database_layer_imports_no_other_package():
     offenders = [
-        p for p in modules(HMS / "db")
+        p
+        for p in modules(HMS / "db")
         if any(under(n, "hms") and not under(n, "hms.db", "hms.config") for n in imports(p))
     ]
     assert relative(offenders) == []
@@ -106,7 +109,9 @@ def test_the_database_layer_imports_no_other_package():
 
 def test_pages_run_no_sql():
     offenders = [
-        p for d in domains() for p in modules(HMS / d)
+        p
+        for d in domains()
+        for p in modules(HMS / d)
         if is_route_module(p)
         and (
             any(under(n, "psycopg", "hms.db") for n in imports(p))

@@ -35,8 +35,7 @@ def rows_written(owner, who, url: str) -> tuple[int, list[dict]]:
     last = owner.execute("SELECT coalesce(max(id), 0) AS n FROM audit_log").fetchone()["n"]
     response = who.get(url)
     rows = owner.execute(
-        "SELECT user_id, user_role, patient_id, action, outcome FROM audit_log WHERE id > %s "
-        "ORDER BY id",
+        "SELECT user_id, user_role, patient_id, action, outcome FROM audit_log WHERE id > %s ORDER BY id",
         [last],
     ).fetchall()
     return response.status_code, rows

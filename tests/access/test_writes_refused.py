@@ -95,9 +95,7 @@ def test_a_role_without_the_permission_is_refused_and_nothing_is_written(app, wo
         if changed:
             wrong.append(f"POST {url} by roles without {permission} changed {changed}")
         # the audit log gains only refusals
-        added = owner.execute(
-            "SELECT DISTINCT outcome FROM audit_log WHERE id > %s", [before_seq]
-        ).fetchall()
+        added = owner.execute("SELECT DISTINCT outcome FROM audit_log WHERE id > %s", [before_seq]).fetchall()
         if any(row["outcome"] != "refused" for row in added):
             wrong.append(f"POST {url} by roles without {permission} logged {added}")
     assert wrong == []
@@ -143,5 +141,9 @@ def test_a_role_refused_a_patients_page_is_logged_against_that_patient(world, br
     row = owner.execute(
         "SELECT user_id, patient_id, action, outcome FROM audit_log ORDER BY id DESC LIMIT 1"
     ).fetchone()
-    assert row == {"user_id": world.cast.rita, "patient_id": world.cast.greta_patient,
-                   "action": "route.refused", "outcome": "refused"}
+    assert row == {
+        "user_id": world.cast.rita,
+        "patient_id": world.cast.greta_patient,
+        "action": "route.refused",
+        "outcome": "refused",
+    }

@@ -38,15 +38,13 @@ def new_staff(csrf: str, **changes: object) -> dict[str, object]:
 
 
 def count_users(owner, username: str) -> int:
-    return owner.execute(
-        "SELECT count(*) AS n FROM app_user WHERE username = %s", [username]
-    ).fetchone()["n"]
+    return owner.execute("SELECT count(*) AS n FROM app_user WHERE username = %s", [username]).fetchone()["n"]
 
 
 def sessions_of(owner, user_id: int) -> int:
-    return owner.execute(
-        "SELECT count(*) AS n FROM user_session WHERE user_id = %s", [user_id]
-    ).fetchone()["n"]
+    return owner.execute("SELECT count(*) AS n FROM user_session WHERE user_id = %s", [user_id]).fetchone()[
+        "n"
+    ]
 
 
 def field_error(html: str, field: str) -> str:
@@ -73,9 +71,7 @@ def test_admin_creates_a_staff_member_who_can_then_log_in(client, app, cast, own
     page = client.get(response.headers["location"])
     assert "The staff account is created." in page.text
     assert "Nora Nilsson" in page.text and "NUR-2002" in page.text
-    units = owner.execute(
-        "SELECT care_unit_id FROM staff_care_unit WHERE user_id = %s", [user_id]
-    ).fetchall()
+    units = owner.execute("SELECT care_unit_id FROM staff_care_unit WHERE user_id = %s", [user_id]).fetchall()
     assert [u["care_unit_id"] for u in units] == [cast.unit_med]
     # and Nora can log in with the password he gave her
     with TestClient(app) as nora:
@@ -97,16 +93,19 @@ def test_a_taken_username_is_refused_beside_the_field_with_the_typed_values_kept
     assert 'value="018-611 00 00"' in response.text
     assert NEW_PASSWORD not in response.text
     # and nothing was saved
-    assert owner.execute(
-        "SELECT count(*) AS n FROM app_user WHERE full_name = 'Nora Nilsson'"
-    ).fetchone()["n"] == 0
+    assert (
+        owner.execute("SELECT count(*) AS n FROM app_user WHERE full_name = 'Nora Nilsson'").fetchone()["n"]
+        == 0
+    )
 
 
 def test_a_weak_password_is_refused_and_nothing_is_saved(client, cast, owner):
     csrf = login(client, "adam")
     response = client.post(
         "/admin/staff/new",
-        data=new_staff(csrf, password="password", password_confirm="password", care_unit_ids=[str(cast.unit_surg)]),
+        data=new_staff(
+            csrf, password="password", password_confirm="password", care_unit_ids=[str(cast.unit_surg)]
+        ),
     )
     assert response.status_code == 422
     assert field_error(response.text, "password") == "Use at least 10 characters."
@@ -149,7 +148,9 @@ def test_a_non_staff_role_is_not_offered_and_is_refused(client, cast, owner):
 
 
 def test_the_list_searches_by_name_or_username_and_filters_by_role(client, cast, owner):
-    owner.execute("UPDATE app_user SET locked_until = now() + interval '10 minutes' WHERE id = %s", [cast.bob])
+    owner.execute(
+        "UPDATE app_user SET locked_until = now() + interval '10 minutes' WHERE id = %s", [cast.bob]
+    )
     login(client, "adam")
     everyone = client.get("/admin/staff").text
     assert "Dr Alice Andersson" in everyone and "Petra Pharm" in everyone
@@ -195,18 +196,27 @@ def test_admin_edits_a_staff_members_details(client, cast, owner):
     assert 'value="Bob Berg"' in form and f'value="{cast.unit_med}" checked' in form
     response = client.post(
         f"/admin/staff/{cast.bob}/edit",
-        data=new_staff(csrf, username="bob.berg", full_name="Bob Berg-Lind", role="nurse",
-                       licence_number="NUR-2001", care_unit_ids=[str(cast.unit_surg)]),
+        data=new_staff(
+            csrf,
+            username="bob.berg",
+            full_name="Bob Berg-Lind",
+            role="nurse",
+            licence_number="NUR-2001",
+            care_unit_ids=[str(cast.unit_surg)],
+        ),
         follow_redirects=False,
     )
     assert response.status_code == 303
     assert response.headers["location"] == f"/admin/staff/{cast.bob}?notice=saved"
     row = owner.execute(
         "SELECT u.username, u.full_name, sp.title FROM app_user u JOIN staff_profile sp ON sp.user_id = u.id "
-        "WHERE u.id = %s", [cast.bob],
+        "WHERE u.id = %s",
+        [cast.bob],
     ).fetchone()
     assert row == {"username": "bob.berg", "full_name": "Bob Berg-Lind", "title": "Ward nurse"}
-    units = owner.execute("SELECT care_unit_id FROM staff_care_unit WHERE user_id = %s", [cast.bob]).fetchall()
+    units = owner.execute(
+        "SELECT care_unit_id FROM staff_care_unit WHERE user_id = %s", [cast.bob]
+    ).fetchall()
     assert [u["care_unit_id"] for u in units] == [cast.unit_surg]
 
 
@@ -214,14 +224,24 @@ def test_an_edit_with_errors_keeps_what_was_typed_and_changes_nothing(client, ca
     csrf = login(client, "adam")
     response = client.post(
         f"/admin/staff/{cast.bob}/edit",
-        data=new_staff(csrf, username="bob", full_name="Bob Renamed", licence_number="DOC-1001",
-                       care_unit_ids=[str(cast.unit_surg)]),
+        data=new_staff(
+            csrf,
+            username="bob",
+            full_name="Bob Renamed",
+            licence_number="DOC-1001",
+            care_unit_ids=[str(cast.unit_surg)],
+        ),
     )
     assert response.status_code == 422
     assert field_error(response.text, "licence_number") == "Another staff member has this licence number."
     assert 'value="Bob Renamed"' in response.text
-    assert owner.execute("SELECT full_name FROM app_user WHERE id = %s", [cast.bob]).fetchone()["full_name"] == "Bob Berg"
-    units = owner.execute("SELECT care_unit_id FROM staff_care_unit WHERE user_id = %s", [cast.bob]).fetchall()
+    assert (
+        owner.execute("SELECT full_name FROM app_user WHERE id = %s", [cast.bob]).fetchone()["full_name"]
+        == "Bob Berg"
+    )
+    units = owner.execute(
+        "SELECT care_unit_id FROM staff_care_unit WHERE user_id = %s", [cast.bob]
+    ).fetchall()
     assert [u["care_unit_id"] for u in units] == [cast.unit_med]
 
 
@@ -229,13 +249,20 @@ def test_admin_sets_role_and_care_units(client, cast, owner):
     csrf = login(client, "adam")
     response = client.post(
         f"/admin/staff/{cast.rita}/role",
-        data={"csrf_token": csrf, "role": "administrator",
-              "care_unit_ids": [str(cast.unit_med), str(cast.unit_surg)]},
+        data={
+            "csrf_token": csrf,
+            "role": "administrator",
+            "care_unit_ids": [str(cast.unit_med), str(cast.unit_surg)],
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
-    assert owner.execute("SELECT role::text FROM staff_profile WHERE user_id = %s", [cast.rita]).fetchone()["role"] \
+    assert (
+        owner.execute("SELECT role::text FROM staff_profile WHERE user_id = %s", [cast.rita]).fetchone()[
+            "role"
+        ]
         == "administrator"
+    )
     units = owner.execute(
         "SELECT care_unit_id FROM staff_care_unit WHERE user_id = %s ORDER BY 1", [cast.rita]
     ).fetchall()
@@ -250,7 +277,9 @@ def test_an_unknown_care_unit_is_refused_and_the_old_placement_kept(client, cast
     )
     assert response.status_code == 422
     assert field_error(response.text, "care_unit_ids") == "Choose care units from the list."
-    units = owner.execute("SELECT care_unit_id FROM staff_care_unit WHERE user_id = %s", [cast.rita]).fetchall()
+    units = owner.execute(
+        "SELECT care_unit_id FROM staff_care_unit WHERE user_id = %s", [cast.rita]
+    ).fetchall()
     assert [u["care_unit_id"] for u in units] == [cast.unit_med]
 
 
@@ -258,9 +287,13 @@ def test_an_administrator_cannot_take_the_administrator_role_from_himself(client
     csrf = login(client, "adam")
     response = client.post(f"/admin/staff/{cast.adam}/role", data={"csrf_token": csrf, "role": "nurse"})
     assert response.status_code == 422
-    assert field_error(response.text, "role") == "You cannot take the administrator role from your own account."
-    assert owner.execute("SELECT role::text FROM app_user WHERE id = %s", [cast.adam]).fetchone()["role"] \
+    assert (
+        field_error(response.text, "role") == "You cannot take the administrator role from your own account."
+    )
+    assert (
+        owner.execute("SELECT role::text FROM app_user WHERE id = %s", [cast.adam]).fetchone()["role"]
         == "administrator"
+    )
 
 
 # --- deactivation and passwords -------------------------------------------
@@ -273,8 +306,9 @@ def test_a_deactivated_user_cannot_log_in_and_their_sessions_end(client, app, ca
         assert sessions_of(owner, cast.bob) == 1
         # when the administrator deactivates him
         csrf = login(client, "adam")
-        response = client.post(f"/admin/staff/{cast.bob}/deactivate", data={"csrf_token": csrf},
-                               follow_redirects=False)
+        response = client.post(
+            f"/admin/staff/{cast.bob}/deactivate", data={"csrf_token": csrf}, follow_redirects=False
+        )
         assert response.status_code == 303
         # then his open session is gone: his next click goes to the login page
         assert sessions_of(owner, cast.bob) == 0
@@ -282,7 +316,9 @@ def test_a_deactivated_user_cannot_log_in_and_their_sessions_end(client, app, ca
         # and he cannot log in again
         page = bob.get("/login")
         csrf_bob = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        refused = bob.post("/login", data={"username": "bob", "password": "Correct-horse-1", "csrf_token": csrf_bob})
+        refused = bob.post(
+            "/login", data={"username": "bob", "password": "Correct-horse-1", "csrf_token": csrf_bob}
+        )
         assert refused.status_code == 401
     assert "Inactive" in client.get(f"/admin/staff/{cast.bob}").text
 
@@ -290,7 +326,9 @@ def test_a_deactivated_user_cannot_log_in_and_their_sessions_end(client, app, ca
 def test_a_reactivated_user_can_log_in_again(client, app, cast, owner):
     owner.execute("UPDATE app_user SET is_active = false WHERE id = %s", [cast.bob])
     csrf = login(client, "adam")
-    response = client.post(f"/admin/staff/{cast.bob}/reactivate", data={"csrf_token": csrf}, follow_redirects=False)
+    response = client.post(
+        f"/admin/staff/{cast.bob}/reactivate", data={"csrf_token": csrf}, follow_redirects=False
+    )
     assert response.status_code == 303
     with TestClient(app) as bob:
         login(bob, "bob")
@@ -310,7 +348,8 @@ def test_a_password_reset_unlocks_a_locked_account_and_ends_its_sessions(client,
         login(old_browser, "bob")
         owner.execute(
             "UPDATE app_user SET failed_login_count = 5, locked_until = now() + interval '15 minutes' "
-            "WHERE id = %s", [cast.bob],
+            "WHERE id = %s",
+            [cast.bob],
         )
         # when the administrator sets a new password
         csrf = login(client, "adam")
@@ -323,7 +362,9 @@ def test_a_password_reset_unlocks_a_locked_account_and_ends_its_sessions(client,
         # then the old session has ended
         assert old_browser.get("/", follow_redirects=False).status_code == 303
     # and the account is unlocked and opens with the new password
-    row = owner.execute("SELECT failed_login_count, locked_until FROM app_user WHERE id = %s", [cast.bob]).fetchone()
+    row = owner.execute(
+        "SELECT failed_login_count, locked_until FROM app_user WHERE id = %s", [cast.bob]
+    ).fetchone()
     assert row == {"failed_login_count": 0, "locked_until": None}
     with TestClient(app) as bob:
         login(bob, "bob", NEW_PASSWORD)
@@ -337,7 +378,9 @@ def test_a_weak_reset_password_is_refused_and_the_old_one_still_works(client, ap
         data={"csrf_token": csrf, "password": "alllowercase1", "password_confirm": "alllowercase1"},
     )
     assert response.status_code == 422
-    assert field_error(response.text, "password") == "Mix upper and lower case letters with digits or symbols."
+    assert (
+        field_error(response.text, "password") == "Mix upper and lower case letters with digits or symbols."
+    )
     assert "alllowercase1" not in response.text
     with TestClient(app) as bob:
         login(bob, "bob")
@@ -365,7 +408,9 @@ def test_every_staff_route_is_declared_for_administrators_only(app):
 
 
 @pytest.mark.parametrize("username", ["rita", "alice", "greta"])
-def test_anyone_but_an_administrator_is_refused_every_staff_page_and_change(client, app, cast, owner, username):
+def test_anyone_but_an_administrator_is_refused_every_staff_page_and_change(
+    client, app, cast, owner, username
+):
     csrf = login(client, username)
     before = owner.execute(
         "SELECT count(*) AS users, count(*) FILTER (WHERE is_active) AS active FROM app_user"
@@ -374,11 +419,18 @@ def test_anyone_but_an_administrator_is_refused_every_staff_page_and_change(clie
     assert len([r for r in routes if r[0] == "POST"]) >= 6
     for method, path in routes:
         url = path.replace("{user_id}", str(cast.bob))
-        data = new_staff(csrf, role="administrator", care_unit_ids=[str(cast.unit_med)]) if method == "POST" else None
+        data = (
+            new_staff(csrf, role="administrator", care_unit_ids=[str(cast.unit_med)])
+            if method == "POST"
+            else None
+        )
         response = client.request(method, url, data=data, follow_redirects=False)
         assert response.status_code == 403, f"{username} {method} {url}: {response.status_code}"
     after = owner.execute(
         "SELECT count(*) AS users, count(*) FILTER (WHERE is_active) AS active FROM app_user"
     ).fetchone()
     assert after == before
-    assert owner.execute("SELECT role::text FROM app_user WHERE id = %s", [cast.bob]).fetchone()["role"] == "nurse"
+    assert (
+        owner.execute("SELECT role::text FROM app_user WHERE id = %s", [cast.bob]).fetchone()["role"]
+        == "nurse"
+    )

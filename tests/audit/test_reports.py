@@ -1,7 +1,6 @@
 """The access reports list reads outside the reader's units, of co-workers'
 records and of patients sharing the reader's surname."""
 
-
 from tests.conftest import login
 from tests.db.pnr import number
 

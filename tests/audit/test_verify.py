@@ -114,8 +114,15 @@ def test_a_writer_cannot_seal_its_own_row(acting_as, cast, owner):
 def test_the_seal_may_be_written_once_and_changes_nothing_else(owner, logged):
     from tests.db.expect import refused
 
-    refused(owner, "UPDATE audit_log SET chain_seq = NULL, row_hash = NULL WHERE chain_seq = %s",
-            [logged[0]], sqlstate="HM001")
+    refused(
+        owner,
+        "UPDATE audit_log SET chain_seq = NULL, row_hash = NULL WHERE chain_seq = %s",
+        [logged[0]],
+        sqlstate="HM001",
+    )
     owner.execute("INSERT INTO audit_log (action) VALUES ('patient.read')")
-    refused(owner, "UPDATE audit_log SET chain_seq = 999, row_hash = '\\x00', detail = 'x' WHERE chain_seq IS NULL",
-            sqlstate="HM001")
+    refused(
+        owner,
+        "UPDATE audit_log SET chain_seq = 999, row_hash = '\\x00', detail = 'x' WHERE chain_seq IS NULL",
+        sqlstate="HM001",
+    )

@@ -25,15 +25,23 @@ def send_form(app, *, path: str, form: dict[str, str], cookies: str, on_response
     """POST a form through the ASGI app, calling ``on_response_start`` when the response begins."""
     body = urlencode(form).encode()
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
         "headers": [
             (b"host", b"testserver"),
             (b"content-type", b"application/x-www-form-urlencoded"),
             (b"content-length", str(len(body)).encode()),
             (b"cookie", cookies.encode()),
         ],
-        "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
     }
 
     async def receive() -> dict:
@@ -61,9 +69,17 @@ def test_a_registered_patient_is_committed_before_the_redirect_to_her_page_is_se
         ).fetchone()["n"]
 
     send_form(
-        app, path="/patients/new", cookies=cookies, on_response_start=on_response_start,
-        form={"personal_number": "19850709-9805", "given_name": "Åsa", "family_name": "Jönsson",
-              "sex": "female", "csrf_token": csrf},
+        app,
+        path="/patients/new",
+        cookies=cookies,
+        on_response_start=on_response_start,
+        form={
+            "personal_number": "19850709-9805",
+            "given_name": "Åsa",
+            "family_name": "Jönsson",
+            "sex": "female",
+            "csrf_token": csrf,
+        },
     )
 
     assert seen["status"] == 303

@@ -40,8 +40,14 @@ def test_receptionist_registers_a_patient_and_finds_her_by_a_misspelt_name(page,
 
     # when she registers Åsa Jönsson through the form
     register(
-        page, personal_number="19850709-9805", given_name="Åsa", family_name="Jönsson",
-        sex="female", phone="070-123 45 67", street_address="Stora Södergatan 8", postal_code="222 23",
+        page,
+        personal_number="19850709-9805",
+        given_name="Åsa",
+        family_name="Jönsson",
+        sex="female",
+        phone="070-123 45 67",
+        street_address="Stora Södergatan 8",
+        postal_code="222 23",
         city="Lund",
     )
 
@@ -71,9 +77,7 @@ def test_receptionist_registers_a_patient_and_finds_her_by_a_misspelt_name(page,
     page.screenshot(path=PATIENT_SCREENSHOT, full_page=True)
 
 
-def test_a_refused_registration_shows_the_error_beside_the_field_and_keeps_what_was_typed(
-    page, cast, owner
-):
+def test_a_refused_registration_shows_the_error_beside_the_field_and_keeps_what_was_typed(page, cast, owner):
     log_in(page, "rita")
 
     # when the check digit of the personal identity number is wrong
@@ -89,4 +93,6 @@ def test_a_refused_registration_shows_the_error_beside_the_field_and_keeps_what_
     expect(page.locator("#f-family_name")).to_have_value("Jönsson")
     expect(page.locator("#f-sex")).to_have_value("female")
     # and nothing was saved
-    assert owner.execute("SELECT count(*) AS n FROM patient WHERE family_name = 'Jönsson'").fetchone()["n"] == 0
+    assert (
+        owner.execute("SELECT count(*) AS n FROM patient WHERE family_name = 'Jönsson'").fetchone()["n"] == 0
+    )

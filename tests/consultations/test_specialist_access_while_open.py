@@ -132,14 +132,18 @@ def test_the_database_refuses_closing_a_consultation_without_an_answer(alice, ac
 def test_the_database_refuses_reopening_an_answered_consultation(alice, acting_as, cast):
     consultation = request_consultation(alice, cast)
     as_user(
-        acting_as, cast.erik, "external_specialist",
+        acting_as,
+        cast.erik,
+        "external_specialist",
         "UPDATE consultation SET status = 'answered', answer = 'Inget att tillägga.', answered_at = now() "
         "WHERE id = %s RETURNING id",
         [consultation],
     )
     with refused("HM041", "consultation_moves_forward"):
         as_user(
-            acting_as, cast.erik, "external_specialist",
+            acting_as,
+            cast.erik,
+            "external_specialist",
             "UPDATE consultation SET status = 'open' WHERE id = %s RETURNING id",
             [consultation],
         )

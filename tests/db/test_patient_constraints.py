@@ -346,10 +346,14 @@ def test_the_directory_blanks_contact_details_of_a_protected_identity(owner, act
         "street_address, postal_code, city, protected_identity) VALUES ('198507099805', 'Åsa', 'Ek', "
         "'1985-07-09', 'female', '070-1234567', 'asa@example.se', 'Gatan 1', '123 45', 'Lund', true)"
     )
-    row = acting_as(cast.rita).execute(
-        "SELECT phone, email, street_address, postal_code, city, given_name FROM patient_directory "
-        "WHERE given_name = 'Åsa'"
-    ).fetchone()
+    row = (
+        acting_as(cast.rita)
+        .execute(
+            "SELECT phone, email, street_address, postal_code, city, given_name FROM patient_directory "
+            "WHERE given_name = 'Åsa'"
+        )
+        .fetchone()
+    )
     assert row == {
         "phone": None,
         "email": None,

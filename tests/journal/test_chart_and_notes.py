@@ -15,20 +15,31 @@ def test_doctor_writes_signs_and_amends_a_note_and_history_keeps_both(client, ca
     # when she writes and signs a progress note
     response = client.post(
         f"{chart_url(cast)}/notes/new",
-        data={"csrf_token": token, "kind": "progress", "care_unit_id": cast.unit_med,
-              "section_1": "Feber sedan två dagar.", "section_3": "Trolig pneumoni.", "action": "sign"},
+        data={
+            "csrf_token": token,
+            "kind": "progress",
+            "care_unit_id": cast.unit_med,
+            "section_1": "Feber sedan två dagar.",
+            "section_3": "Trolig pneumoni.",
+            "action": "sign",
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
     note_url = response.headers["location"].split("?")[0]
     # and then amends it with a reason
-    response = client.post(f"{note_url}/amend", data={"csrf_token": token, "reason": "Fel sida angiven"},
-                           follow_redirects=False)
+    response = client.post(
+        f"{note_url}/amend", data={"csrf_token": token, "reason": "Fel sida angiven"}, follow_redirects=False
+    )
     assert response.headers["location"].endswith("/edit")
     response = client.post(
         f"{note_url}/edit",
-        data={"csrf_token": token, "section_1": "Feber sedan tre dagar.", "section_3": "Trolig pneumoni.",
-              "action": "sign"},
+        data={
+            "csrf_token": token,
+            "section_1": "Feber sedan tre dagar.",
+            "section_3": "Trolig pneumoni.",
+            "action": "sign",
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -47,8 +58,13 @@ def test_amendment_without_a_reason_is_refused_and_nothing_is_added(client, cast
     token = login(client, "alice")
     response = client.post(
         f"{chart_url(cast)}/notes/new",
-        data={"csrf_token": token, "kind": "phone", "care_unit_id": cast.unit_med,
-              "section_1": "Ringde om provsvar.", "action": "sign"},
+        data={
+            "csrf_token": token,
+            "kind": "phone",
+            "care_unit_id": cast.unit_med,
+            "section_1": "Ringde om provsvar.",
+            "action": "sign",
+        },
         follow_redirects=False,
     )
     note_url = response.headers["location"].split("?")[0]
@@ -62,8 +78,13 @@ def test_a_draft_is_not_in_the_timeline_until_signed_and_only_its_author_sees_it
     token = login(client, "alice")
     response = client.post(
         f"{chart_url(cast)}/notes/new",
-        data={"csrf_token": token, "kind": "progress", "care_unit_id": cast.unit_med,
-              "section_1": "Utkast om buksmärta", "action": "save"},
+        data={
+            "csrf_token": token,
+            "kind": "progress",
+            "care_unit_id": cast.unit_med,
+            "section_1": "Utkast om buksmärta",
+            "action": "save",
+        },
         follow_redirects=False,
     )
     note_url = response.headers["location"].split("?")[0]
@@ -89,9 +110,17 @@ def test_nurse_records_vitals_and_sees_the_news2_band(client, cast):
     token = login(client, "bob")
     response = client.post(
         f"{chart_url(cast)}/vitals",
-        data={"csrf_token": token, "care_unit_id": cast.unit_med, "systolic": "95", "diastolic": "60",
-              "pulse": "118", "respiratory_rate": "24", "spo2": "93", "temperature": "38,6",
-              "consciousness": "A"},
+        data={
+            "csrf_token": token,
+            "care_unit_id": cast.unit_med,
+            "systolic": "95",
+            "diastolic": "60",
+            "pulse": "118",
+            "respiratory_rate": "24",
+            "spo2": "93",
+            "temperature": "38,6",
+            "consciousness": "A",
+        },
     )
     assert response.status_code == 200
     latest = re.search(r'id="latest-news2">(.*?)</p>', response.text, re.S).group(1)
@@ -114,8 +143,13 @@ def test_admission_takes_a_bed_and_discharge_frees_it(client, cast, owner):
     token = login(client, "alice")
     response = client.post(
         f"{chart_url(cast)}/encounters/new",
-        data={"csrf_token": token, "kind": "admission", "care_unit_id": cast.unit_med,
-              "bed_id": cast.bed_a, "reason": "Pneumoni"},
+        data={
+            "csrf_token": token,
+            "kind": "admission",
+            "care_unit_id": cast.unit_med,
+            "bed_id": cast.bed_a,
+            "reason": "Pneumoni",
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -124,8 +158,11 @@ def test_admission_takes_a_bed_and_discharge_frees_it(client, cast, owner):
     # the patient appears on the home page of a clinician on the unit
     assert "Gustafsson" in client.get("/").text
     encounter_id = owner.execute("SELECT id FROM encounter").fetchone()["id"]
-    response = client.post(f"{chart_url(cast)}/encounters/{encounter_id}/discharge",
-                           data={"csrf_token": token}, follow_redirects=False)
+    response = client.post(
+        f"{chart_url(cast)}/encounters/{encounter_id}/discharge",
+        data={"csrf_token": token},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     occupant = owner.execute("SELECT patient_id FROM bed_status WHERE bed_id = %s", [cast.bed_a]).fetchone()
     assert occupant["patient_id"] is None
@@ -138,17 +175,28 @@ def test_a_second_admission_to_an_occupied_bed_is_refused_with_a_message(client,
         "VALUES ('198507099805', 'Åsa', 'Jönsson', '1985-07-09', 'female')"
     )
     other = owner.execute("SELECT id FROM patient WHERE family_name = 'Jönsson'").fetchone()["id"]
-    owner.execute("SELECT encounter_admit(%s, %s, %s, 'Fall', %s)", [other, cast.unit_med, cast.bed_a, cast.alice])
+    owner.execute(
+        "SELECT encounter_admit(%s, %s, %s, 'Fall', %s)", [other, cast.unit_med, cast.bed_a, cast.alice]
+    )
     response = client.post(
         f"{chart_url(cast)}/encounters/new",
-        data={"csrf_token": token, "kind": "admission", "care_unit_id": cast.unit_med,
-              "bed_id": cast.bed_a, "reason": "Pneumoni"},
+        data={
+            "csrf_token": token,
+            "kind": "admission",
+            "care_unit_id": cast.unit_med,
+            "bed_id": cast.bed_a,
+            "reason": "Pneumoni",
+        },
     )
     assert response.status_code == 422
     assert 'class="form-errors"' in response.text
     assert 'value="Pneumoni"' in response.text
-    assert owner.execute("SELECT count(*) AS n FROM encounter WHERE patient_id = %s",
-                         [cast.greta_patient]).fetchone()["n"] == 0
+    assert (
+        owner.execute(
+            "SELECT count(*) AS n FROM encounter WHERE patient_id = %s", [cast.greta_patient]
+        ).fetchone()["n"]
+        == 0
+    )
 
 
 def test_timeline_pages_with_keyset_and_filters_by_type(client, cast, owner):
@@ -183,22 +231,33 @@ def test_a_diagnosis_is_resolved_and_another_marked_in_error_and_both_stay_liste
         for code in ("J18.9", "I10")
     ]
     url = f"{chart_url(cast)}/diagnoses"
-    response = client.post(f"{url}/{ids[0]}/resolve", data={"csrf_token": token, "resolved_date": "2026-11-20"},
-                           follow_redirects=False)
+    response = client.post(
+        f"{url}/{ids[0]}/resolve",
+        data={"csrf_token": token, "resolved_date": "2026-11-20"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     response = client.post(f"{url}/{ids[1]}/error", data={"csrf_token": token, "reason": "kort"})
     assert response.status_code == 422
-    response = client.post(f"{url}/{ids[1]}/error", data={"csrf_token": token, "reason": "Fel patient vald"},
-                           follow_redirects=False)
+    response = client.post(
+        f"{url}/{ids[1]}/error",
+        data={"csrf_token": token, "reason": "Fel patient vald"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
-    rows = owner.execute("SELECT code, resolved_date, entered_in_error_reason FROM diagnosis ORDER BY id").fetchall()
+    rows = owner.execute(
+        "SELECT code, resolved_date, entered_in_error_reason FROM diagnosis ORDER BY id"
+    ).fetchall()
     assert str(rows[0]["resolved_date"]) == "2026-11-20"
     assert rows[1]["entered_in_error_reason"] == "Fel patient vald"
     page = client.get(url).text
     assert 'id="resolved"' in page and "J18.9" in page and 'id="in-error"' in page
     # the chart's problem list no longer shows either
     chart = client.get(chart_url(cast)).text
-    assert "Active problems" in chart and "Pneumonia, unspecified" not in chart.split("Active problems")[1].split("</section>")[0]
+    assert (
+        "Active problems" in chart
+        and "Pneumonia, unspecified" not in chart.split("Active problems")[1].split("</section>")[0]
+    )
 
 
 def test_a_care_plan_is_completed_from_the_chart_and_leaves_the_summary(client, cast, owner):
@@ -210,8 +269,17 @@ def test_a_care_plan_is_completed_from_the_chart_and_leaves_the_summary(client, 
         [cast.greta_patient, cast.unit_med, cast.bob, cast.bob],
     ).fetchone()["id"]
     assert "Mobilisering" in client.get(chart_url(cast)).text.split('class="timeline"')[0]
-    response = client.post(f"{chart_url(cast)}/care-plans/{plan}/status",
-                           data={"csrf_token": token, "status": "completed"}, follow_redirects=False)
+    response = client.post(
+        f"{chart_url(cast)}/care-plans/{plan}/status",
+        data={"csrf_token": token, "status": "completed"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
-    assert owner.execute("SELECT status FROM care_plan WHERE id = %s", [plan]).fetchone()["status"] == "completed"
-    assert "Mobilisering" not in client.get(chart_url(cast)).text.split('class="timeline"')[0].split("Care plans")[-1]
+    assert (
+        owner.execute("SELECT status FROM care_plan WHERE id = %s", [plan]).fetchone()["status"]
+        == "completed"
+    )
+    assert (
+        "Mobilisering"
+        not in client.get(chart_url(cast)).text.split('class="timeline"')[0].split("Care plans")[-1]
+    )

@@ -1,7 +1,6 @@
 """Encounters and admissions: a patient lies in one bed, a bed holds one
 patient, and admit/discharge move both at once."""
 
-
 from tests.journal import given
 from tests.journal.refusal import refused
 

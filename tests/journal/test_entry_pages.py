@@ -25,8 +25,15 @@ def test_alice_records_a_diagnosis_with_the_picker(client, cast, owner):
     assert 'name="picked_code" value="J18.9"' in found.text
     response = client.post(
         f"{journal(cast)}/diagnoses/new",
-        data={"csrf_token": token, "icd_q": "pneumonia, unspecified", "picked_code": "J18.9", "code": "",
-              "rank": "primary", "care_unit_id": str(cast.unit_med), "onset_date": "2026-01-10"},
+        data={
+            "csrf_token": token,
+            "icd_q": "pneumonia, unspecified",
+            "picked_code": "J18.9",
+            "code": "",
+            "rank": "primary",
+            "care_unit_id": str(cast.unit_med),
+            "onset_date": "2026-01-10",
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -43,8 +50,14 @@ def test_a_typed_code_works_and_resolved_diagnoses_are_listed_apart(client, cast
     token = login(client, "alice")
     response = client.post(
         f"{journal(cast)}/diagnoses/new",
-        data={"csrf_token": token, "code": "i10", "rank": "secondary", "care_unit_id": str(cast.unit_med),
-              "onset_date": "2020-01-01", "resolved_date": "2021-01-01"},
+        data={
+            "csrf_token": token,
+            "code": "i10",
+            "rank": "secondary",
+            "care_unit_id": str(cast.unit_med),
+            "onset_date": "2020-01-01",
+            "resolved_date": "2021-01-01",
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -58,8 +71,13 @@ def test_an_unknown_code_is_refused_beside_the_field(client, cast, owner):
     token = login(client, "alice")
     response = client.post(
         f"{journal(cast)}/diagnoses/new",
-        data={"csrf_token": token, "code": "X99.9", "rank": "primary", "care_unit_id": str(cast.unit_med),
-              "comment": "kept comment"},
+        data={
+            "csrf_token": token,
+            "code": "X99.9",
+            "rank": "primary",
+            "care_unit_id": str(cast.unit_med),
+            "comment": "kept comment",
+        },
     )
     assert response.status_code == 422
     assert 'id="e-code"' in response.text
@@ -82,13 +100,25 @@ def test_a_nurse_cannot_record_a_diagnosis(client, cast, owner):
 
 def test_reception_cannot_open_journal_pages(client, cast):
     token = login(client, "rita")
-    for path in ("/diagnoses", "/diagnoses/new", "/allergies/new", "/procedures/new", "/history/new",
-                 "/care-plans/new", "/print"):
+    for path in (
+        "/diagnoses",
+        "/diagnoses/new",
+        "/allergies/new",
+        "/procedures/new",
+        "/history/new",
+        "/care-plans/new",
+        "/print",
+    ):
         assert client.get(journal(cast) + path).status_code == 403, path
     response = client.post(
         f"{journal(cast)}/allergies/new",
-        data={"csrf_token": token, "substance": "Penicillin", "category": "medication",
-              "severity": "severe", "care_unit_id": str(cast.unit_med)},
+        data={
+            "csrf_token": token,
+            "substance": "Penicillin",
+            "category": "medication",
+            "severity": "severe",
+            "care_unit_id": str(cast.unit_med),
+        },
     )
     assert response.status_code == 403
 
@@ -100,15 +130,26 @@ def test_bob_records_an_allergy(client, cast, owner):
     assert f'href="{journal(cast)}"' in form.text  # back to the chart
     response = client.post(
         f"{journal(cast)}/allergies/new",
-        data={"csrf_token": token, "substance": "Penicillin", "category": "medication",
-              "reaction": "Urticaria", "severity": "severe", "is_verified": "on",
-              "care_unit_id": str(cast.unit_med)},
+        data={
+            "csrf_token": token,
+            "substance": "Penicillin",
+            "category": "medication",
+            "reaction": "Urticaria",
+            "severity": "severe",
+            "is_verified": "on",
+            "care_unit_id": str(cast.unit_med),
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
     assert response.headers["location"] == f"{journal(cast)}?notice=allergy"
     row = owner.execute("SELECT substance, severity, is_verified, is_intolerance FROM allergy").fetchone()
-    assert row == {"substance": "Penicillin", "severity": "severe", "is_verified": True, "is_intolerance": False}
+    assert row == {
+        "substance": "Penicillin",
+        "severity": "severe",
+        "is_verified": True,
+        "is_intolerance": False,
+    }
     chart = client.get(journal(cast))
     assert chart.status_code == 200
     assert "Penicillin" in chart.text
@@ -118,8 +159,13 @@ def test_an_allergy_form_with_errors_keeps_what_was_typed(client, cast, owner):
     token = login(client, "bob")
     response = client.post(
         f"{journal(cast)}/allergies/new",
-        data={"csrf_token": token, "substance": "Nuts", "category": "food", "severity": "",
-              "care_unit_id": str(cast.unit_surg)},
+        data={
+            "csrf_token": token,
+            "substance": "Nuts",
+            "category": "food",
+            "severity": "",
+            "care_unit_id": str(cast.unit_surg),
+        },
     )
     assert response.status_code == 422
     assert 'value="Nuts"' in response.text
@@ -132,13 +178,22 @@ def test_alice_records_a_surgery_in_local_time(client, cast, owner):
     assert client.get(f"{journal(cast)}/procedures/new").status_code == 200
     response = client.post(
         f"{journal(cast)}/procedures/new",
-        data={"csrf_token": token, "name": "Appendectomy", "code": "jea00", "is_surgery": "on",
-              "performed_at": "2026-01-15T14:30", "anaesthesia": "general", "outcome": "Uneventful",
-              "care_unit_id": str(cast.unit_med)},
+        data={
+            "csrf_token": token,
+            "name": "Appendectomy",
+            "code": "jea00",
+            "is_surgery": "on",
+            "performed_at": "2026-01-15T14:30",
+            "anaesthesia": "general",
+            "outcome": "Uneventful",
+            "care_unit_id": str(cast.unit_med),
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
-    row = owner.execute("SELECT name, code, is_surgery, performed_at, performed_by FROM procedure_record").fetchone()
+    row = owner.execute(
+        "SELECT name, code, is_surgery, performed_at, performed_by FROM procedure_record"
+    ).fetchone()
     assert row["code"] == "JEA00" and row["is_surgery"] and row["performed_by"] == cast.alice
     # 14:30 in Stockholm in January is 13:30 UTC
     assert row["performed_at"] == datetime(2026, 1, 15, 13, 30, tzinfo=UTC)
@@ -148,8 +203,12 @@ def test_a_procedure_with_a_bad_time_is_refused(client, cast, owner):
     token = login(client, "alice")
     response = client.post(
         f"{journal(cast)}/procedures/new",
-        data={"csrf_token": token, "name": "Appendectomy", "performed_at": "yesterday",
-              "care_unit_id": str(cast.unit_med)},
+        data={
+            "csrf_token": token,
+            "name": "Appendectomy",
+            "performed_at": "yesterday",
+            "care_unit_id": str(cast.unit_med),
+        },
     )
     assert response.status_code == 422
     assert 'id="e-performed_at"' in response.text
@@ -161,8 +220,12 @@ def test_past_history_is_recorded(client, cast, owner):
     assert client.get(f"{journal(cast)}/history/new?kind=family").status_code == 200
     response = client.post(
         f"{journal(cast)}/history/new",
-        data={"csrf_token": token, "kind": "family", "description": "Mother had type 2 diabetes.",
-              "care_unit_id": str(cast.unit_med)},
+        data={
+            "csrf_token": token,
+            "kind": "family",
+            "description": "Mother had type 2 diabetes.",
+            "care_unit_id": str(cast.unit_med),
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -180,9 +243,15 @@ def test_a_care_plan_is_recorded_with_a_colleague_responsible(client, cast, owne
     assert "Dr Charlie Carlsson" not in form.text
     response = client.post(
         f"{journal(cast)}/care-plans/new",
-        data={"csrf_token": token, "title": "Fall prevention", "goals": "No falls.",
-              "actions": "Bed alarm, walking aid.", "responsible_id": str(cast.alice),
-              "review_date": "2026-02-01", "care_unit_id": str(cast.unit_med)},
+        data={
+            "csrf_token": token,
+            "title": "Fall prevention",
+            "goals": "No falls.",
+            "actions": "Bed alarm, walking aid.",
+            "responsible_id": str(cast.alice),
+            "review_date": "2026-02-01",
+            "care_unit_id": str(cast.unit_med),
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -194,9 +263,15 @@ def test_a_care_plan_cannot_name_staff_from_another_unit(client, cast, owner):
     token = login(client, "bob")
     response = client.post(
         f"{journal(cast)}/care-plans/new",
-        data={"csrf_token": token, "title": "Fall prevention", "goals": "No falls.",
-              "actions": "Bed alarm.", "responsible_id": str(cast.charlie),
-              "review_date": "2026-02-01", "care_unit_id": str(cast.unit_med)},
+        data={
+            "csrf_token": token,
+            "title": "Fall prevention",
+            "goals": "No falls.",
+            "actions": "Bed alarm.",
+            "responsible_id": str(cast.charlie),
+            "review_date": "2026-02-01",
+            "care_unit_id": str(cast.unit_med),
+        },
     )
     assert response.status_code == 422
     assert 'id="e-responsible_id"' in response.text

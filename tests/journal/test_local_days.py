@@ -24,7 +24,11 @@ JUST_BEFORE_MIDNIGHT_ON_THE_29TH = "2026-03-29T21:30:00+00"  # 23:30 CEST on the
 def measurements(owner, cast) -> dict[str, int]:
     return {
         at: given.clinical(owner, cast, "vital_signs", measured_at=at)
-        for at in (JUST_AFTER_MIDNIGHT_ON_THE_29TH, JUST_BEFORE_MIDNIGHT_ON_THE_29TH, JUST_AFTER_MIDNIGHT_ON_THE_30TH)
+        for at in (
+            JUST_AFTER_MIDNIGHT_ON_THE_29TH,
+            JUST_BEFORE_MIDNIGHT_ON_THE_29TH,
+            JUST_AFTER_MIDNIGHT_ON_THE_30TH,
+        )
     }
 
 
@@ -33,7 +37,9 @@ def vitals_on(conn, cast, day: date) -> list[int]:
     return sorted(r["id"] for r in rows if r["kind"] == "vitals")
 
 
-def test_the_day_of_the_spring_change_holds_what_was_measured_on_it_in_stockholm(acting_as, cast, measurements):
+def test_the_day_of_the_spring_change_holds_what_was_measured_on_it_in_stockholm(
+    acting_as, cast, measurements
+):
     alice = acting_as(cast.alice)
     assert vitals_on(alice, cast, date(2026, 3, 29)) == sorted(
         [measurements[JUST_AFTER_MIDNIGHT_ON_THE_29TH], measurements[JUST_BEFORE_MIDNIGHT_ON_THE_29TH]]
@@ -51,7 +57,9 @@ def test_the_database_knows_a_stockholm_day_begins_at_local_midnight(owner):
     assert (row["after_autumn"] - row["autumn"]).total_seconds() == 25 * 3600
 
 
-def test_one_measurement_shows_the_same_local_time_on_the_chart_and_the_vitals_page(client, cast, measurements):
+def test_one_measurement_shows_the_same_local_time_on_the_chart_and_the_vitals_page(
+    client, cast, measurements
+):
     login(client, "alice")
     chart = client.get(f"/patients/{cast.greta_patient}/journal").text
     vitals = client.get(f"/patients/{cast.greta_patient}/journal/vitals").text

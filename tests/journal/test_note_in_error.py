@@ -1,7 +1,6 @@
 """A note written in error is marked, never removed: it stays readable, with
 who, when and why, and the mark is final."""
 
-
 from tests.journal import given
 from tests.journal.refusal import refused
 

@@ -3,7 +3,9 @@
 from hms.db.queries import load
 
 q = load("journal")
-FILTERS = dict(kind=None, from_date=None, to_date=None, author_id=None, care_unit_id=None, code=None, text=None)
+FILTERS = dict(
+    kind=None, from_date=None, to_date=None, author_id=None, care_unit_id=None, code=None, text=None
+)
 
 
 def given_a_mixed_history(owner, cast):
@@ -61,8 +63,18 @@ def test_paging_through_the_timeline_gives_exactly_the_view_in_order(owner, cast
 def test_filters_apply_within_every_branch(owner, cast, acting_as):
     given_a_mixed_history(owner, cast)
     alice = acting_as(cast.alice, "doctor")
-    only = lambda **f: q.timeline(alice, patient_id=cast.greta_patient, limit=50, before_at=None,  # noqa: E731
-                                  before_kind=None, before_id=None, **{**FILTERS, **f})
+
+    def only(**f):
+        return q.timeline(
+            alice,
+            patient_id=cast.greta_patient,
+            limit=50,
+            before_at=None,
+            before_kind=None,
+            before_id=None,
+            **{**FILTERS, **f},
+        )
+
     assert {r["kind"] for r in only(kind="diagnosis")} == {"diagnosis"}
     assert [r["code"] for r in only(code="j18")] == ["J18.9"]
     assert len(only(text="anteckning 3")) == 1

@@ -37,7 +37,7 @@ def test_the_tree_shows_every_level_with_its_counts(client, cast):
     # given the cast's hospital: Internal medicine > Medical ward 1 > Ward 12 > room 1 > beds A, B
     login(client, "adam")
     page = client.get("/admin/organization").text
-    medicine = page[page.index('id="department-'):page.index("Surgery")]
+    medicine = page[page.index('id="department-') : page.index("Surgery")]
     assert "Internal medicine" in medicine and "Medical ward 1" in medicine and "Ward 12" in medicine
     assert "1 care unit" in medicine and "1 ward" in medicine and "2 beds" in medicine
     assert "2 of 2 beds in use" in page
@@ -47,30 +47,54 @@ def test_the_tree_shows_every_level_with_its_counts(client, cast):
 def test_admin_builds_a_department_down_to_a_bed(client, cast, owner):
     csrf = login(client, "adam")
     # a department (codes are taken in capitals)
-    department = created_id(client.post(
-        "/admin/organization/departments/new",
-        data={"csrf_token": csrf, "code": "card", "name": "Cardiology"}, follow_redirects=False,
-    ), "department")
+    department = created_id(
+        client.post(
+            "/admin/organization/departments/new",
+            data={"csrf_token": csrf, "code": "card", "name": "Cardiology"},
+            follow_redirects=False,
+        ),
+        "department",
+    )
     # a care unit in it
-    assert f'value="{department}" selected' in client.get(
-        f"/admin/organization/care-units/new?department_id={department}").text
-    unit = created_id(client.post(
-        "/admin/organization/care-units/new",
-        data={"csrf_token": csrf, "department_id": department, "code": "CARD-W1", "name": "Cardiology ward",
-              "kind": "inpatient"}, follow_redirects=False,
-    ), "care-unit")
+    assert (
+        f'value="{department}" selected'
+        in client.get(f"/admin/organization/care-units/new?department_id={department}").text
+    )
+    unit = created_id(
+        client.post(
+            "/admin/organization/care-units/new",
+            data={
+                "csrf_token": csrf,
+                "department_id": department,
+                "code": "CARD-W1",
+                "name": "Cardiology ward",
+                "kind": "inpatient",
+            },
+            follow_redirects=False,
+        ),
+        "care-unit",
+    )
     # a ward, a room and a bed
-    ward = created_id(client.post(
-        "/admin/organization/wards/new",
-        data={"csrf_token": csrf, "care_unit_id": unit, "name": "Ward 30"}, follow_redirects=False,
-    ), "ward")
-    room = created_id(client.post(
-        "/admin/organization/rooms/new",
-        data={"csrf_token": csrf, "ward_id": ward, "name": "3"}, follow_redirects=False,
-    ), "room")
+    ward = created_id(
+        client.post(
+            "/admin/organization/wards/new",
+            data={"csrf_token": csrf, "care_unit_id": unit, "name": "Ward 30"},
+            follow_redirects=False,
+        ),
+        "ward",
+    )
+    room = created_id(
+        client.post(
+            "/admin/organization/rooms/new",
+            data={"csrf_token": csrf, "ward_id": ward, "name": "3"},
+            follow_redirects=False,
+        ),
+        "room",
+    )
     response = client.post(
         "/admin/organization/beds/new",
-        data={"csrf_token": csrf, "room_id": room, "label": "A"}, follow_redirects=False,
+        data={"csrf_token": csrf, "room_id": room, "label": "A"},
+        follow_redirects=False,
     )
     bed = created_id(response, "bed")
     # then the tree shows them, with a notice
@@ -79,7 +103,8 @@ def test_admin_builds_a_department_down_to_a_bed(client, cast, owner):
     assert "CARD" in page and "CARD-W1" in page and "Ward 30" in page and f'id="bed-{bed}"' in page
     row = owner.execute(
         "SELECT d.code, cu.kind::text FROM care_unit cu JOIN department d ON d.id = cu.department_id "
-        "WHERE cu.id = %s", [unit],
+        "WHERE cu.id = %s",
+        [unit],
     ).fetchone()
     assert row == {"code": "CARD", "kind": "inpatient"}
 
@@ -91,8 +116,13 @@ def test_a_care_unit_code_in_use_is_refused_beside_the_field_and_nothing_is_save
     # when another unit is created with the same code
     response = client.post(
         "/admin/organization/care-units/new",
-        data={"csrf_token": csrf, "department_id": cast.unit_surg, "code": "med", "name": "Day surgery",
-              "kind": "outpatient"},
+        data={
+            "csrf_token": csrf,
+            "department_id": cast.unit_surg,
+            "code": "med",
+            "name": "Day surgery",
+            "kind": "outpatient",
+        },
     )
     # then the form says so beside the code, keeping what was typed
     assert response.status_code == 422
@@ -141,15 +171,21 @@ def test_a_parent_that_does_not_exist_is_refused_beside_its_picker(client, cast,
 def test_deactivation_keeps_the_row_and_reactivation_restores_it(client, cast, owner, path, table, key):
     csrf = login(client, "adam")
     item = getattr(cast, key)
-    response = client.post(f"/admin/organization/{path}/{item}/deactivate", data={"csrf_token": csrf},
-                           follow_redirects=False)
+    response = client.post(
+        f"/admin/organization/{path}/{item}/deactivate", data={"csrf_token": csrf}, follow_redirects=False
+    )
     assert response.status_code == 303
-    assert owner.execute(f"SELECT is_active FROM {table} WHERE id = %s", [item]).fetchone() == {"is_active": False}
+    assert owner.execute(f"SELECT is_active FROM {table} WHERE id = %s", [item]).fetchone() == {
+        "is_active": False
+    }
     assert "Inactive" in client.get(response.headers["location"]).text
-    response = client.post(f"/admin/organization/{path}/{item}/reactivate", data={"csrf_token": csrf},
-                           follow_redirects=False)
+    response = client.post(
+        f"/admin/organization/{path}/{item}/reactivate", data={"csrf_token": csrf}, follow_redirects=False
+    )
     assert response.status_code == 303
-    assert owner.execute(f"SELECT is_active FROM {table} WHERE id = %s", [item]).fetchone() == {"is_active": True}
+    assert owner.execute(f"SELECT is_active FROM {table} WHERE id = %s", [item]).fetchone() == {
+        "is_active": True
+    }
 
 
 def test_a_deactivated_bed_no_longer_counts_as_in_use(client, cast, owner):
@@ -198,8 +234,11 @@ def test_every_organisation_change_is_declared_for_managers_only(app):
     routes = write_routes(app)
     assert len(routes) >= 16
     for route in all_routes(app.routes):
-        if isinstance(route, APIRoute) and route.path.startswith("/admin/organization") and route.path != \
-                "/admin/organization":
+        if (
+            isinstance(route, APIRoute)
+            and route.path.startswith("/admin/organization")
+            and route.path != "/admin/organization"
+        ):
             assert policy_of(route.endpoint).permission is Permission.ORGANIZATION_MANAGE, route.path
 
 
@@ -207,12 +246,22 @@ def test_every_organisation_change_is_declared_for_managers_only(app):
 def test_staff_without_the_permission_are_refused_every_change(client, app, cast, owner, username):
     csrf = login(client, username)
     before = organisation_state(owner)
-    form = {"csrf_token": csrf, "code": "HACK", "name": "Hack", "kind": "inpatient", "label": "Z",
-            "department_id": cast.unit_med, "care_unit_id": cast.unit_med, "ward_id": cast.ward_med,
-            "room_id": cast.ward_med}
+    form = {
+        "csrf_token": csrf,
+        "code": "HACK",
+        "name": "Hack",
+        "kind": "inpatient",
+        "label": "Z",
+        "department_id": cast.unit_med,
+        "care_unit_id": cast.unit_med,
+        "ward_id": cast.ward_med,
+        "room_id": cast.ward_med,
+    }
     for method, path in write_routes(app):
         url = re.sub(r"\{\w+_id\}", str(cast.unit_med), path)
-        response = client.request(method, url, data=form if method == "POST" else None, follow_redirects=False)
+        response = client.request(
+            method, url, data=form if method == "POST" else None, follow_redirects=False
+        )
         assert response.status_code == 403, f"{username} {method} {url}: {response.status_code}"
     assert organisation_state(owner) == before
 
@@ -222,6 +271,8 @@ def organisation_state(owner) -> dict[str, tuple[int, int]]:
     state = {}
     for table in ("department", "care_unit", "ward", "room", "bed"):
         active = "is_active" if table in ("care_unit", "ward", "bed") else "true"
-        row = owner.execute(f"SELECT count(*) AS n, count(*) FILTER (WHERE {active}) AS a FROM {table}").fetchone()
+        row = owner.execute(
+            f"SELECT count(*) AS n, count(*) FILTER (WHERE {active}) AS a FROM {table}"
+        ).fetchone()
         state[table] = (row["n"], row["a"])
     return state

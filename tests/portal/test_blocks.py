@@ -1,6 +1,5 @@
 """Spärr: Greta blocks the medical ward's entries from other units; emergency access still passes."""
 
-
 from tests.conftest import login
 from tests.portal import given
 

@@ -96,7 +96,8 @@ def test_receptionist_registers_a_proxy_on_the_patients_recorded_consent(client,
     row = owner.execute(
         "SELECT scopes::text[] AS scopes, granted_by, basis::text AS basis, consent_taken_by, "
         "consent_method::text AS method, consent_taken_at = (%s || ' Europe/Stockholm')::timestamptz AS at_typed "
-        "FROM proxy_grant", [taken.replace("T", " ")]
+        "FROM proxy_grant",
+        [taken.replace("T", " ")],
     ).fetchone()
     assert row == {
         "scopes": ["record", "appointments"], "granted_by": cast.rita, "basis": "recorded_consent",

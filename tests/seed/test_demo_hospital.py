@@ -87,7 +87,14 @@ def test_every_role_has_a_demo_login(owner_url, owner):
     summary = seed_hospital(owner_url, patients=SMALL)
     assert {login.role for login in summary.logins} == {role.value for role in Role}
     assert [login.username for login in demo_logins(owner_url)] == [
-        "doctor", "nurse", "pharmacist", "reception", "admin", "specialist", "patient", "relative",
+        "doctor",
+        "nurse",
+        "pharmacist",
+        "reception",
+        "admin",
+        "specialist",
+        "patient",
+        "relative",
     ]
     # the patient's login is linked to a patient, and the relative is that patient's next of kin
     linked = owner.execute(

@@ -134,9 +134,10 @@ def test_an_encounter_opened_under_emergency_access_gives_care_only_while_it_las
     )
     owner.execute("ALTER TABLE emergency_access ENABLE TRIGGER emergency_access_guard")
     # then neither Charlie nor anyone else on surgery has Greta in care through it
-    assert charlie.execute("SELECT hms_access_basis(%s, 'clinical') AS b", [cast.greta_patient]).fetchone()[
-        "b"
-    ] is None
+    assert (
+        charlie.execute("SELECT hms_access_basis(%s, 'clinical') AS b", [cast.greta_patient]).fetchone()["b"]
+        is None
+    )
 
 
 def test_an_encounter_opened_in_care_is_not_marked_as_emergency(app_as, cast):
@@ -150,9 +151,13 @@ def test_an_encounter_opened_in_care_is_not_marked_as_emergency(app_as, cast):
 
 
 def test_unit_membership_is_changed_only_by_administrators(app_as, owner, cast):
-    refused(app_as(cast.rita), "SELECT account_set_units(%s, %s)", [cast.rita, [cast.unit_surg]], sqlstate="42501")
+    refused(
+        app_as(cast.rita), "SELECT account_set_units(%s, %s)", [cast.rita, [cast.unit_surg]], sqlstate="42501"
+    )
     app_as(cast.adam).execute("SELECT account_set_units(%s, %s)", [cast.rita, [cast.unit_surg]])
-    units = owner.execute("SELECT care_unit_id FROM staff_care_unit WHERE user_id = %s", [cast.rita]).fetchall()
+    units = owner.execute(
+        "SELECT care_unit_id FROM staff_care_unit WHERE user_id = %s", [cast.rita]
+    ).fetchall()
     assert [u["care_unit_id"] for u in units] == [cast.unit_surg]
 
 
@@ -160,5 +165,7 @@ def test_unit_membership_is_changed_only_by_administrators(app_as, owner, cast):
 def test_only_administrators_change_the_organisation(app_as, cast, table):
     from tests.journal.refusal import refused_or_unseen
 
-    column = {"department": "name", "care_unit": "name", "ward": "name", "room": "name", "bed": "label"}[table]
+    column = {"department": "name", "care_unit": "name", "ward": "name", "room": "name", "bed": "label"}[
+        table
+    ]
     refused_or_unseen(app_as(cast.alice), f"UPDATE {table} SET {column} = {column} || ' x'", [], "42501")

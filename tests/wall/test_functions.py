@@ -85,8 +85,11 @@ def test_the_app_role_cannot_name_the_private_schema(app_conn):
 
     refused(app_conn, "SELECT user_id FROM hms_private.verified_identity", sqlstate="42501")
     refused(app_conn, "SELECT secret FROM hms_private.salt_key", sqlstate="42501")
-    refused(app_conn, "INSERT INTO hms_private.verified_identity VALUES (pg_backend_pid(), '1', 1, 'doctor')",
-            sqlstate="42501")
+    refused(
+        app_conn,
+        "INSERT INTO hms_private.verified_identity VALUES (pg_backend_pid(), '1', 1, 'doctor')",
+        sqlstate="42501",
+    )
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,10 @@ def test_claiming_alice_writes_nothing_and_signs_nothing(app_conn, owner, cast, 
     with pytest.raises(psycopg.Error):
         app_conn.execute("SELECT note_sign(%s, %s)", [draft, cast.alice])
     assert owner.execute("SELECT count(*) AS n FROM vital_signs").fetchone()["n"] == 0
-    assert owner.execute("SELECT status FROM note_version WHERE id = %s", [draft]).fetchone()["status"] == "draft"
+    assert (
+        owner.execute("SELECT status FROM note_version WHERE id = %s", [draft]).fetchone()["status"]
+        == "draft"
+    )
 
 
 def test_a_forged_identity_setting_is_not_believed(app_conn, cast, greta_journal):
@@ -51,7 +54,9 @@ def test_an_identity_verified_in_an_earlier_transaction_does_not_count_in_the_ne
     assert journal_rows(app_conn, cast.greta_patient) == NOTHING
 
 
-def test_transactions_sent_in_one_message_do_not_share_an_identity(settings, owner_url, owner, cast, greta_journal):
+def test_transactions_sent_in_one_message_do_not_share_an_identity(
+    settings, owner_url, owner, cast, greta_journal
+):
     """Transactions in one simple-query message share their start time; the
     identity is tied to the transaction's own id, so the second is nobody."""
     from hms.db.connect import app_url
@@ -87,7 +92,10 @@ def test_a_planted_access_decision_is_not_believed(app_as, cast, greta_journal):
     charlie = app_as(cast.charlie)
     with charlie.transaction():
         for area in ("clinical", "medication"):
-            for name in (f"hms.basis_{area}_{cast.greta_patient}", f"hms.c_basis_{area}_{cast.greta_patient}"):
+            for name in (
+                f"hms.basis_{area}_{cast.greta_patient}",
+                f"hms.c_basis_{area}_{cast.greta_patient}",
+            ):
                 charlie.execute("SELECT set_config(%s, 'care', true)", [name])
             for name in (
                 f"hms.visible_{area}_{cast.greta_patient}_{cast.unit_med}",
@@ -95,9 +103,12 @@ def test_a_planted_access_decision_is_not_believed(app_as, cast, greta_journal):
             ):
                 charlie.execute("SELECT set_config(%s, 't', true)", [name])
         assert journal_rows(charlie, cast.greta_patient) == NOTHING
-        assert charlie.execute("SELECT hms_access_basis(%s, 'clinical') AS b", [cast.greta_patient]).fetchone()[
-            "b"
-        ] is None
+        assert (
+            charlie.execute("SELECT hms_access_basis(%s, 'clinical') AS b", [cast.greta_patient]).fetchone()[
+                "b"
+            ]
+            is None
+        )
 
 
 def test_decisions_made_for_alice_are_forgotten_when_the_transaction_proves_charlie(
@@ -109,7 +120,9 @@ def test_decisions_made_for_alice_are_forgotten_when_the_transaction_proves_char
     with app_conn.transaction():
         authenticate(app_conn, alice)
         assert journal_rows(app_conn, cast.greta_patient)["notes"] == 1
-        assert app_conn.execute("SELECT hms_wholly_visible('clinical') AS p").fetchone()["p"] == [cast.greta_patient]
+        assert app_conn.execute("SELECT hms_wholly_visible('clinical') AS p").fetchone()["p"] == [
+            cast.greta_patient
+        ]
         authenticate(app_conn, charlie)
         assert app_conn.execute("SELECT hms_wholly_visible('clinical') AS p").fetchone()["p"] == []
         assert journal_rows(app_conn, cast.greta_patient) == NOTHING
@@ -126,9 +139,12 @@ def test_plans_printed_to_the_client_show_no_secret(app_as, owner, cast, greta_j
         charlie.execute("SET LOCAL client_min_messages = debug5")
         charlie.execute("SET LOCAL debug_print_plan = on")
         charlie.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-        charlie.execute("SELECT hms_login_parameters('nobody-here'), hms_current_user_id(), hms_current_role()")
-        charlie.execute("SELECT hms_access_basis(%s, 'clinical'), hms_wholly_visible('clinical')",
-                        [cast.greta_patient])
+        charlie.execute(
+            "SELECT hms_login_parameters('nobody-here'), hms_current_user_id(), hms_current_role()"
+        )
+        charlie.execute(
+            "SELECT hms_access_basis(%s, 'clinical'), hms_wholly_visible('clinical')", [cast.greta_patient]
+        )
         journal_rows(charlie, cast.greta_patient)
     assert notices, "the plans were printed"
     printed = " ".join(notices)
@@ -234,13 +250,16 @@ def test_only_an_administrator_changes_roles_units_and_activity(app_as, owner, c
         ("SELECT account_set_active(%s, false)", [cast.alice]),
     ):
         refused(charlie, call, params, sqlstate="42501")
-    assert owner.execute("SELECT role::text AS r FROM app_user WHERE id = %s", [cast.charlie]).fetchone()["r"] == (
-        "doctor"
+    assert owner.execute("SELECT role::text AS r FROM app_user WHERE id = %s", [cast.charlie]).fetchone()[
+        "r"
+    ] == ("doctor")
+    assert (
+        owner.execute(
+            "SELECT count(*) AS n FROM staff_care_unit WHERE user_id = %s AND care_unit_id = %s",
+            [cast.charlie, cast.unit_med],
+        ).fetchone()["n"]
+        == 0
     )
-    assert owner.execute(
-        "SELECT count(*) AS n FROM staff_care_unit WHERE user_id = %s AND care_unit_id = %s",
-        [cast.charlie, cast.unit_med],
-    ).fetchone()["n"] == 0
 
 
 def test_an_administrators_account_changes_are_audited_with_who_and_whom(app_as, owner, cast):
@@ -249,22 +268,47 @@ def test_an_administrators_account_changes_are_audited_with_who_and_whom(app_as,
     adam.execute("SELECT account_set_role(%s, 'nurse')", [cast.charlie])
     adam.execute("SELECT account_set_active(%s, false)", [cast.charlie])
     adam.execute("SELECT account_set_active(%s, true)", [cast.charlie])
-    adam.execute("SELECT account_reset_password(%s, %s)", [cast.charlie, owner.execute(
-        "SELECT password_hash FROM app_user WHERE id = %s", [cast.alice]).fetchone()["password_hash"]])
+    adam.execute(
+        "SELECT account_reset_password(%s, %s)",
+        [
+            cast.charlie,
+            owner.execute("SELECT password_hash FROM app_user WHERE id = %s", [cast.alice]).fetchone()[
+                "password_hash"
+            ],
+        ],
+    )
     rows = owner.execute(
         "SELECT user_id, user_role::text AS role, action, object_id FROM audit_log "
         "WHERE object_type = 'app_user' ORDER BY id"
     ).fetchall()
     assert [r["action"] for r in rows] == [
-        "account.units", "account.role", "account.deactivate", "account.reactivate", "account.password_reset",
+        "account.units",
+        "account.role",
+        "account.deactivate",
+        "account.reactivate",
+        "account.password_reset",
     ]
-    assert {(r["user_id"], r["role"], r["object_id"]) for r in rows} == {(cast.adam, "administrator", cast.charlie)}
+    assert {(r["user_id"], r["role"], r["object_id"]) for r in rows} == {
+        (cast.adam, "administrator", cast.charlie)
+    }
 
 
-def test_without_a_verified_user_the_app_role_reads_and_writes_nothing_about_patients(app_conn, cast, greta_journal):
+def test_without_a_verified_user_the_app_role_reads_and_writes_nothing_about_patients(
+    app_conn, cast, greta_journal
+):
     claim(app_conn, **{"hms.user_role": "administrator"})
-    for table in ("patient", "patient_directory", "patient_search_directory", "next_of_kin", "audit_log",
-                  "encounter", "care_assignment", "proxy_grant", "journal_block", "consultation"):
+    for table in (
+        "patient",
+        "patient_directory",
+        "patient_search_directory",
+        "next_of_kin",
+        "audit_log",
+        "encounter",
+        "care_assignment",
+        "proxy_grant",
+        "journal_block",
+        "consultation",
+    ):
         assert app_conn.execute(f"SELECT count(*) AS n FROM {table}").fetchone()["n"] == 0, table
     with pytest.raises(psycopg.Error):
         app_conn.execute(

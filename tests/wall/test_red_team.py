@@ -37,9 +37,9 @@ def test_a_temporary_note_section_cannot_make_an_empty_note_signable(app_as, own
         alice.execute("SET LOCAL search_path = pg_temp, public")
         alice.execute("SELECT note_sign(%s, %s)", [draft, cast.alice])
     assert refusal.value.sqlstate == "HM025"
-    assert owner.execute("SELECT status::text AS s FROM note_version WHERE id = %s", [draft]).fetchone()["s"] == (
-        "draft"
-    )
+    assert owner.execute("SELECT status::text AS s FROM note_version WHERE id = %s", [draft]).fetchone()[
+        "s"
+    ] == ("draft")
 
 
 def test_a_care_assignment_cannot_be_dated_back(app_as, cast):

@@ -121,10 +121,18 @@ class Visitor:
             query, body = "", form_encoded({**fields, "csrf_token": self.csrf}).encode()
             headers += [(b"content-type", b"application/x-www-form-urlencoded")]
         scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-            "scheme": "http", "server": ("testserver", 80), "client": ("testclient", 50000),
-            "root_path": "", "path": path, "raw_path": quote(path).encode(),
-            "query_string": query.encode(), "headers": headers,
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "server": ("testserver", 80),
+            "client": ("testclient", 50000),
+            "root_path": "",
+            "path": path,
+            "raw_path": quote(path).encode(),
+            "query_string": query.encode(),
+            "headers": headers,
         }
         return self.client.portal.call(self._call, scope, body)
 

@@ -26,7 +26,8 @@ def test_a_route_without_a_declaration_cannot_be_registered():
 
 def test_only_login_health_language_and_static_are_public(app):
     public = sorted(
-        r.path for r in all_routes(app.routes)
+        r.path
+        for r in all_routes(app.routes)
         if isinstance(r, APIRoute) and policy_of(r.endpoint).kind == "public"
     )
     assert public == ["/healthz", "/language", "/login", "/login"]
