@@ -11,28 +11,33 @@ import logging
 import threading
 
 import psycopg
+from psycopg.rows import TupleRow
 
 log = logging.getLogger("hms.audit.sealing")
 
 
 def seal(worker_url: str, *, limit: int = 50_000) -> int:
     """Seal what has been committed so far; returns how many rows were sealed."""
-    total = 0
     with psycopg.connect(worker_url, autocommit=True) as conn:
-        while True:
-            row = conn.execute("SELECT audit_log_seal(%s)", [limit]).fetchone()
-            sealed = int(row[0]) if row else 0
-            total += sealed
-            if sealed < limit:
-                return total
+        return seal_on(conn, limit=limit)
 
 
-def forget_ended_backends(worker_url: str) -> int:
+def seal_on(conn: psycopg.Connection[TupleRow], *, limit: int = 50_000) -> int:
+    """seal() on a connection the caller keeps (the background round)."""
+    total = 0
+    while True:
+        row = conn.execute("SELECT audit_log_seal(%s)", [limit]).fetchone()
+        sealed = int(row[0]) if row else 0
+        total += sealed
+        if sealed < limit:
+            return total
+
+
+def forget_ended_backends(conn: psycopg.Connection[TupleRow]) -> int:
     """Clear the verified identities and access decisions of connections that
     have ended (housekeeping that shares the sealer's round)."""
-    with psycopg.connect(worker_url, autocommit=True) as conn:
-        row = conn.execute("SELECT hms_forget_ended_backends()").fetchone()
-        return int(row[0]) if row else 0
+    row = conn.execute("SELECT hms_forget_ended_backends()").fetchone()
+    return int(row[0]) if row else 0
 
 
 class Sealer:
@@ -52,10 +57,20 @@ class Sealer:
         self._thread.join(timeout=10)
 
     def _run(self) -> None:
+        # One connection for every round (a new one every few seconds would
+        # cost the server a backend each time); opened again after a failure.
+        conn: psycopg.Connection[TupleRow] | None = None
         while not self._stop.wait(self.every_seconds):
             try:
-                seal(self.worker_url)
-                forget_ended_backends(self.worker_url)
+                if conn is None or conn.closed:
+                    conn = psycopg.connect(self.worker_url, autocommit=True)
+                seal_on(conn)
+                forget_ended_backends(conn)
             except psycopg.Error as exc:
                 # The next round tries again; rows wait unsealed, not lost.
                 log.warning("audit sealing failed: %s", exc.sqlstate or type(exc).__name__)
+                if conn is not None:
+                    conn.close()
+                conn = None
+        if conn is not None:
+            conn.close()

@@ -126,3 +126,23 @@ def test_the_seal_may_be_written_once_and_changes_nothing_else(owner, logged):
         "UPDATE audit_log SET chain_seq = 999, row_hash = '\\x00', detail = 'x' WHERE chain_seq IS NULL",
         sqlstate="HM001",
     )
+
+
+def test_the_background_sealer_seals_new_rows_on_its_one_connection(settings, owner_url, owner):
+    import time
+
+    from hms.audit.sealing import Sealer
+    from hms.db.connect import worker_url
+
+    owner.execute("INSERT INTO audit_log (action) VALUES ('patient.read')")
+    sealer = Sealer(worker_url(settings, owner_url), every_seconds=0.05)
+    sealer.start()
+    try:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if owner.execute("SELECT count(chain_seq) AS n FROM audit_log").fetchone()["n"] == 1:
+                break
+            time.sleep(0.05)
+    finally:
+        sealer.stop()
+    assert owner.execute("SELECT count(chain_seq) AS n FROM audit_log").fetchone()["n"] == 1
