@@ -75,6 +75,9 @@ def _include_routers(app: FastAPI) -> None:
     from hms.consultations import pages as consultation_pages
     from hms.journal import pages as journal_pages
     from hms.journal import pages_entries as journal_entry_pages
+    from hms.medication import api as medication_api
+    from hms.medication import pages as medication_pages
+    from hms.medication import pages_ward as medication_ward_pages
     from hms.organization import pages as organization_pages
     from hms.patients import api as patient_api
     from hms.patients import pages as patient_pages
@@ -94,5 +97,8 @@ def _include_routers(app: FastAPI) -> None:
         audit_pages,
         portal_pages,
         consultation_pages,
+        medication_pages,
+        medication_ward_pages,
+        medication_api,
     ):
         app.include_router(module.router)

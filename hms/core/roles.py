@@ -55,6 +55,12 @@ class Permission(StrEnum):
     ALLERGY_WRITE = "allergy.write"
     HISTORY_WRITE = "history.write"
     CARE_PLAN_WRITE = "care_plan.write"
+    # Medication.
+    MEDICATION_READ = "medication.read"
+    PRESCRIBE = "medication.prescribe"
+    MEDICATION_ADMINISTER = "medication.administer"
+    MEDICATION_REVIEW = "medication.review"
+    FORMULARY_MANAGE = "formulary.manage"
 
 
 _FRONT_DESK = {Role.RECEPTIONIST, Role.ADMINISTRATOR}
@@ -89,6 +95,14 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.ALLERGY_WRITE: frozenset(_CARE_STAFF),
     Permission.HISTORY_WRITE: frozenset(_CARE_STAFF),
     Permission.CARE_PLAN_WRITE: frozenset(_CARE_STAFF),
+    # Medication: doctors prescribe, nurses and doctors give doses, the
+    # pharmacist reviews every prescription (the medication area reaches all
+    # patients for them); administrators keep the formulary.
+    Permission.MEDICATION_READ: frozenset(_CARE_STAFF | {Role.PHARMACIST}),
+    Permission.PRESCRIBE: frozenset({Role.DOCTOR}),
+    Permission.MEDICATION_ADMINISTER: frozenset(_CARE_STAFF),
+    Permission.MEDICATION_REVIEW: frozenset({Role.PHARMACIST}),
+    Permission.FORMULARY_MANAGE: frozenset({Role.ADMINISTRATOR}),
 }
 
 

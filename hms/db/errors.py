@@ -176,3 +176,63 @@ CONSTRAINT_MESSAGES.update(
         ),
     }
 )
+
+# Medication: prescriptions, reviews and the administration record (0020).
+CONSTRAINT_MESSAGES.update(
+    {
+        "prescription_version_dose_positive": ("dose", "The dose must be more than zero."),
+        "prescription_version_period_ordered": ("ends_at", "The end must be after the start."),
+        "prescription_version_times_count": ("times", "Give 1 to 12 times of day."),
+        "prescription_version_interval_range": ("interval_hours", "Give 1 to 168 hours between doses."),
+        "prescription_version_prn_max_range": ("max_doses_per_day", "Give 1 to 24 doses a day."),
+        "prescription_version_schedule_shape": ("schedule", "Complete the schedule."),
+        "prescription_version_stop_has_reason": ("reason", "Give a reason to pause or discontinue."),
+        "prescription_version_reason_length": ("reason", "Enter 3 to 1000 characters."),
+        "prescription_version_override_reason_length": ("override_reason", "Enter 5 to 1000 characters."),
+        "prescription_version_instructions_length": ("instructions", "Enter at most 1000 characters."),
+        "prescription_version_indication_fk": ("indication_id", "Choose one of the patient's diagnoses."),
+        "prescription_version_by_doctor": ("_form", "Only a doctor prescribes."),
+        "prescription_version_own_unit": ("care_unit_id", "Choose one of your care units."),
+        "prescription_version_first_is_new": ("_form", "A new prescription starts its own history."),
+        "prescription_version_based_on_current": (
+            "_form",
+            "The prescription was changed by someone else meanwhile; open it again.",
+        ),
+        "prescription_version_transition": ("_form", "The prescription's status does not allow that change."),
+        "prescription_version_drug_current": ("drug_id", "The drug is retired from the formulary."),
+        "prescription_version_route_of_drug": ("route", "The drug is not given by that route."),
+        "prescription_version_unit_of_drug": ("dose_unit", "The drug is dosed in another unit."),
+        "prescription_version_warnings_overridden": (
+            "override_reason",
+            "Give a reason to override the warnings, or change the prescription.",
+        ),
+        "prescription_review_of_current": (
+            "_form",
+            "The prescription has changed since; review its latest version.",
+        ),
+        "prescription_review_transition": ("_form", "The prescription cannot take that review now."),
+        "prescription_review_query_has_message": ("message", "Write the question or the answer."),
+        "prescription_review_message_length": ("message", "Enter 3 to 2000 characters."),
+        "medication_administration_once_per_dose": ("_form", "This dose is already recorded."),
+        "medication_administration_prn_max": ("dose", "All as-needed doses of the day are given."),
+        "medication_administration_prescription_active": ("_form", "The prescription is not active."),
+        "medication_administration_own_unit": ("care_unit_id", "Choose one of your care units."),
+        "medication_administration_schedule_matches": (
+            "_form",
+            "A scheduled dose names its time; an as-needed dose does not.",
+        ),
+        "medication_administration_unit_matches": ("dose_unit", "The dose is in another unit than prescribed."),
+        "medication_administration_given_has_dose": ("dose", "Give the dose given."),
+        "medication_administration_not_given_has_note": ("note", "Say why the dose was not given."),
+        "medication_administration_not_future": ("administered_at", "A dose cannot be recorded ahead of time."),
+        "medication_administration_note_length": ("note", "Enter at most 1000 characters."),
+        "medication_administration_dose_positive": ("dose", "The dose must be more than zero."),
+        "drug_one_product": ("generic_name", "The formulary already has this drug in this form and strength."),
+        "drug_atc_code_format": ("atc_code", "Seven characters, e.g. N02BE01."),
+        "drug_atc_group_fkey": ("atc_code", "The ATC group of this code is not known."),
+        "drug_generic_name_length": ("generic_name", "Enter 2 to 120 characters."),
+        "drug_strength_positive": ("strength", "The strength must be more than zero."),
+        "drug_max_daily_dose_positive": ("max_daily_dose", "The maximum must be more than zero."),
+        "drug_routes_nonempty": ("routes", "Choose at least one route."),
+    }
+)

@@ -23,5 +23,8 @@ def nav_items(user: CurrentUser) -> list[NavItem]:
         ("/consultations", "Consultations", Permission.CONSULTATION_ANSWER),
         ("/consultations", "Consultations", Permission.CONSULTATION_REQUEST),
         ("/my", "My record", Permission.PORTAL_OWN_RECORD),
+        ("/medication/mar", "Medication round", Permission.MEDICATION_ADMINISTER),
+        ("/medication/review", "Prescriptions to review", Permission.MEDICATION_REVIEW),
+        ("/medication/formulary", "Formulary", Permission.FORMULARY_MANAGE),
     ]
     return [NavItem(href, _(label)) for href, label, perm in entries if user.can(perm)]

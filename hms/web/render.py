@@ -1,5 +1,7 @@
 """Jinja2 pages: one environment, templates from every domain package."""
 
+from datetime import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,28 @@ from hms.web.navigation import nav_items
 from hms.web.sessions import set_csrf_cookie
 
 _PACKAGE = Path(__file__).resolve().parent.parent
-DOMAINS = ("accounts", "organization", "patients", "journal", "access", "audit", "portal", "consultations")
+DOMAINS = (
+    "accounts",
+    "organization",
+    "patients",
+    "journal",
+    "access",
+    "audit",
+    "portal",
+    "consultations",
+    "medication",
+)
+
+
+def trim_number(value: Decimal | float | int | None) -> str:
+    """A quantity without trailing zeros: 500, 2.5, 0.125."""
+    if value is None:
+        return ""
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+def hhmm(value: time) -> str:
+    return f"{value:%H:%M}"
 
 
 def format_pnr(value: str | None) -> str:
@@ -44,6 +67,8 @@ def build_environment() -> Environment:
     env.filters["pnr"] = format_pnr
     env.filters["local_dt"] = i18n.local_datetime
     env.filters["local_date"] = i18n.local_date
+    env.filters["trim_number"] = trim_number
+    env.filters["hhmm"] = hhmm
     return env
 
 

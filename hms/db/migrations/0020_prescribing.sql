@@ -23,7 +23,7 @@ CREATE TYPE prescription_review_state AS ENUM ('pending', 'approved', 'queried',
 
 -- How many doses a day a schedule gives (for as-needed doses, the most).
 CREATE FUNCTION dose_schedule_per_day(
-    p_schedule dose_schedule, p_times time [], p_interval_hours smallint, p_max_doses smallint
+    p_schedule dose_schedule, p_times time[], p_interval_hours smallint, p_max_doses smallint
 ) RETURNS numeric
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN CASE p_schedule
@@ -72,7 +72,7 @@ CREATE TABLE prescription_version (
     route medication_route NOT NULL,
     schedule dose_schedule NOT NULL,
     -- Local (Stockholm) times of day, for schedule 'times'.
-    times_of_day time [] CONSTRAINT prescription_version_times_count CHECK (cardinality(times_of_day) BETWEEN 1 AND 12),
+    times_of_day time[] CONSTRAINT prescription_version_times_count CHECK (cardinality(times_of_day) BETWEEN 1 AND 12),
     interval_hours smallint CONSTRAINT prescription_version_interval_range CHECK (interval_hours BETWEEN 1 AND 168),
     -- For as-needed doses: at most this many a day.
     max_doses_per_day smallint CONSTRAINT prescription_version_prn_max_range CHECK (max_doses_per_day BETWEEN 1 AND 24),
@@ -104,9 +104,11 @@ CREATE TABLE prescription_version (
         change NOT IN ('paused', 'discontinued') OR reason IS NOT NULL
     ),
     CONSTRAINT prescription_version_status_follows_change CHECK (
-        status = CASE change WHEN 'paused' THEN 'paused'::prescription_status
+        status = CASE change
+            WHEN 'paused' THEN 'paused'::prescription_status
             WHEN 'discontinued' THEN 'discontinued'::prescription_status
-            ELSE 'active'::prescription_status END
+            ELSE 'active'::prescription_status
+        END
     )
 );
 COMMENT ON TABLE prescription_version IS
@@ -213,11 +215,26 @@ SET search_path = pg_catalog, public, pg_temp
 BEGIN ATOMIC
     WITH
     this AS (
-        SELECT d.id, d.generic_name, d.atc_code, d.atc_group, d.dose_unit, d.max_daily_dose
-        FROM drug AS d WHERE d.id = p_drug
+        SELECT
+            d.id,
+            d.generic_name,
+            d.atc_code,
+            d.atc_group,
+            d.dose_unit,
+            d.max_daily_dose
+        FROM drug AS d
+        WHERE d.id = p_drug  -- a parameter, not a column -- noqa: RF03
     ),
+
     others AS (
-        SELECT p.id, d.generic_name, d.atc_code, d.atc_group, d.dose_unit, v.dose, v.dose_unit AS written_unit,
+        SELECT
+            p.id,
+            d.generic_name,
+            d.atc_code,
+            d.atc_group,
+            d.dose_unit,
+            v.dose,
+            v.dose_unit AS written_unit,
             v.doses_per_day
         FROM prescription AS p
         INNER JOIN prescription_version AS v ON p.current_version_id = v.id
@@ -226,61 +243,83 @@ BEGIN ATOMIC
             p.patient_id = p_patient AND p.status = 'active'
             AND p.id IS DISTINCT FROM p_prescription
             AND hms_row_visible(p.patient_id, p.care_unit_id, 'medication')
+    ),
+
+    -- The whole day's amount of the substance: this dose and the patient's
+    -- other active prescriptions of it (tablets and an infusion, say).
+    same_substance AS (
+        SELECT
+            round(
+                dose_convert(p_dose, p_dose_unit, t.dose_unit) * p_doses_per_day
+                + coalesce(sum(dose_convert(o.dose, o.written_unit, t.dose_unit) * o.doses_per_day), 0),
+                3
+            ) AS total
+        FROM this AS t
+        LEFT JOIN others AS o ON t.generic_name = o.generic_name
+        GROUP BY t.dose_unit
     )
+
     SELECT
-        'allergy',
+        'allergy' AS kind,
         (CASE
             WHEN a.severity IN ('severe', 'life_threatening') THEN 'contraindicated'
-            WHEN a.is_intolerance THEN 'moderate' ELSE 'major' END)::interaction_severity,
-        a.substance,
+            WHEN a.is_intolerance THEN 'moderate' ELSE 'major'
+        END)::interaction_severity AS severity,
+        a.substance AS subject,
         'Recorded ' || CASE WHEN a.is_intolerance THEN 'intolerance' ELSE 'allergy' END || ' ('
-        || a.severity::text || ')' || coalesce(': ' || a.reaction, ''),
+        || a.severity::text || ')' || coalesce(': ' || a.reaction, '') AS detail_en,
         'Registrerad ' || CASE WHEN a.is_intolerance THEN 'intolerans' ELSE 'allergi' END || ' ('
-        || CASE a.severity WHEN 'mild' THEN 'lindrig' WHEN 'moderate' THEN 'måttlig' WHEN 'severe' THEN 'svår'
-            ELSE 'livshotande' END || ')' || coalesce(': ' || a.reaction, '')
+        || CASE a.severity
+            WHEN 'mild' THEN 'lindrig' WHEN 'moderate' THEN 'måttlig' WHEN 'severe' THEN 'svår'
+            ELSE 'livshotande'
+        END || ')' || coalesce(': ' || a.reaction, '') AS detail_sv
     FROM this AS t
-    INNER JOIN allergy AS a ON
-        a.patient_id = p_patient AND a.entered_in_error_at IS NULL AND a.category = 'medication'
-        AND (
-            t.atc_code LIKE a.atc_code || '%'
-            OR lower(btrim(a.substance)) = lower(t.generic_name)
-            OR EXISTS (
-                SELECT 1 FROM atc_group AS g
-                WHERE t.atc_code LIKE g.code || '%' AND lower(btrim(a.substance)) IN (lower(g.name_sv), lower(g.name_en))
+    INNER JOIN allergy AS a
+        ON
+            a.patient_id = p_patient AND a.entered_in_error_at IS NULL AND a.category = 'medication'
+            AND (
+                t.atc_code LIKE a.atc_code || '%'
+                OR lower(btrim(a.substance)) = lower(t.generic_name)
+                OR EXISTS (
+                    SELECT 1 FROM atc_group AS g
+                    WHERE t.atc_code LIKE g.code || '%' AND lower(btrim(a.substance)) IN (lower(g.name_sv), lower(g.name_en))
+                )
             )
-        )
     WHERE hms_row_visible(a.patient_id, a.care_unit_id, 'medication')
     UNION ALL
-    SELECT 'interaction', i.severity, o.generic_name, i.effect_en || ' ' || i.advice_en, i.effect_sv || ' ' || i.advice_sv
+    SELECT
+        'interaction' AS kind,
+        i.severity,
+        o.generic_name AS subject,
+        i.effect_en || ' ' || i.advice_en AS detail_en,
+        i.effect_sv || ' ' || i.advice_sv AS detail_sv
     FROM this AS t
     INNER JOIN others AS o ON true
-    INNER JOIN drug_interaction AS i ON
-        (t.atc_code LIKE i.atc_a || '%' AND o.atc_code LIKE i.atc_b || '%')
-        OR (t.atc_code LIKE i.atc_b || '%' AND o.atc_code LIKE i.atc_a || '%')
+    INNER JOIN drug_interaction AS i
+        ON
+            (t.atc_code LIKE i.atc_a || '%' AND o.atc_code LIKE i.atc_b || '%')
+            OR (t.atc_code LIKE i.atc_b || '%' AND o.atc_code LIKE i.atc_a || '%')
     UNION ALL
     SELECT
-        'duplicate', 'moderate'::interaction_severity, o.generic_name,
-        'Same chemical group (' || g.code || ', ' || g.name_en || ') as an active prescription.',
-        'Samma kemiska grupp (' || g.code || ', ' || g.name_sv || ') som en aktiv ordination.'
+        'duplicate' AS kind,
+        'moderate'::interaction_severity AS severity,
+        o.generic_name AS subject,
+        'Same chemical group (' || g.code || ', ' || g.name_en || ') as an active prescription.' AS detail_en,
+        'Samma kemiska grupp (' || g.code || ', ' || g.name_sv || ') som en aktiv ordination.' AS detail_sv
     FROM this AS t
     INNER JOIN others AS o ON t.atc_group = o.atc_group
     INNER JOIN atc_group AS g ON t.atc_group = g.code
     UNION ALL
     SELECT
-        'dose', 'major'::interaction_severity, t.generic_name,
+        'dose' AS kind,
+        'major'::interaction_severity AS severity,
+        t.generic_name AS subject,
         'Total ' || trim_scale(s.total) || ' ' || t.dose_unit::text || ' a day; the maximum is '
-        || trim_scale(t.max_daily_dose) || ' ' || t.dose_unit::text || '.',
+        || trim_scale(t.max_daily_dose) || ' ' || t.dose_unit::text || '.' AS detail_en,
         'Totalt ' || trim_scale(s.total) || ' ' || t.dose_unit::text || ' per dygn; maxdos är '
-        || trim_scale(t.max_daily_dose) || ' ' || t.dose_unit::text || '.'
+        || trim_scale(t.max_daily_dose) || ' ' || t.dose_unit::text || '.' AS detail_sv
     FROM this AS t
-    CROSS JOIN LATERAL (
-        SELECT round(
-            dose_convert(p_dose, p_dose_unit, t.dose_unit) * p_doses_per_day
-            + coalesce((
-                SELECT sum(dose_convert(o.dose, o.written_unit, t.dose_unit) * o.doses_per_day)
-                FROM others AS o WHERE o.generic_name = t.generic_name
-            ), 0), 3) AS total
-    ) AS s
+    INNER JOIN same_substance AS s ON true
     WHERE s.total > t.max_daily_dose;
 END;
 COMMENT ON FUNCTION medication_check IS
@@ -576,32 +615,46 @@ BEGIN ATOMIC
     WITH
     ward AS (
         SELECT DISTINCT e.patient_id FROM encounter AS e
-        WHERE e.care_unit_id = p_care_unit AND e.ended_at IS NULL
+        WHERE e.care_unit_id = p_care_unit AND e.ended_at IS NULL  -- a parameter, not a column -- noqa: RF03
     ),
+
     due AS (
-        SELECT p.id AS prescription_id, p.patient_id, v.id AS version_id, t.at AS scheduled_for
+        SELECT
+            p.id AS prescription_id,
+            p.patient_id,
+            v.id AS version_id,
+            t.at AS scheduled_for
         FROM ward AS w
         INNER JOIN prescription AS p ON w.patient_id = p.patient_id AND p.status = 'active'
         INNER JOIN prescription_version AS v ON p.current_version_id = v.id
-        CROSS JOIN LATERAL (
-            SELECT hms_day_start(d::date) + (tod - time '00:00') AS at
-            FROM generate_series(
-                (p_from AT TIME ZONE 'Europe/Stockholm')::date, (p_to AT TIME ZONE 'Europe/Stockholm')::date,
-                interval '1 day'
-            ) AS d
-            CROSS JOIN unnest(v.times_of_day) AS tod
-            WHERE v.schedule = 'times'
-            UNION ALL
-            SELECT g.at
-            FROM generate_series(v.starts_at, p_to, make_interval(hours => v.interval_hours)) AS g (at)
-            WHERE v.schedule = 'interval'
-        ) AS t
+        CROSS JOIN
+            LATERAL (
+                SELECT (d::date + tod) AT TIME ZONE 'Europe/Stockholm' AS at
+                FROM
+                    generate_series(
+                        (p_from AT TIME ZONE 'Europe/Stockholm')::date, (p_to AT TIME ZONE 'Europe/Stockholm')::date,
+                        interval '1 day'
+                    ) AS d
+                CROSS JOIN unnest(v.times_of_day) AS tod
+                WHERE v.schedule = 'times'
+                UNION ALL
+                SELECT g.at
+                FROM generate_series(v.starts_at, p_to, make_interval(hours => v.interval_hours)) AS g (at)
+                WHERE v.schedule = 'interval'
+            ) AS t
         WHERE
             t.at >= p_from AND t.at < p_to AND t.at >= v.starts_at
             AND (v.ends_at IS NULL OR t.at < v.ends_at)
     )
+
     SELECT
-        due.prescription_id, due.patient_id, due.version_id, due.scheduled_for, a.id, a.outcome, a.administered_at
+        due.prescription_id,
+        due.patient_id,
+        due.version_id,
+        due.scheduled_for,
+        a.id,
+        a.outcome,
+        a.administered_at
     FROM due
     LEFT JOIN medication_administration AS a
         ON
