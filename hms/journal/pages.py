@@ -12,6 +12,7 @@ from hms.core.errors import Invalid
 from hms.core.roles import Permission
 from hms.journal import forms, policy, read, service
 from hms.journal.charts import trend_chart
+from hms.medication import read as medication_read
 from hms.patients import read as patient_read
 from hms.web.forms import parse
 from hms.web.guard import current, form_data, guarded_router, requires
@@ -99,6 +100,7 @@ def chart(
         authors=read.timeline_authors(ctx),
         units=read.my_care_units(ctx),
         drafts=read.my_drafts(ctx, patient_id=patient_id),
+        medication=medication_read.current_medication(ctx, patient_id=patient_id),
     )
 
 

@@ -413,3 +413,26 @@ INNER JOIN app_user AS u ON a.recorded_by = u.id
 WHERE a.prescription_id = :prescription_id AND a.patient_id = :patient_id
 ORDER BY a.administered_at DESC, a.id DESC
 LIMIT :limit;
+
+-- name: medication_current
+-- The drugs a patient takes now, for the chart's summary (one query).
+SELECT
+    p.id,
+    p.status,
+    d.generic_name,
+    d.form,
+    d.strength,
+    d.strength_unit,
+    d.strength_per,
+    v.dose,
+    v.dose_unit,
+    v.route,
+    v.schedule,
+    v.times_of_day,
+    v.interval_hours,
+    v.max_doses_per_day
+FROM prescription AS p
+INNER JOIN prescription_version AS v ON p.current_version_id = v.id
+INNER JOIN drug AS d ON p.drug_id = d.id
+WHERE p.patient_id = :patient_id AND p.status <> 'discontinued'
+ORDER BY d.generic_name, p.id;

@@ -36,6 +36,14 @@ def medication_list(ctx: RequestContext, *, patient_id: int, audit: bool = True)
     return rows
 
 
+def current_medication(ctx: RequestContext, *, patient_id: int) -> list[dict[str, Any]]:
+    """The drugs the patient takes now, for a page whose own read of the
+    patient is already decided and audited (the chart); row-level security
+    shows only what the reader may see."""
+    rows: list[dict[str, Any]] = q.medication_current(ctx.conn, patient_id=patient_id)
+    return rows
+
+
 def access_prescription(ctx: RequestContext, *, patient_id: int, prescription_id: int) -> dict[str, Any]:
     """One prescription with its history, warnings and reviews; 404 when the
     user may not see it (or it is not this patient's)."""

@@ -7,8 +7,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from hms.core.clock import LOCAL_TZ, today
 
-Scope = Literal["record", "appointments", "messages"]
-SCOPES: tuple[Scope, ...] = ("record", "appointments", "messages")
+Scope = Literal["record", "medication", "appointments", "messages"]
+SCOPES: tuple[Scope, ...] = ("record", "medication", "appointments", "messages")
 # The bases staff register a grant on (the patient's own is the portal's).
 StaffBasis = Literal["guardian", "recorded_consent"]
 STAFF_BASES: tuple[StaffBasis, ...] = ("guardian", "recorded_consent")

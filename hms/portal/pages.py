@@ -47,6 +47,18 @@ def granted_record(request: Request, patient_id: int, ctx: RequestContext = Depe
     return page(request, ctx, "portal/record.html", **data)
 
 
+@router.get("/my/medication", response_class=HTMLResponse)
+@requires(Permission.PORTAL_OWN_RECORD)
+def my_medication(request: Request, ctx: RequestContext = Depends(current)) -> Response:
+    return page(request, ctx, "portal/medication.html", **read.access_medication(ctx))
+
+
+@router.get("/my/patients/{patient_id}/medication", response_class=HTMLResponse)
+@requires(Permission.PORTAL_OWN_RECORD)
+def granted_medication(request: Request, patient_id: int, ctx: RequestContext = Depends(current)) -> Response:
+    return page(request, ctx, "portal/medication.html", **read.access_medication(ctx, patient_id=patient_id))
+
+
 @router.get("/my/access-log", response_class=HTMLResponse)
 @requires(Permission.PORTAL_OWN_RECORD)
 def access_log(request: Request, ctx: RequestContext = Depends(current)) -> Response:

@@ -9,6 +9,7 @@ from hms.core.context import RequestContext
 from hms.core.errors import NotFound
 from hms.db.queries import load
 from hms.journal import read as journal_read
+from hms.medication import read as medication_read
 from hms.patients import read as patient_read
 
 q = load("portal")
@@ -106,3 +107,20 @@ def granted_patients(ctx: RequestContext) -> list[dict[str, Any]]:
         ctx, patient_ids=[r["patient_id"] for r in rows], action="patient.list", detail="proxy grants"
     )
     return rows
+
+
+def access_medication(ctx: RequestContext, *, patient_id: int | None = None) -> dict[str, Any]:
+    """The medication list in the portal: the patient's own, or a granting
+    patient's for a relative whose grant gives the record or the medication
+    scope (hms_access_basis decides); 404 otherwise, and audited."""
+    if patient_id is None:
+        patient_id = own_patient(ctx, action="portal.medication").patient_id
+    access = patient_access(ctx, patient_id=patient_id, area="medication", action="portal.medication")
+    rows = medication_read.medication_list(ctx, patient_id=patient_id)
+    patient = patient_read.access_patient(ctx, patient_id=patient_id, action="portal.medication")
+    return {
+        "patient": patient,
+        "own": access.basis == "own",
+        "current": [r for r in rows if r["status"] != "discontinued"],
+        "past": [r for r in rows if r["status"] == "discontinued"],
+    }

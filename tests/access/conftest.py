@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import login
 from tests.db.pnr import number
 from tests.journal import given
+from tests.medication.conftest import given_prescription
 
 OLLE_PNR = number("19500304")
 
@@ -35,6 +36,7 @@ class World:
     greta: Person
     olle: Person
     notes: dict[int, int]  # patient id -> that patient's signed note
+    prescriptions: dict[int, int]  # patient id -> that patient's prescription
     encounter: int  # Greta's open encounter on the medical ward
 
     def patients(self) -> list[Person]:
@@ -58,6 +60,7 @@ def world(owner, cast) -> World:
         greta=Person(cast.greta_patient, "Greta", "194202142388"),
         olle=Person(olle, "Olle", OLLE_PNR),
         notes={cast.greta_patient: greta_note, olle: olle_note},
+        prescriptions={p: given_prescription(owner, cast, patient=p) for p in (cast.greta_patient, olle)},
         encounter=encounter,
     )
 

@@ -27,7 +27,7 @@ CLINICIANS = {Role.DOCTOR, Role.NURSE}
 ROLE_AREAS: dict[Role, set[str]] = {
     Role.DOCTOR: {"demographics"},
     Role.NURSE: {"demographics"},
-    Role.PHARMACIST: {"demographics"},
+    Role.PHARMACIST: {"demographics", "medication"},
     Role.RECEPTIONIST: {"demographics"},
     Role.ADMINISTRATOR: {"demographics"},
 }
@@ -35,11 +35,11 @@ ROLE_AREAS: dict[Role, set[str]] = {
 # What a relation to the patient adds. "blocked": in care on another unit
 # than the one whose entries the patient blocked, so those entries stay hidden.
 RELATION_AREAS: dict[str, set[str]] = {
-    "care": {"clinical"},
-    "emergency": {"clinical"},
-    "blocked": {"clinical"},
-    "own": {"demographics", "clinical"},
-    "proxy": {"demographics", "clinical"},
+    "care": {"clinical", "medication"},
+    "emergency": {"clinical", "medication"},
+    "blocked": {"clinical", "medication"},
+    "own": {"demographics", "clinical", "medication"},
+    "proxy": {"demographics", "clinical", "medication"},
     "other_unit": set(),
     "none": set(),
 }
@@ -62,6 +62,10 @@ def area_of(path: str) -> str | None:
     form, which asks for a reason and shows nothing of the patient."""
     if path.startswith(("/patients/{patient_id}/journal", "/my/patients/")):
         return "clinical"
+    if path.startswith(("/patients/{patient_id}/medication", "/api/patients/{patient_id}/medication")) or (
+        path == "/my/patients/{patient_id}/medication"
+    ):
+        return "medication"
     if path == "/patients/{patient_id}/emergency-access":
         return None
     return "demographics"
@@ -85,16 +89,20 @@ def expected(route: APIRoute, role: Role, relation: str) -> frozenset[int]:
         return frozenset({403})
     area = area_of(route.path)
     if area is None or area in ROLE_AREAS.get(role, set()) | RELATION_AREAS[relation]:
-        if relation == "blocked" and "{note_id}" in route.path:
-            return frozenset({404})  # the note is the blocked unit's
+        if relation == "blocked" and ("{note_id}" in route.path or "{prescription_id}" in route.path):
+            return frozenset({404})  # the note or prescription is the blocked unit's
         return ALLOWED
-    if role in CLINICIANS and area == "clinical":
+    if role in CLINICIANS and area in ("clinical", "medication"):
         return frozenset({403})  # with the offer of emergency access
     return frozenset({404})
 
 
 def url_of(route: APIRoute, world, patient_id: int) -> str:
-    ids = {"patient_id": patient_id, "note_id": world.notes[patient_id]}
+    ids = {
+        "patient_id": patient_id,
+        "note_id": world.notes[patient_id],
+        "prescription_id": world.prescriptions[patient_id],
+    }
     names = re.findall(r"{(\w+)}", route.path)
     unknown = set(names) - set(ids)
     assert not unknown, f"{route.path}: give the matrix an object for {unknown}"

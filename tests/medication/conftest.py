@@ -27,7 +27,11 @@ GROUPS = [
     ("J01C", "Betalaktamantibakteriella medel, penicilliner", "Beta-lactam antibacterials, penicillins"),
     ("N06AB", "Selektiva serotoninåterupptagshämmare", "Selective serotonin reuptake inhibitors"),
     ("N02AX", "Övriga opioider", "Other opioids"),
-    ("A10AB", "Insuliner och analoger för injektion, snabbverkande", "Insulins and analogues for injection, fast-acting"),
+    (
+        "A10AB",
+        "Insuliner och analoger för injektion, snabbverkande",
+        "Insulins and analogues for injection, fast-acting",
+    ),
 ]
 INTERACTIONS = [
     ("B01AA03", "M01A", "major", "Raised risk of bleeding.", "Avoid; prefer paracetamol.",
@@ -40,6 +44,11 @@ INTERACTIONS = [
 @pytest.fixture()
 def drugs(owner: psycopg.Connection) -> dict[str, int]:
     """Drug ids by "Name form" (e.g. "Paracetamol tablet")."""
+    return ensure_drugs(owner)
+
+
+def ensure_drugs(owner: psycopg.Connection) -> dict[str, int]:
+    """The drugs above, added where the formulary lacks them; ids by "Name form"."""
     with owner.transaction():
         for code, sv, en in GROUPS:
             owner.execute(
@@ -65,6 +74,21 @@ def drugs(owner: psycopg.Connection) -> dict[str, int]:
                 row,
             )
     return ids
+
+
+def given_prescription(owner: psycopg.Connection, cast: Any, *, patient: int | None = None) -> int:
+    """A paracetamol prescription by Dr Alice from the medical ward, written as
+    the owner acting in Alice's verified session (so the database fills it in
+    as for her); returns the prescription's id."""
+    from tests.acting import authenticate, session_for
+
+    drug = ensure_drugs(owner)["Paracetamol tablet"]
+    token = session_for(owner, cast.alice)
+    with owner.transaction():
+        authenticate(owner, token)
+        row = prescribe(owner, cast, drug, patient_id=patient or cast.greta_patient, override_reason="Known")
+    prescription_id: int = row["prescription_id"]
+    return prescription_id
 
 
 def prescribe(conn: Any, cast: Any, drug_id: int, **values: Any) -> dict:

@@ -29,7 +29,9 @@ def count(owner, table: str = "prescription") -> int:
 def test_alice_prescribes_and_greta_has_it_on_her_list(alice, owner, cast, drugs):
     page = alice.get(f"/patients/{cast.greta_patient}/medication/new")
     assert page.status_code == 200 and "Paracetamol" in page.text
-    response = alice.post(f"/patients/{cast.greta_patient}/medication/new", form(cast, drugs["Paracetamol tablet"]))
+    response = alice.post(
+        f"/patients/{cast.greta_patient}/medication/new", form(cast, drugs["Paracetamol tablet"])
+    )
     assert response.status_code == 303
     listing = alice.get(response.headers["location"])
     assert "Paracetamol" in listing.text and "08:00, 20:00" in listing.text
@@ -47,10 +49,13 @@ def test_an_interaction_is_shown_and_saved_only_with_a_reason(alice, owner, cast
     assert "With food" in warned.text  # what was typed is kept
     assert count(owner) == 1
     saved = alice.post(
-        url, form(cast, drugs["Ibuprofen tablet"], dose="400", override_reason="Three days only, INR on Friday")
+        url,
+        form(cast, drugs["Ibuprofen tablet"], dose="400", override_reason="Three days only, INR on Friday"),
     )
     assert saved.status_code == 303
-    rx = owner.execute("SELECT id FROM prescription WHERE drug_id = %s", [drugs["Ibuprofen tablet"]]).fetchone()
+    rx = owner.execute(
+        "SELECT id FROM prescription WHERE drug_id = %s", [drugs["Ibuprofen tablet"]]
+    ).fetchone()
     page = alice.get(f"/patients/{cast.greta_patient}/medication/{rx['id']}")
     assert "Overridden warnings" in page.text and "Three days only, INR on Friday" in page.text
 
@@ -65,7 +70,9 @@ def test_an_interaction_is_shown_and_saved_only_with_a_reason(alice, owner, cast
         ({"dose_unit": "ml"}, "dose_unit", "is dosed in"),
     ],
 )
-def test_bad_input_is_named_beside_its_field_and_nothing_is_saved(alice, owner, cast, drugs, values, field, message):
+def test_bad_input_is_named_beside_its_field_and_nothing_is_saved(
+    alice, owner, cast, drugs, values, field, message
+):
     response = alice.post(
         f"/patients/{cast.greta_patient}/medication/new",
         form(cast, drugs["Paracetamol tablet"], instructions="Typed text kept", **values),
@@ -87,15 +94,22 @@ def test_charlie_without_care_is_refused(browser, owner, cast, drugs):
     assert count(owner) == 0
 
 
-def test_petra_reviews_from_her_queue_and_alice_answers_a_query(alice, browser, owner, cast, drugs, acting_as):
+def test_petra_reviews_from_her_queue_and_alice_answers_a_query(
+    alice, browser, owner, cast, drugs, acting_as
+):
     row = prescribe(acting_as(cast.alice), cast, drugs["Paracetamol tablet"])
     petra = browser("petra")
     queue = petra.get("/medication/review")
     assert "Paracetamol" in queue.text and "Gustafsson, Greta" in queue.text
     url = f"/patients/{cast.greta_patient}/medication/{row['prescription_id']}"
-    assert petra.post(f"{url}/review", {"outcome": "queried", "message": "Weight is 41 kg; dose?"}).status_code == 303
+    assert (
+        petra.post(f"{url}/review", {"outcome": "queried", "message": "Weight is 41 kg; dose?"}).status_code
+        == 303
+    )
     assert alice.get(f"{url}").text.count("Weight is 41 kg; dose?") >= 1
-    assert alice.post(f"{url}/review", {"outcome": "answered", "message": "Checked, keep."}).status_code == 303
+    assert (
+        alice.post(f"{url}/review", {"outcome": "answered", "message": "Checked, keep."}).status_code == 303
+    )
     assert petra.post(f"{url}/review", {"outcome": "approved"}).status_code == 303
     assert "No prescriptions wait for review." in petra.get("/medication/review").text
     state = owner.execute("SELECT review_state FROM prescription").fetchone()["review_state"]
@@ -177,4 +191,6 @@ def test_a_drug_without_a_route_is_not_added(browser, owner):
          "strength_unit": "mg", "dose_unit": "mg", "stock_unit": "tablet"},
     )  # fmt: skip
     assert response.status_code == 422 and 'value="Testaminol"' in response.text
-    assert owner.execute("SELECT count(*) AS n FROM drug WHERE generic_name = 'Testaminol'").fetchone()["n"] == 0
+    assert (
+        owner.execute("SELECT count(*) AS n FROM drug WHERE generic_name = 'Testaminol'").fetchone()["n"] == 0
+    )

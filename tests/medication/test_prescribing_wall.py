@@ -5,8 +5,8 @@ no warning is passed over without a reason."""
 import pytest
 
 from tests.db.expect import refused
-from tests.medication.conftest import change, prescribe
 from tests.journal import given
+from tests.medication.conftest import change, prescribe
 
 
 @pytest.fixture()
@@ -99,14 +99,25 @@ def test_versions_and_the_header_are_never_rewritten(alice, owner, cast, drugs):
     refused(alice, "UPDATE prescription SET status = 'discontinued'", sqlstate="42501")
     refused(alice, "DELETE FROM prescription", sqlstate="42501")
     # Not even the owner by mistake.
-    refused(owner, "UPDATE prescription_version SET dose = 5000", constraint="prescription_version_never_changed")
+    refused(
+        owner, "UPDATE prescription_version SET dose = 5000", constraint="prescription_version_never_changed"
+    )
 
 
 def test_a_change_is_a_new_version_and_the_old_one_stays(alice, owner, cast, drugs):
     first = prescribe(alice, cast, drugs["Paracetamol tablet"])
     second = change(
-        alice, cast, first, first["id"], "changed", dose=1000, dose_unit="mg", route="oral", schedule="times",
-        times_of_day=["08:00", "14:00", "20:00"], starts_at="now",
+        alice,
+        cast,
+        first,
+        first["id"],
+        "changed",
+        dose=1000,
+        dose_unit="mg",
+        route="oral",
+        schedule="times",
+        times_of_day=["08:00", "14:00", "20:00"],
+        starts_at="now",
     )
     assert (second["version_no"], second["status"]) == (2, "active")
     doses = owner.execute(
@@ -138,10 +149,14 @@ def test_pause_resume_and_discontinue_follow_the_rules(alice, owner, cast, drugs
     with pytest.raises(Exception) as caught:
         change(alice, cast, first, ended["id"], "resumed")
     assert caught.value.diag.constraint_name == "prescription_version_transition"
-    status = owner.execute("SELECT status FROM prescription WHERE id = %s", [first["prescription_id"]]).fetchone()
+    status = owner.execute(
+        "SELECT status FROM prescription WHERE id = %s", [first["prescription_id"]]
+    ).fetchone()
     assert status["status"] == "discontinued"
     # A pause copies the dosing it pauses.
-    copied = owner.execute("SELECT dose, times_of_day FROM prescription_version WHERE id = %s", [paused["id"]])
+    copied = owner.execute(
+        "SELECT dose, times_of_day FROM prescription_version WHERE id = %s", [paused["id"]]
+    )
     assert int(copied.fetchone()["dose"]) == 500
 
 
@@ -151,7 +166,9 @@ def test_the_indication_is_one_of_the_patients_own_diagnoses(alice, owner, cast,
     other_patient = given.patient(owner)
     theirs = given.clinical(owner, cast, "diagnosis", patient_id=other_patient)
     with pytest.raises(Exception) as caught:
-        prescribe(alice, cast, drugs["Warfarin tablet"], dose=5, indication_id=theirs, override_reason="Known")
+        prescribe(
+            alice, cast, drugs["Warfarin tablet"], dose=5, indication_id=theirs, override_reason="Known"
+        )
     assert caught.value.diag.constraint_name == "prescription_version_indication_fk"
 
 

@@ -72,8 +72,17 @@ def test_a_review_of_an_old_version_is_refused(acting_as, alice, cast, paracetam
 def test_a_change_sends_the_prescription_back_for_review(acting_as, alice, owner, cast, paracetamol):
     review(acting_as(cast.petra), paracetamol, "approved")
     change(
-        alice, cast, paracetamol, paracetamol["id"], "changed", dose=1000, dose_unit="mg", route="oral",
-        schedule="times", times_of_day=["08:00", "20:00"], starts_at="now",
+        alice,
+        cast,
+        paracetamol,
+        paracetamol["id"],
+        "changed",
+        dose=1000,
+        dose_unit="mg",
+        route="oral",
+        schedule="times",
+        times_of_day=["08:00", "20:00"],
+        starts_at="now",
     )
     assert state(owner, paracetamol) == "pending"
 
@@ -95,7 +104,9 @@ def give(conn, cast, row: dict, **values):
 def test_a_nurse_records_a_scheduled_dose_in_her_own_name(acting_as, cast, paracetamol):
     row = give(acting_as(cast.bob), cast, paracetamol, scheduled_for="today 08:00 Europe/Stockholm")
     assert (row["recorded_by"], row["version_id"], row["patient_id"]) == (
-        cast.bob, paracetamol["id"], cast.greta_patient
+        cast.bob,
+        paracetamol["id"],
+        cast.greta_patient,
     )
 
 
@@ -142,7 +153,9 @@ def test_staff_outside_the_care_relationship_record_nothing(acting_as, owner, ca
 def test_a_recorded_dose_is_only_ever_marked_in_error(acting_as, cast, paracetamol):
     bob = acting_as(cast.bob)
     row = give(bob, cast, paracetamol, scheduled_for="today 08:00 Europe/Stockholm")
-    refused(bob, "UPDATE medication_administration SET dose = 1000 WHERE id = %s", [row["id"]], sqlstate="42501")
+    refused(
+        bob, "UPDATE medication_administration SET dose = 1000 WHERE id = %s", [row["id"]], sqlstate="42501"
+    )
     refused(bob, "DELETE FROM medication_administration WHERE id = %s", [row["id"]], sqlstate="42501")
     bob.execute(
         "UPDATE medication_administration SET entered_in_error_at = now(), "
@@ -162,9 +175,12 @@ def test_the_mar_lists_the_wards_doses_from_the_schedule(acting_as, owner, cast,
         [cast.unit_med],
     ).fetchall()
     assert [d["outcome"] for d in doses] == ["given", None]
-    assert acting_as(cast.charlie).execute(
-        "SELECT count(*) AS n FROM mar_doses(%s, now(), now() + interval '2 days')", [cast.unit_med]
-    ).fetchone()["n"] == 0
+    assert (
+        acting_as(cast.charlie)
+        .execute("SELECT count(*) AS n FROM mar_doses(%s, now(), now() + interval '2 days')", [cast.unit_med])
+        .fetchone()["n"]
+        == 0
+    )
 
 
 def test_a_relative_with_the_medication_scope_sees_the_list_and_no_more(acting_as, owner, cast, paracetamol):

@@ -45,7 +45,11 @@ def test_an_allergy_named_as_the_substance_warns(alice, owner, cast, drugs):
 
 def test_an_allergy_entered_in_error_does_not_warn(alice, owner, cast, drugs):
     given.clinical(
-        owner, cast, "allergy", substance="paracetamol", entered_in_error_at="now",
+        owner,
+        cast,
+        "allergy",
+        substance="paracetamol",
+        entered_in_error_at="now",
         entered_in_error_reason="Wrong patient",
     )
     assert warnings(alice, cast, drugs["Paracetamol tablet"], 500) == []
@@ -82,7 +86,11 @@ def test_a_warning_without_a_reason_refuses_the_prescription(alice, owner, cast,
 def test_an_overridden_warning_is_kept_with_its_reason(alice, owner, cast, drugs):
     prescribe(alice, cast, drugs["Warfarin tablet"], dose=5)
     row = prescribe(
-        alice, cast, drugs["Ibuprofen tablet"], dose=400, override_reason="Short course, INR checked twice weekly"
+        alice,
+        cast,
+        drugs["Ibuprofen tablet"],
+        dose=400,
+        override_reason="Short course, INR checked twice weekly",
     )
     kept = owner.execute(
         "SELECT kind, subject, override_reason, overridden_by, version_id FROM prescription_warning"
