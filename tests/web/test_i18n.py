@@ -159,3 +159,52 @@ def test_swedish_pages_use_the_catalogues():
         assert i18n.ngettext("%(num)s patient shown.", "%(num)s patients shown.", 3) == "3 patienter visas."
     finally:
         i18n.current_locale.reset(token)
+
+
+def test_medication_words_notices_and_form_messages_are_translated():
+    """The medication pages show enum values through _() (units, routes,
+    forms, outcomes, changes, severities) and keep notices and messages in tables."""
+    from hms.medication import forms as medication_forms
+    from hms.medication import pages as medication_pages
+    from hms.medication import pages_ward
+    from hms.portal.forms import SCOPES
+
+    words = {
+        *medication_forms.DOSE_UNITS, *medication_forms.ROUTES, *medication_forms.DRUG_FORMS,
+        *medication_forms.STOCK_UNITS, "given", "not_given", "refused", "prescribed", "changed", "paused",
+        "resumed", "discontinued", "renewed", "minor", "moderate", "major", "contraindicated",
+        *(s.capitalize() for s in SCOPES),
+    }  # fmt: skip
+    notices = {*medication_pages.NOTICES.values(), *pages_ward.NOTICES.values()}
+    forms = {
+        medication_forms.TIMES_NEEDED, medication_forms.INTERVAL_NEEDED, medication_forms.PRN_MAX_NEEDED,
+        medication_forms.END_BEFORE_START,
+    }  # fmt: skip
+    for data, model in (
+        ({"care_unit_id": "1", "dose": "0", "dose_unit": "mg", "route": "oral", "schedule": "times",
+          "starts_at": "2026-12-01T08:00"}, medication_forms.PrescriptionForm),
+        ({"care_unit_id": "1", "dose": "5", "dose_unit": "mg", "route": "oral", "schedule": "times",
+          "times": "25:00", "starts_at": "2026-12-01T08:00"}, medication_forms.PrescriptionForm),
+        ({"outcome": "queried"}, medication_forms.ReviewForm),
+        ({"prescription_id": "1", "care_unit_id": "1", "outcome": "refused",
+          "administered_at": "2026-12-01T08:00"}, medication_forms.DoseForm),
+    ):  # fmt: skip
+        with pytest.raises(FormInvalid) as failed:
+            parse(model, data)
+        forms |= set(failed.value.errors.values())
+    assert len(forms) >= 7
+    assert untranslated(words | notices | forms) == []
+
+
+def test_every_roles_menu_is_translated():
+    token = i18n.current_locale.set("en")
+    try:
+        labels = {
+            item.label
+            for role in Role
+            for item in nav_items(CurrentUser(id=1, username="u", role=role, full_name="U", locale="en"))
+        }
+    finally:
+        i18n.current_locale.reset(token)
+    assert {"Medication round", "Prescriptions to review", "Formulary"} <= labels
+    assert untranslated(labels) == []
