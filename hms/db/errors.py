@@ -243,5 +243,6 @@ CONSTRAINT_MESSAGES.update(
         "drug_strength_positive": ("strength", "The strength must be more than zero."),
         "drug_max_daily_dose_positive": ("max_daily_dose", "The maximum must be more than zero."),
         "drug_routes_nonempty": ("routes", "Choose at least one route."),
+        "allergy_atc_code_format": ("atc_code", "An ATC code or class, e.g. J01C or N02BE01."),
     }
 )

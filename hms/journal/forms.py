@@ -75,6 +75,13 @@ class AllergyForm(Strict):
     is_verified: bool = False
     is_intolerance: bool = False
     care_unit_id: int
+    # The drug or drug class it is to (allergy_atc_code_format), for the prescribing checks.
+    atc_code: str | None = Field(None, pattern=r"^[A-Z]([0-9]{2}([A-Z]([A-Z]([0-9]{2})?)?)?)?$")
+
+    @field_validator("atc_code", mode="before")
+    @classmethod
+    def _atc_upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     _boxes = field_validator("is_verified", "is_intolerance", mode="before")(
         classmethod(lambda cls, v: _checkbox(v))

@@ -589,8 +589,12 @@ ORDER BY d.resolved_date IS NULL DESC, d.recorded_at DESC;
 
 -- name: allergy_add^
 -- Record an allergy or intolerance.
-INSERT INTO allergy (patient_id, care_unit_id, substance, category, reaction, severity, is_verified, is_intolerance, recorded_by)
-VALUES (:patient_id, :care_unit_id, :substance, :category, :reaction, :severity, :is_verified, :is_intolerance, :by)
+INSERT INTO allergy (
+    patient_id, care_unit_id, substance, category, reaction, severity, is_verified, is_intolerance, atc_code, recorded_by
+)
+VALUES (
+    :patient_id, :care_unit_id, :substance, :category, :reaction, :severity, :is_verified, :is_intolerance, :atc_code, :by
+)
 RETURNING id;
 
 -- name: procedure_add^

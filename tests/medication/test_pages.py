@@ -194,3 +194,17 @@ def test_a_drug_without_a_route_is_not_added(browser, owner):
     assert (
         owner.execute("SELECT count(*) AS n FROM drug WHERE generic_name = 'Testaminol'").fetchone()["n"] == 0
     )
+
+
+def test_an_allergy_recorded_to_a_class_warns_when_prescribing(alice, owner, cast, drugs):
+    response = alice.post(
+        f"/patients/{cast.greta_patient}/journal/allergies/new",
+        {"substance": "Penicillin", "category": "medication", "severity": "severe", "atc_code": "j01c",
+         "care_unit_id": cast.unit_med},
+    )  # fmt: skip
+    assert response.status_code == 303
+    warned = alice.post(
+        f"/patients/{cast.greta_patient}/medication/new",
+        form(cast, drugs["Fenoximetylpenicillin tablet"], dose="1", dose_unit="g"),
+    )
+    assert warned.status_code == 422 and "Allergy: Penicillin" in warned.text
