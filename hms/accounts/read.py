@@ -76,6 +76,24 @@ def my_care_units(ctx: RequestContext) -> list[dict[str, Any]]:
     return rows
 
 
+def user_by_username(ctx: RequestContext, *, username: str) -> dict[str, Any] | None:
+    """Any account by username (id, username, full name), or None."""
+    row: dict[str, Any] | None = q.user_by_username(ctx.conn, username=username)
+    return row
+
+
+def relative_by_username(ctx: RequestContext, *, username: str) -> dict[str, Any] | None:
+    """An active relative's account by username (whom a patient may grant), or None."""
+    row: dict[str, Any] | None = q.relative_by_username(ctx.conn, username=username)
+    return row
+
+
+def specialists_active(ctx: RequestContext) -> list[dict[str, Any]]:
+    """External specialists a doctor may send a question to."""
+    rows: list[dict[str, Any]] = q.specialists_active(ctx.conn)
+    return rows
+
+
 def colleagues(ctx: RequestContext) -> list[dict[str, Any]]:
     """Staff who share a care unit with the user."""
     rows: list[dict[str, Any]] = q.colleagues(ctx.conn, user_id=ctx.staff.id)
