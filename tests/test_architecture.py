@@ -256,3 +256,45 @@ def test_every_join_allowed_is_still_made():
         if key not in queries or not tables <= {t for t in TABLE_NAMED.findall(queries[key]) if t in owners}
     ]
     assert stale == []
+
+
+# Imports without cycles ------------------------------------------------------------
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(HMS.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Each hms module and the hms modules it imports (``from hms.x import read`` imports hms.x.read)."""
+    known = {module_name(p): p for p in modules(HMS)}
+    return {name: {n for n in imports(path) if n in known and n != name} for name, path in known.items()}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One cycle through each module that lies on one (depth-first search)."""
+    found: list[list[str]] = []
+    done: set[str] = set()
+
+    def visit(name: str, path: list[str]) -> None:
+        if name in path:
+            found.append(path[path.index(name) :] + [name])
+            return
+        if name in done:
+            return
+        for target in sorted(graph[name]):
+            visit(target, [*path, name])
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, [])
+    return found
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
+
+
+def test_no_hms_modules_import_each_other_in_a_cycle():
+    assert [" → ".join(cycle) for cycle in cycles(import_graph())] == []

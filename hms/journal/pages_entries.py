@@ -25,15 +25,6 @@ NOTICES = {
     "resolved": "The diagnosis is resolved and has left the problem list.",
     "diagnosis_in_error": "The diagnosis is marked entered in error.",
 }
-# The notices these pages send to the chart (/journal?notice=...); the chart shows them.
-CHART_NOTICES = {
-    "allergy": "The allergy is recorded.",
-    "procedure": "The procedure is recorded.",
-    "history": "The history is recorded.",
-    "care_plan": "The care plan is recorded.",
-    "care_plan_status": "The care plan is closed.",
-    "care_plan_unchanged": "The care plan was already closed.",
-}
 
 
 def _patient(ctx: RequestContext, patient_id: int, *, audit: bool = True) -> dict[str, Any]:
