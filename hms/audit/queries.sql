@@ -7,6 +7,11 @@ VALUES (
     :user_id, :user_role, :patient_id, :action, :object_type, :object_id, :client_addr, :outcome, :reason, :detail
 );
 
+-- name: patient_exists$
+-- Whether a refused request's patient id names a patient (asked only by a
+-- verified user; the answer goes into the refusal's audit row, not to the user).
+SELECT hms_patient_exists(:patient_id) AS known;
+
 -- name: audit_insert_many!
 -- One row per patient shown in a list or search result, in one statement.
 INSERT INTO audit_log (user_id, user_role, patient_id, action, client_addr, detail)
