@@ -298,3 +298,29 @@ def test_the_cycle_finder_finds_a_cycle():
 
 def test_no_hms_modules_import_each_other_in_a_cycle():
     assert [" → ".join(cycle) for cycle in cycles(import_graph())] == []
+
+
+# No dead statements -----------------------------------------------------------------
+
+
+def names_used_in_python() -> set[str]:
+    """Every attribute read (``q.note_get``) and string constant (a getattr table) in hms."""
+    used: set[str] = set()
+    for path in modules(HMS):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Attribute):
+                used.add(node.attr)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                used.add(node.value)
+    return used
+
+
+def test_every_named_query_is_used():
+    used = names_used_in_python()
+    unused = [
+        f"{path.parent.name}.{name}"
+        for path in sorted(HMS.glob("*/queries.sql"))
+        for name in named_queries(path)
+        if name not in used
+    ]
+    assert unused == []

@@ -144,9 +144,6 @@ class Period:
         return cls(today - timedelta(days=REPORT_DAYS), today)
 
 
-REPORTS = ("outside_units", "coworkers", "same_surname")
-
-
 def reports(ctx: RequestContext, *, period: Period, min_count: int = 1) -> dict[str, list[dict[str, Any]]]:
     """The three access reports for a period, audited as a review of each patient listed."""
     if not policy.can_review(ctx.staff):
