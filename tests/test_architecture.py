@@ -5,6 +5,7 @@ Read from the source alone (no database): each rule names the files that break i
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,194 @@ def test_no_package_loads_another_packages_queries():
         and (other := loaded_queries(p) - {p.relative_to(HMS).parts[0]})
     ]
     assert offenders == []
+
+
+# Whose tables a query may name -----------------------------------------------------
+
+MIGRATIONS = HMS / "db" / "migrations"
+# Tables made by a migration that does not name their package: 0009_access made
+# every relation an access basis counts (and the search view that asks it), and
+# account_set_units (accounts) sets the care units a staff member works in.
+OWNERS = {
+    "patient_search_directory": "patients",
+    "journal_block": "portal",
+    "proxy_grant": "portal",
+    "consultation": "consultations",
+    "staff_care_unit": "accounts",
+}
+# A query may name another package's table only where joining it is the point
+# of the query; a lookup in another package's data goes through its read.py.
+JOINS = {
+    "access.emergency_queue": (
+        {"app_user", "patient"},
+        "the review names who opened, who reviewed, and whose record",
+    ),
+    "access.emergency_actions": (
+        {"audit_log"},
+        "what each access was used for: the log rows within its hours",
+    ),
+    "accounts.user_care_units": ({"care_unit", "department"}, "a member's units with their names"),
+    "accounts.staff_list": ({"care_unit"}, "the list filters and names staff by unit"),
+    "audit.audit_search": ({"app_user", "patient"}, "each log row names its user, patient and account"),
+    "audit.patient_access_log": (
+        {"app_user", "care_unit", "staff_care_unit"},
+        "the patient sees the reader's units and a relative's name",
+    ),
+    "audit.report_outside_units": (
+        {"app_user", "patient", "emergency_access"},
+        "reads outside care, under emergency or not",
+    ),
+    "audit.report_coworkers": ({"app_user", "patient"}, "staff names matched against patients' names"),
+    "audit.report_same_surname": (
+        {"app_user", "patient"},
+        "staff surnames matched against patients' surnames",
+    ),
+    "consultations.consultation_get": (
+        {"app_user", "care_unit", "patient"},
+        "names requester, specialist, unit, patient",
+    ),
+    "consultations.consultations_mine": ({"app_user", "care_unit", "patient"}, "the list names the same"),
+    "journal.chart_summary": ({"app_user", "care_unit"}, "who recorded each entry, on which unit"),
+    "journal.timeline": ({"app_user", "care_unit"}, "the author and unit of every entry"),
+    "journal.encounter_get": ({"app_user", "care_unit"}, "who opened the encounter, on which unit"),
+    "journal.encounters_for_patient": ({"care_unit"}, "each encounter's unit by name"),
+    "journal.unit_patients": (
+        {"care_unit", "patient", "staff_care_unit"},
+        "the patients in the user's units now",
+    ),
+    "journal.note_get": ({"app_user", "care_unit"}, "the note's author and unit"),
+    "journal.note_versions": ({"app_user"}, "who wrote and signed each version"),
+    "journal.diagnoses_for_patient": ({"app_user"}, "who recorded each diagnosis"),
+    "journal.signed_notes": ({"app_user", "care_unit"}, "each note's author and unit"),
+    "journal.units_with_entries": ({"care_unit"}, "the units that wrote, by name"),
+    "portal.proxy_grants_for_patient": ({"app_user"}, "the relative, who granted, who took the consent"),
+    "portal.granted_patients": ({"patient"}, "the relative sees the names of who granted them"),
+    "portal.blocks_for_patient": ({"care_unit"}, "each block names its unit"),
+}
+TABLE_NAMED = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
+
+
+def table_owners() -> dict[str, str]:
+    """Each table or view of schema public and its package: the one its
+    migration names (0006_journal_encounters: journal), or OWNERS says.
+    Tables of a migration that names no package (0019_formulary) have none yet."""
+    owners: dict[str, str] = {}
+    for path in sorted(MIGRATIONS.glob("*.sql")):
+        made = re.findall(
+            r"CREATE\s+(?:UNLOGGED\s+)?(?:TABLE|VIEW)\s+([a-z_][a-z0-9_]*)\b(?!\.)",
+            path.read_text(),
+            re.IGNORECASE,
+        )
+        for table in made:
+            owners.setdefault(table, path.stem.split("_")[1])
+    owners |= OWNERS
+    return {table: package for table, package in owners.items() if package in domains()}
+
+
+def named_queries(path: Path) -> dict[str, str]:
+    """Each named statement of a queries.sql (its name without the suffix), comments removed."""
+    found = {}
+    for block in re.split(r"^(?=-- name:)", path.read_text(), flags=re.MULTILINE):
+        if match := re.match(r"-- name:\s*([a-z_][a-z0-9_]*)", block):
+            found[match.group(1)] = re.sub(r"--[^\n]*", "", block)
+    return found
+
+
+def test_every_table_belongs_to_a_package():
+    owners = table_owners()
+    assert {"app_user", "patient", "audit_log", "note", "proxy_grant", "care_unit"} <= owners.keys()
+    assert not set(OWNERS) - owners.keys(), "OWNERS names a table no migration makes"
+
+
+def test_a_package_names_only_its_own_tables_but_for_joins():
+    owners = table_owners()
+    offenders = []
+    for path in sorted(HMS.glob("*/queries.sql")):
+        package = path.parent.name
+        for name, sql in named_queries(path).items():
+            foreign = {t for t in TABLE_NAMED.findall(sql) if owners.get(t, package) != package}
+            allowed = JOINS.get(f"{package}.{name}", (set(), ""))[0]
+            if foreign - allowed:
+                offenders.append(f"{package}.{name} names {sorted(foreign - allowed)}")
+    assert offenders == []
+
+
+def test_every_join_allowed_is_still_made():
+    owners = table_owners()
+    queries = {
+        f"{p.parent.name}.{n}": sql for p in HMS.glob("*/queries.sql") for n, sql in named_queries(p).items()
+    }
+    stale = [
+        key
+        for key, (tables, _) in JOINS.items()
+        if key not in queries or not tables <= {t for t in TABLE_NAMED.findall(queries[key]) if t in owners}
+    ]
+    assert stale == []
+
+
+# Imports without cycles ------------------------------------------------------------
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(HMS.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Each hms module and the hms modules it imports (``from hms.x import read`` imports hms.x.read)."""
+    known = {module_name(p): p for p in modules(HMS)}
+    return {name: {n for n in imports(path) if n in known and n != name} for name, path in known.items()}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One cycle through each module that lies on one (depth-first search)."""
+    found: list[list[str]] = []
+    done: set[str] = set()
+
+    def visit(name: str, path: list[str]) -> None:
+        if name in path:
+            found.append(path[path.index(name) :] + [name])
+            return
+        if name in done:
+            return
+        for target in sorted(graph[name]):
+            visit(target, [*path, name])
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, [])
+    return found
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
+
+
+def test_no_hms_modules_import_each_other_in_a_cycle():
+    assert [" → ".join(cycle) for cycle in cycles(import_graph())] == []
+
+
+# No dead statements -----------------------------------------------------------------
+
+
+def names_used_in_python() -> set[str]:
+    """Every attribute read (``q.note_get``) and string constant (a getattr table) in hms."""
+    used: set[str] = set()
+    for path in modules(HMS):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Attribute):
+                used.add(node.attr)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                used.add(node.value)
+    return used
+
+
+def test_every_named_query_is_used():
+    used = names_used_in_python()
+    unused = [
+        f"{path.parent.name}.{name}"
+        for path in sorted(HMS.glob("*/queries.sql"))
+        for name in named_queries(path)
+        if name not in used
+    ]
+    assert unused == []

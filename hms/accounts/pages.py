@@ -5,7 +5,7 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hms.accounts import read, service
+from hms.accounts import home, service
 from hms.core.context import RequestContext
 from hms.core.roles import Role
 from hms.web import sessions
@@ -107,4 +107,4 @@ def start(request: Request, ctx: RequestContext = Depends(current)) -> Response:
         Role.PATIENT: "accounts/home_patient.html",
         Role.RELATIVE: "accounts/home_relative.html",
     }[user.role]
-    return page(request, ctx, template, **read.home_data(ctx))
+    return page(request, ctx, template, **home.home_data(ctx))

@@ -9,10 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hms.accounts import read, service
 from hms.accounts.forms import PASSWORD_FIELDS, PasswordForm, RoleUnitsForm, StaffCreateForm, StaffForm
 from hms.core.context import RequestContext
-from hms.core.errors import Invalid
 from hms.core.roles import STAFF_ROLES, Permission, Role
 from hms.organization import read as organization_read
-from hms.web.forms import parse
+from hms.web.forms import FormPage, parse, submit
 from hms.web.guard import current, form_data, form_lists, guarded_router, requires
 from hms.web.render import page
 
@@ -36,27 +35,22 @@ def _submitted(form: dict[str, str], lists: dict[str, list[str]]) -> dict[str, A
     return {**form, "care_unit_ids": lists.get("care_unit_ids", [])}
 
 
-def _kept(values: dict[str, Any]) -> dict[str, Any]:
-    """What a re-rendered form shows again: everything typed but passwords."""
+def _kept(ctx: RequestContext, values: dict[str, Any]) -> dict[str, Any]:
+    """What a form shows again: everything typed but passwords."""
     return {k: v for k, v in values.items() if k not in PASSWORD_FIELDS}
 
 
-def _to_staff(user_id: int, notice: str) -> RedirectResponse:
-    return RedirectResponse(f"/admin/staff/{user_id}?notice={notice}", status_code=303)
+def _care_units(ctx: RequestContext, values: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    """The care units a staff form offers to tick."""
+    return {"care_units": organization_read.care_units_all(ctx)}
 
 
-def _form_page(
-    request: Request, ctx: RequestContext, template: str, *, status_code: int = 200, **values: Any
-) -> Response:
-    """A page with a staff form, offering the care units to tick."""
-    return page(
-        request,
-        ctx,
-        template,
-        status_code=status_code,
-        care_units=organization_read.care_units_all(ctx),
-        **values,
-    )
+STAFF_NEW_FORM = FormPage("accounts/staff_new.html", fill=_kept, offers=_care_units)
+STAFF_EDIT_FORM = FormPage("accounts/staff_edit.html", fill=_kept, offers=_care_units)
+
+
+def _staff(user_id: int, notice: str) -> str:
+    return f"/admin/staff/{user_id}?notice={notice}"
 
 
 @router.get("", response_class=HTMLResponse)
@@ -76,7 +70,7 @@ def staff_list(
 @router.get("/new", response_class=HTMLResponse)
 @requires(Permission.STAFF_MANAGE)
 def staff_new_form(request: Request, ctx: RequestContext = Depends(current)) -> Response:
-    return _form_page(request, ctx, "accounts/staff_new.html", values={}, errors={})
+    return STAFF_NEW_FORM.show(request, ctx, {})
 
 
 @router.post("/new", response_class=HTMLResponse)
@@ -88,21 +82,15 @@ def staff_new(
     lists: dict[str, list[str]] = Depends(form_lists),
 ) -> Response:
     submitted = _submitted(form, lists)
-    try:
+
+    def save() -> str:
         data = parse(StaffCreateForm, submitted)
         user_id = service.staff_create(
             ctx.conn, data=data.as_input(), password=data.password, care_unit_ids=data.care_unit_ids
         )
-    except Invalid as exc:
-        return _form_page(
-            request,
-            ctx,
-            "accounts/staff_new.html",
-            status_code=422,
-            values=_kept(submitted),
-            errors=exc.errors,
-        )
-    return _to_staff(user_id, "created")
+        return _staff(user_id, "created")
+
+    return STAFF_NEW_FORM.submit(request, ctx, submitted, save)
 
 
 @router.get("/{user_id}", response_class=HTMLResponse)
@@ -129,11 +117,12 @@ def _show(
     staff = read.access_staff(ctx, user_id=user_id)
     if role_values is None:
         role_values = {"role": staff["role"], "care_unit_ids": read.staff_care_unit_ids(ctx, user_id=user_id)}
-    return _form_page(
+    return page(
         request,
         ctx,
         "accounts/staff_show.html",
         status_code=status_code,
+        care_units=organization_read.care_units_all(ctx),
         staff=staff,
         notice=notice,
         is_self=user_id == ctx.staff.id,
@@ -151,7 +140,7 @@ def staff_edit_form(request: Request, user_id: int, ctx: RequestContext = Depend
     staff = read.access_staff(ctx, user_id=user_id)
     values = {k: v for k, v in staff.items() if v is not None}
     values["care_unit_ids"] = read.staff_care_unit_ids(ctx, user_id=user_id)
-    return _form_page(request, ctx, "accounts/staff_edit.html", staff=staff, values=values, errors={})
+    return STAFF_EDIT_FORM.show(request, ctx, values, staff=staff)
 
 
 @router.post("/{user_id}/edit", response_class=HTMLResponse)
@@ -165,7 +154,8 @@ def staff_edit(
 ) -> Response:
     staff = read.access_staff(ctx, user_id=user_id)
     submitted = _submitted(form, lists)
-    try:
+
+    def save() -> str:
         data = parse(StaffForm, submitted)
         service.staff_update(
             ctx.conn,
@@ -174,17 +164,9 @@ def staff_edit(
             care_unit_ids=data.care_unit_ids,
             by=ctx.staff.id,
         )
-    except Invalid as exc:
-        return _form_page(
-            request,
-            ctx,
-            "accounts/staff_edit.html",
-            status_code=422,
-            staff=staff,
-            values=_kept(submitted),
-            errors=exc.errors,
-        )
-    return _to_staff(user_id, "saved")
+        return _staff(user_id, "saved")
+
+    return STAFF_EDIT_FORM.submit(request, ctx, submitted, save, staff=staff)
 
 
 @router.post("/{user_id}/role", response_class=HTMLResponse)
@@ -198,7 +180,8 @@ def staff_role(
 ) -> Response:
     read.access_staff(ctx, user_id=user_id)
     submitted = _submitted(form, lists)
-    try:
+
+    def save() -> str:
         data = parse(RoleUnitsForm, submitted)
         service.staff_set_role(
             ctx.conn,
@@ -207,16 +190,14 @@ def staff_role(
             care_unit_ids=data.care_unit_ids,
             by=ctx.staff.id,
         )
-    except Invalid as exc:
-        return _show(
-            request,
-            ctx,
-            user_id,
-            status_code=422,
-            role_values=_kept(submitted),
-            role_errors=exc.errors,
-        )
-    return _to_staff(user_id, "role_set")
+        return _staff(user_id, "role_set")
+
+    return submit(
+        save,
+        again=lambda errors: _show(
+            request, ctx, user_id, status_code=422, role_values=_kept(ctx, submitted), role_errors=errors
+        ),
+    )
 
 
 @router.post("/{user_id}/password", response_class=HTMLResponse)
@@ -228,23 +209,28 @@ def staff_password(
     form: dict[str, str] = Depends(form_data),
 ) -> Response:
     read.access_staff(ctx, user_id=user_id)
-    try:
-        data = parse(PasswordForm, form)
-        service.user_reset_password(ctx.conn, user_id=user_id, password=data.password)
-    except Invalid as exc:
-        return _show(request, ctx, user_id, status_code=422, password_errors=exc.errors)
-    return _to_staff(user_id, "password_reset")
+
+    def save() -> str:
+        service.user_reset_password(ctx.conn, user_id=user_id, password=parse(PasswordForm, form).password)
+        return _staff(user_id, "password_reset")
+
+    return submit(
+        save, again=lambda errors: _show(request, ctx, user_id, status_code=422, password_errors=errors)
+    )
 
 
 @router.post("/{user_id}/deactivate", response_class=HTMLResponse)
 @requires(Permission.STAFF_MANAGE)
 def staff_deactivate(request: Request, user_id: int, ctx: RequestContext = Depends(current)) -> Response:
     read.access_staff(ctx, user_id=user_id)
-    try:
+
+    def save() -> str:
         service.user_deactivate(ctx.conn, user_id=user_id, by=ctx.staff.id)
-    except Invalid as exc:
-        return _show(request, ctx, user_id, status_code=422, status_errors=exc.errors)
-    return _to_staff(user_id, "deactivated")
+        return _staff(user_id, "deactivated")
+
+    return submit(
+        save, again=lambda errors: _show(request, ctx, user_id, status_code=422, status_errors=errors)
+    )
 
 
 @router.post("/{user_id}/reactivate", response_class=HTMLResponse)
@@ -252,4 +238,4 @@ def staff_deactivate(request: Request, user_id: int, ctx: RequestContext = Depen
 def staff_reactivate(request: Request, user_id: int, ctx: RequestContext = Depends(current)) -> Response:
     read.access_staff(ctx, user_id=user_id)
     service.user_activate(ctx.conn, user_id=user_id)
-    return _to_staff(user_id, "reactivated")
+    return RedirectResponse(_staff(user_id, "reactivated"), status_code=303)

@@ -15,8 +15,6 @@ from argon2.low_level import hash_secret_raw
 _hasher = PasswordHasher()
 
 MIN_LENGTH = 10
-# What argon2-cffi's PasswordHasher writes, and so what the database expects.
-_PARAMETERS = "$argon2id$v=19$m={m},t={t},p={p}$"
 
 
 def hash_password(password: str) -> str:

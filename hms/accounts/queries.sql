@@ -164,3 +164,34 @@ SELECT
 FROM app_user
 WHERE locked_until > now()
 ORDER BY full_name;
+
+-- name: user_by_username^
+-- Any account by username, whatever its role or state: the user an audit
+-- review filter names, or who took a patient's consent (the database refuses
+-- one that is not staff). Served by app_user_username_key.
+SELECT
+    id,
+    username,
+    full_name
+FROM app_user
+WHERE lower(username) = lower(:username);
+
+-- name: relative_by_username^
+-- An active account of role relative, by username (whom a patient may grant).
+SELECT
+    id,
+    username,
+    full_name
+FROM app_user
+WHERE lower(username) = lower(:username) AND role = 'relative' AND is_active;
+
+-- name: specialists_active
+-- External specialists a doctor may send a question to (the request form).
+SELECT
+    u.id,
+    u.full_name,
+    sp.profession
+FROM app_user AS u
+LEFT JOIN staff_profile AS sp ON u.id = sp.user_id
+WHERE u.role = 'external_specialist' AND u.is_active
+ORDER BY u.full_name, u.id;

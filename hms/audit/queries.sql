@@ -7,6 +7,11 @@ VALUES (
     :user_id, :user_role, :patient_id, :action, :object_type, :object_id, :client_addr, :outcome, :reason, :detail
 );
 
+-- name: patient_exists$
+-- Whether a refused request's patient id names a patient (asked only by a
+-- verified user; the answer goes into the refusal's audit row, not to the user).
+SELECT hms_patient_exists(:patient_id) AS known;
+
 -- name: audit_insert_many!
 -- One row per patient shown in a list or search result, in one statement.
 INSERT INTO audit_log (user_id, user_role, patient_id, action, client_addr, detail)
@@ -56,25 +61,6 @@ WHERE
     AND (:before_id::bigint IS NULL OR (a.at, a.id) < (:before_at::timestamptz, :before_id))
 ORDER BY a.at DESC, a.id DESC
 LIMIT :limit;
-
--- name: audit_patient_lookup^
--- The patient a review filter names, by personal identity number or id.
-SELECT
-    id,
-    personal_number,
-    given_name,
-    family_name
-FROM patient
-WHERE personal_number = :personal_number OR id = :patient_id;
-
--- name: audit_user_lookup^
--- The user a review filter names, by username.
-SELECT
-    id,
-    username,
-    full_name
-FROM app_user
-WHERE username = lower(:username);
 
 -- name: report_outside_units
 -- Report: clinicians who reached patients outside their care units. A read is
@@ -286,3 +272,30 @@ SELECT
     count(chain_seq) AS sealed,
     count(*) - count(chain_seq) AS waiting
 FROM audit_log;
+
+-- name: patient_access_log
+-- Who reached a patient's record (loggutdrag), newest first: the care units
+-- the reader belongs to (today), their role and the kind of access, without
+-- the patient's own actions. A relative's name is shown: the patient granted it.
+SELECT
+    a.id,
+    a.at,
+    a.action,
+    a.outcome,
+    a.user_role,
+    a.detail,
+    a.reason IS NOT NULL AND a.action = 'emergency_access.open' AS emergency_opened,
+    CASE WHEN a.user_role = 'relative' THEN u.full_name END AS relative_name,
+    coalesce(
+        (SELECT cu.name FROM care_unit AS cu WHERE cu.id = a.care_unit_id),
+        (
+            SELECT string_agg(cu.name, ', ' ORDER BY cu.name)
+            FROM staff_care_unit AS s INNER JOIN care_unit AS cu ON s.care_unit_id = cu.id
+            WHERE s.user_id = a.user_id
+        )
+    ) AS care_units
+FROM audit_log AS a
+LEFT JOIN app_user AS u ON a.user_id = u.id
+WHERE a.patient_id = :patient_id AND a.user_id IS DISTINCT FROM :me
+ORDER BY a.at DESC, a.id DESC
+LIMIT :limit;

@@ -1,14 +1,17 @@
-"""Reading the audit log, for administrators who review it.
+"""Reading the audit log: for administrators who review it, and a patient's
+own log (loggutdrag) for the portal.
 
-Reviewing the log is itself an access to patient data: every page here
+Reviewing the log is itself an access to patient data: every review page
 records one ``audit.review`` row for each patient it shows, in the same
-transaction. Row-level security lets only administrators read the log.
+transaction. Row-level security lets only administrators read the whole log.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from hms.access.policy import Access
+from hms.accounts import read as accounts_read
 from hms.audit import policy
 from hms.audit.service import audit_patients_listed
 from hms.core.clock import LOCAL_TZ
@@ -16,6 +19,7 @@ from hms.core.context import RequestContext
 from hms.core.errors import Refused
 from hms.db.queries import load
 from hms.patients import identity
+from hms.patients import read as patient_read
 
 q = load("audit")
 
@@ -98,14 +102,14 @@ def _patient(ctx: RequestContext, typed: str, errors: dict[str, str]) -> dict[st
         return None
     row: dict[str, Any] | None
     if typed.isdigit() and len(typed) <= MAX_PATIENT_ID_DIGITS:
-        row = q.audit_patient_lookup(ctx.conn, personal_number=None, patient_id=int(typed))
+        row = patient_read.patient_by_number_or_id(ctx, patient_id=int(typed))
     else:
         try:
             number = identity.normalize(typed)
         except identity.InvalidNumber:
             errors["patient"] = "Enter a personal identity number (YYYYMMDD-NNNN) or a patient id."
             return None
-        row = q.audit_patient_lookup(ctx.conn, personal_number=number, patient_id=None)
+        row = patient_read.patient_by_number_or_id(ctx, personal_number=number)
     if row is None:
         errors["patient"] = "No patient has this personal identity number or id."
     return row
@@ -115,7 +119,7 @@ def _user(ctx: RequestContext, typed: str, errors: dict[str, str]) -> dict[str, 
     typed = typed.strip()
     if not typed:
         return None
-    row: dict[str, Any] | None = q.audit_user_lookup(ctx.conn, username=typed)
+    row = accounts_read.user_by_username(ctx, username=typed)
     if row is None:
         errors["user"] = "No user has this username."
     return row
@@ -140,9 +144,6 @@ class Period:
         return cls(today - timedelta(days=REPORT_DAYS), today)
 
 
-REPORTS = ("outside_units", "coworkers", "same_surname")
-
-
 def reports(ctx: RequestContext, *, period: Period, min_count: int = 1) -> dict[str, list[dict[str, Any]]]:
     """The three access reports for a period, audited as a review of each patient listed."""
     if not policy.can_review(ctx.staff):
@@ -160,6 +161,19 @@ def reports(ctx: RequestContext, *, period: Period, min_count: int = 1) -> dict[
     }
     _audit_shown(ctx, [row for rows in found.values() for row in rows], "audit reports")
     return found
+
+
+# A patient's own log ---------------------------------------------------------------
+
+
+def patient_access_log(ctx: RequestContext, *, access: Access, limit: int) -> list[dict[str, Any]]:
+    """Who reached this patient's record, newest first, without the user's own
+    actions. For the portal, whose ``Access`` to the patient's own record is
+    the proof; the caller writes the audit row of the page."""
+    rows: list[dict[str, Any]] = q.patient_access_log(
+        ctx.conn, patient_id=access.patient_id, me=ctx.staff.id, limit=limit
+    )
+    return rows
 
 
 # The hash chain ----------------------------------------------------------------------

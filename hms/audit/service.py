@@ -50,3 +50,29 @@ def audit_patients_listed(
         client_addr=ctx.client_addr,
         detail=detail,
     )
+
+
+def audit_refused(
+    ctx: RequestContext,
+    *,
+    patient_id: int | None,
+    action: str,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    detail: str | None = None,
+) -> None:
+    """Record a refused access, in the transaction the guard opens after the
+    work rolled back. An id that names no patient goes into the detail, not
+    the patient column (the refused user is told nothing either way)."""
+    if patient_id is not None and not q.patient_exists(ctx.conn, patient_id=patient_id):
+        detail = f"{detail or ''} (no patient {patient_id})"
+        patient_id = None
+    audit_patient(
+        ctx,
+        patient_id=patient_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        outcome="refused",
+        detail=detail,
+    )

@@ -87,8 +87,7 @@ def request_patient(ctx: RequestContext, *, patient_id: int) -> dict[str, Any]:
 
 
 def specialists(ctx: RequestContext) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = q.specialists_active(ctx.conn)
-    return rows
+    return accounts_read.specialists_active(ctx)
 
 
 def my_care_units(ctx: RequestContext) -> list[dict[str, Any]]:

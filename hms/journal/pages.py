@@ -41,6 +41,16 @@ NOTICES = {
     "discarded": "The draft is discarded.",
     "emergency": "Emergency access is open for four hours. It is logged and will be reviewed.",
 }
+# The notices the entry pages (pages_entries.py) send to the chart; only the chart shows them.
+CHART_NOTICES = {
+    **NOTICES,
+    "allergy": "The allergy is recorded.",
+    "procedure": "The procedure is recorded.",
+    "history": "The history is recorded.",
+    "care_plan": "The care plan is recorded.",
+    "care_plan_status": "The care plan is closed.",
+    "care_plan_unchanged": "The care plan was already closed.",
+}
 
 
 def _redirect(patient_id: int, path: str = "", notice: str = "") -> RedirectResponse:
@@ -84,11 +94,8 @@ def chart(
 ) -> Response:
     filters = _filters(request)
     data = read.access_chart(ctx, patient_id=patient_id, filters=filters, access=request.state.access)
-    from hms.journal.pages_entries import CHART_NOTICES
-
-    notices = {**NOTICES, **CHART_NOTICES}
-    if notice in notices:
-        ctx.flash.append(notices[notice])
+    if notice in CHART_NOTICES:
+        ctx.flash.append(CHART_NOTICES[notice])
     query = {k: v for k, v in request.query_params.items() if not k.startswith("before_") and k != "notice"}
     return page(
         request,

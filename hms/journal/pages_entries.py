@@ -14,7 +14,7 @@ from hms.core.roles import Permission
 from hms.journal import forms, read, service
 from hms.journal.pages import journal_access
 from hms.patients.read import access_patient
-from hms.web.forms import parse
+from hms.web.forms import FormPage, parse, submit
 from hms.web.guard import current, form_data, guarded_router, requires
 from hms.web.render import page
 
@@ -25,27 +25,30 @@ NOTICES = {
     "resolved": "The diagnosis is resolved and has left the problem list.",
     "diagnosis_in_error": "The diagnosis is marked entered in error.",
 }
-# The notices these pages send to the chart (/journal?notice=...); the chart shows them.
-CHART_NOTICES = {
-    "allergy": "The allergy is recorded.",
-    "procedure": "The procedure is recorded.",
-    "history": "The history is recorded.",
-    "care_plan": "The care plan is recorded.",
-    "care_plan_status": "The care plan is closed.",
-    "care_plan_unchanged": "The care plan was already closed.",
-}
 
 
 def _patient(ctx: RequestContext, patient_id: int, *, audit: bool = True) -> dict[str, Any]:
     return access_patient(ctx, patient_id=patient_id, action="journal.read", audit=audit)
 
 
-def _to_chart(patient_id: int, notice: str) -> RedirectResponse:
-    return RedirectResponse(f"/patients/{patient_id}/journal?notice={notice}", status_code=303)
+def _chart(patient_id: int, notice: str) -> str:
+    return f"/patients/{patient_id}/journal?notice={notice}"
 
 
-def _units(ctx: RequestContext) -> list[tuple[int, str]]:
-    return [(u["id"], u["name"]) for u in read.my_care_units(ctx)]
+def _diagnoses(patient_id: int, notice: str) -> str:
+    return f"/patients/{patient_id}/journal/diagnoses?notice={notice}"
+
+
+def _units(ctx: RequestContext, values: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    """The care units an entry can be written for."""
+    return {"units": [(u["id"], u["name"]) for u in read.my_care_units(ctx)]}
+
+
+def _units_and_encounters(
+    ctx: RequestContext, values: dict[str, Any], context: dict[str, Any]
+) -> dict[str, Any]:
+    """The care units, and the patient's encounters an entry can belong to."""
+    return {**_units(ctx, values, context), "encounters": _encounters(ctx, context["patient"]["id"])}
 
 
 def _default_unit(ctx: RequestContext, values: dict[str, Any]) -> dict[str, Any]:
@@ -54,6 +57,23 @@ def _default_unit(ctx: RequestContext, values: dict[str, Any]) -> dict[str, Any]
     if "care_unit_id" not in values and len(units) == 1:
         values = {**values, "care_unit_id": str(units[0]["id"])}
     return values
+
+
+def _icd10_matches(ctx: RequestContext, values: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    """The diagnosis form's code search (what was searched for, the codes found),
+    with the care units and the patient's encounters."""
+    icd_q = str(values.get("icd_q") or "").strip()
+    matches = read.icd10_search(ctx, query=icd_q) if icd_q else []
+    return {"icd_q": icd_q, "matches": matches, **_units_and_encounters(ctx, values, context)}
+
+
+DIAGNOSIS_FORM = FormPage("journal/entry_diagnosis_new.html", fill=_default_unit, offers=_icd10_matches)
+ALLERGY_FORM = FormPage("journal/entry_allergy_new.html", fill=_default_unit, offers=_units)
+PROCEDURE_FORM = FormPage(
+    "journal/entry_procedure_new.html", fill=_default_unit, offers=_units_and_encounters
+)
+HISTORY_FORM = FormPage("journal/entry_history_new.html", fill=_default_unit, offers=_units)
+CARE_PLAN_FORM = FormPage("journal/entry_care_plan_new.html", fill=_default_unit, offers=_units)
 
 
 def _encounters(ctx: RequestContext, patient_id: int) -> list[tuple[int, str]]:
@@ -111,14 +131,15 @@ def diagnosis_resolve(
     ctx: RequestContext = Depends(current),
     form: dict[str, str] = Depends(form_data),
 ) -> Response:
-    try:
+
+    def save() -> str:
         resolved_on = _date(form.get("resolved_date")) or datetime.now(UTC).astimezone(LOCAL_TZ).date()
         service.diagnosis_resolve(
             ctx, patient_id=patient_id, diagnosis_id=diagnosis_id, resolved_on=resolved_on
         )
-    except Invalid as exc:
-        return _diagnoses_with_errors(request, ctx, patient_id, exc)
-    return RedirectResponse(f"/patients/{patient_id}/journal/diagnoses?notice=resolved", status_code=303)
+        return _diagnoses(patient_id, "resolved")
+
+    return submit(save, again=lambda errors: _diagnoses_with_errors(request, ctx, patient_id, errors))
 
 
 @router.post("/diagnoses/{diagnosis_id}/error", response_class=HTMLResponse)
@@ -130,16 +151,15 @@ def diagnosis_in_error(
     ctx: RequestContext = Depends(current),
     form: dict[str, str] = Depends(form_data),
 ) -> Response:
-    try:
+
+    def save() -> str:
         reason = parse(forms.ReasonForm, form).reason
         service.entry_mark_in_error(
             ctx, patient_id=patient_id, kind="diagnosis", entry_id=diagnosis_id, reason=reason
         )
-    except Invalid as exc:
-        return _diagnoses_with_errors(request, ctx, patient_id, exc)
-    return RedirectResponse(
-        f"/patients/{patient_id}/journal/diagnoses?notice=diagnosis_in_error", status_code=303
-    )
+        return _diagnoses(patient_id, "diagnosis_in_error")
+
+    return submit(save, again=lambda errors: _diagnoses_with_errors(request, ctx, patient_id, errors))
 
 
 @router.post("/care-plans/{care_plan_id}/status", response_class=HTMLResponse)
@@ -151,45 +171,24 @@ def care_plan_status(
     ctx: RequestContext = Depends(current),
     form: dict[str, str] = Depends(form_data),
 ) -> Response:
-    try:
+
+    def save() -> str:
         service.care_plan_set_status(
             ctx, patient_id=patient_id, care_plan_id=care_plan_id, status=form.get("status", "")
         )
-    except Invalid:
-        return RedirectResponse(f"/patients/{patient_id}/journal?notice=care_plan_unchanged", status_code=303)
-    return RedirectResponse(f"/patients/{patient_id}/journal?notice=care_plan_status", status_code=303)
+        return _chart(patient_id, "care_plan_status")
+
+    # A refused change is told on the chart: the plan was already closed.
+    return submit(save, again=lambda errors: RedirectResponse(_chart(patient_id, "care_plan_unchanged"), 303))
 
 
-def _diagnoses_with_errors(request: Request, ctx: RequestContext, patient_id: int, exc: Invalid) -> Response:
-    ctx.flash.extend(exc.errors.values())
+def _diagnoses_with_errors(
+    request: Request, ctx: RequestContext, patient_id: int, errors: dict[str, str]
+) -> Response:
+    ctx.flash.extend(errors.values())
     response = diagnosis_list(request, patient_id, notice="", ctx=ctx)
     response.status_code = 422
     return response
-
-
-def _diagnosis_form(
-    request: Request,
-    ctx: RequestContext,
-    patient: dict[str, Any],
-    values: dict[str, Any],
-    errors: dict[str, str],
-    status_code: int = 200,
-) -> Response:
-    icd_q = str(values.get("icd_q") or "").strip()
-    matches = read.icd10_search(ctx, query=icd_q) if icd_q else []
-    return page(
-        request,
-        ctx,
-        "journal/entry_diagnosis_new.html",
-        status_code=status_code,
-        patient=patient,
-        values=_default_unit(ctx, values),
-        errors=errors,
-        icd_q=icd_q,
-        matches=matches,
-        units=_units(ctx),
-        encounters=_encounters(ctx, patient["id"]),
-    )
 
 
 @router.get("/diagnoses/new", response_class=HTMLResponse)
@@ -198,7 +197,7 @@ def diagnosis_new(request: Request, patient_id: int, ctx: RequestContext = Depen
     patient = _patient(ctx, patient_id)
     # The picker is a GET form: the search and every typed value come back in the query string.
     values = {k: v for k, v in request.query_params.items() if k != "notice"}
-    return _diagnosis_form(request, ctx, patient, values, {})
+    return DIAGNOSIS_FORM.show(request, ctx, values, patient=patient)
 
 
 @router.post("/diagnoses/new", response_class=HTMLResponse)
@@ -213,44 +212,21 @@ def diagnosis_create(
     # A typed code wins; otherwise the code chosen among the search results.
     if not (form.get("code") or "").strip():
         form = {**form, "code": form.get("picked_code", "")}
-    try:
+
+    def save() -> str:
         service.diagnosis_add(ctx, patient_id=patient_id, data=parse(forms.DiagnosisForm, form))
-    except Invalid as exc:
-        return _diagnosis_form(request, ctx, patient, form, exc.errors, status_code=422)
-    return RedirectResponse(f"/patients/{patient_id}/journal/diagnoses?notice=diagnosis", status_code=303)
+        return _diagnoses(patient_id, "diagnosis")
+
+    return DIAGNOSIS_FORM.submit(request, ctx, form, save, patient=patient)
 
 
 # --- Allergies -------------------------------------------------------------
 
 
-def _entry_form(
-    request: Request,
-    ctx: RequestContext,
-    template: str,
-    patient: dict[str, Any],
-    values: dict[str, Any],
-    errors: dict[str, str],
-    status_code: int = 200,
-    **extra: Any,
-) -> Response:
-    return page(
-        request,
-        ctx,
-        template,
-        status_code=status_code,
-        patient=patient,
-        values=_default_unit(ctx, values),
-        errors=errors,
-        units=_units(ctx),
-        **extra,
-    )
-
-
 @router.get("/allergies/new", response_class=HTMLResponse)
 @requires(Permission.ALLERGY_WRITE)
 def allergy_new(request: Request, patient_id: int, ctx: RequestContext = Depends(current)) -> Response:
-    patient = _patient(ctx, patient_id)
-    return _entry_form(request, ctx, "journal/entry_allergy_new.html", patient, {}, {})
+    return ALLERGY_FORM.show(request, ctx, {}, patient=_patient(ctx, patient_id))
 
 
 @router.post("/allergies/new", response_class=HTMLResponse)
@@ -262,13 +238,12 @@ def allergy_create(
     form: dict[str, str] = Depends(form_data),
 ) -> Response:
     patient = _patient(ctx, patient_id)
-    try:
+
+    def save() -> str:
         service.allergy_add(ctx, patient_id=patient_id, data=parse(forms.AllergyForm, form))
-    except Invalid as exc:
-        return _entry_form(
-            request, ctx, "journal/entry_allergy_new.html", patient, form, exc.errors, status_code=422
-        )
-    return _to_chart(patient_id, "allergy")
+        return _chart(patient_id, "allergy")
+
+    return ALLERGY_FORM.submit(request, ctx, form, save, patient=patient)
 
 
 # --- Procedures and surgeries ----------------------------------------------
@@ -279,15 +254,7 @@ def allergy_create(
 def procedure_new(request: Request, patient_id: int, ctx: RequestContext = Depends(current)) -> Response:
     patient = _patient(ctx, patient_id)
     now = datetime.now(UTC).astimezone(LOCAL_TZ)
-    return _entry_form(
-        request,
-        ctx,
-        "journal/entry_procedure_new.html",
-        patient,
-        {"performed_at": f"{now:%Y-%m-%dT%H:%M}"},
-        {},
-        encounters=_encounters(ctx, patient_id),
-    )
+    return PROCEDURE_FORM.show(request, ctx, {"performed_at": f"{now:%Y-%m-%dT%H:%M}"}, patient=patient)
 
 
 @router.post("/procedures/new", response_class=HTMLResponse)
@@ -300,24 +267,16 @@ def procedure_create(
 ) -> Response:
     patient = _patient(ctx, patient_id)
     values = {**form, "code": (form.get("code") or "").strip().upper()}
-    try:
+
+    def save() -> str:
         data = parse(forms.ProcedureForm, values)
         data = data.model_copy(update={"performed_at": _aware(data.performed_at)})
         if data.performed_at > datetime.now(UTC):
             raise Invalid({"performed_at": "The time is in the future."})
         service.procedure_add(ctx, patient_id=patient_id, data=data)
-    except Invalid as exc:
-        return _entry_form(
-            request,
-            ctx,
-            "journal/entry_procedure_new.html",
-            patient,
-            form,
-            exc.errors,
-            status_code=422,
-            encounters=_encounters(ctx, patient_id),
-        )
-    return _to_chart(patient_id, "procedure")
+        return _chart(patient_id, "procedure")
+
+    return PROCEDURE_FORM.submit(request, ctx, form, save, patient=patient)
 
 
 # --- Past, family and social history ---------------------------------------
@@ -330,7 +289,7 @@ def history_new(
 ) -> Response:
     patient = _patient(ctx, patient_id)
     values = {"kind": kind} if kind in ("past_illness", "family", "social") else {}
-    return _entry_form(request, ctx, "journal/entry_history_new.html", patient, values, {})
+    return HISTORY_FORM.show(request, ctx, values, patient=patient)
 
 
 @router.post("/history/new", response_class=HTMLResponse)
@@ -342,13 +301,12 @@ def history_create(
     form: dict[str, str] = Depends(form_data),
 ) -> Response:
     patient = _patient(ctx, patient_id)
-    try:
+
+    def save() -> str:
         service.history_add(ctx, patient_id=patient_id, data=parse(forms.HistoryForm, form))
-    except Invalid as exc:
-        return _entry_form(
-            request, ctx, "journal/entry_history_new.html", patient, form, exc.errors, status_code=422
-        )
-    return _to_chart(patient_id, "history")
+        return _chart(patient_id, "history")
+
+    return HISTORY_FORM.submit(request, ctx, form, save, patient=patient)
 
 
 # --- Care plans --------------------------------------------------------------
@@ -364,14 +322,8 @@ def _responsible(ctx: RequestContext) -> list[tuple[int, str]]:
 @requires(Permission.CARE_PLAN_WRITE)
 def care_plan_new(request: Request, patient_id: int, ctx: RequestContext = Depends(current)) -> Response:
     patient = _patient(ctx, patient_id)
-    return _entry_form(
-        request,
-        ctx,
-        "journal/entry_care_plan_new.html",
-        patient,
-        {"responsible_id": str(ctx.staff.id)},
-        {},
-        staff=_responsible(ctx),
+    return CARE_PLAN_FORM.show(
+        request, ctx, {"responsible_id": str(ctx.staff.id)}, patient=patient, staff=_responsible(ctx)
     )
 
 
@@ -385,23 +337,15 @@ def care_plan_create(
 ) -> Response:
     patient = _patient(ctx, patient_id)
     staff = _responsible(ctx)
-    try:
+
+    def save() -> str:
         data = parse(forms.CarePlanForm, form)
         if data.responsible_id not in {s[0] for s in staff}:
             raise Invalid({"responsible_id": "Choose someone on your care units."})
         service.care_plan_add(ctx, patient_id=patient_id, data=data)
-    except Invalid as exc:
-        return _entry_form(
-            request,
-            ctx,
-            "journal/entry_care_plan_new.html",
-            patient,
-            form,
-            exc.errors,
-            status_code=422,
-            staff=staff,
-        )
-    return _to_chart(patient_id, "care_plan")
+        return _chart(patient_id, "care_plan")
+
+    return CARE_PLAN_FORM.submit(request, ctx, form, save, patient=patient, staff=staff)
 
 
 # --- Journal copy --------------------------------------------------------------

@@ -667,3 +667,46 @@ WHERE id = :entry_id AND patient_id = :patient_id AND entered_in_error_at IS NUL
 -- Mark a set of vital signs entered in error.
 UPDATE vital_signs SET entered_in_error_at = now(), entered_in_error_reason = :reason
 WHERE id = :entry_id AND patient_id = :patient_id AND entered_in_error_at IS NULL;
+
+-- name: signed_notes
+-- A patient's notes at their current signed version, with sections, newest
+-- first. Read from the tables, not the note_current view, so row-level
+-- security applies (patients and proxies see signed versions only).
+SELECT
+    n.id,
+    n.kind,
+    cu.name AS care_unit,
+    v.version,
+    v.signed_at,
+    u.full_name AS author,
+    n.entered_in_error_at IS NOT NULL AS in_error,
+    coalesce((
+        SELECT jsonb_agg(jsonb_build_object('heading', s.heading, 'body', s.body) ORDER BY s.position)
+        FROM note_section AS s WHERE s.version_id = v.id
+    ), '[]'::jsonb) AS sections
+FROM note_version AS v
+INNER JOIN note AS n ON v.note_id = n.id
+INNER JOIN care_unit AS cu ON n.care_unit_id = cu.id
+INNER JOIN app_user AS u ON v.author_id = u.id
+WHERE
+    v.patient_id = :patient_id
+    AND v.status = 'signed'
+    AND NOT EXISTS (
+        SELECT 1 FROM note_version AS later
+        WHERE later.note_id = v.note_id AND later.status = 'signed' AND later.version > v.version
+    )
+ORDER BY v.signed_at DESC
+LIMIT :limit;
+
+-- name: units_with_entries
+-- Care units that have written in a patient's journal (what a block can name).
+SELECT
+    cu.id,
+    cu.name
+FROM care_unit AS cu
+WHERE
+    cu.id IN (
+        SELECT t.care_unit_id FROM journal_timeline AS t
+        WHERE t.patient_id = :patient_id
+    )
+ORDER BY cu.name;

@@ -230,3 +230,15 @@ def latest_vitals_for(ctx: RequestContext, *, access: Access, limit: int) -> lis
 def encounters_for(ctx: RequestContext, *, access: Access) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = q.encounters_for_patient(ctx.conn, patient_id=access.patient_id)
     return rows
+
+
+def signed_notes_for(ctx: RequestContext, *, access: Access, limit: int) -> list[dict[str, Any]]:
+    """The notes at their current signed version, with sections, newest first."""
+    rows: list[dict[str, Any]] = q.signed_notes(ctx.conn, patient_id=access.patient_id, limit=limit)
+    return rows
+
+
+def units_with_entries_for(ctx: RequestContext, *, access: Access) -> list[dict[str, Any]]:
+    """The care units that have written in the patient's journal."""
+    rows: list[dict[str, Any]] = q.units_with_entries(ctx.conn, patient_id=access.patient_id)
+    return rows

@@ -36,10 +36,6 @@ def birth_date(canonical: str) -> date:
     return date(int(canonical[:4]), int(canonical[4:6]), day)
 
 
-def is_coordination(canonical: str) -> bool:
-    return int(canonical[6:8]) > 60
-
-
 def looks_like_number(query: str) -> bool:
     """True when a search box holds digits (and maybe a separator), not a name."""
     stripped = query.replace("-", "").replace("+", "").replace(" ", "")

@@ -216,3 +216,14 @@ FROM patient;
 SELECT patient_id
 FROM patient_user
 WHERE user_id = :user_id;
+
+-- name: patient_by_number_or_id^
+-- The patient a filter names, by personal identity number or id (the audit
+-- review's patient filter).
+SELECT
+    id,
+    personal_number,
+    given_name,
+    family_name
+FROM patient
+WHERE personal_number = :personal_number OR id = :patient_id;

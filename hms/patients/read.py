@@ -107,6 +107,17 @@ def access_patient(
     return row
 
 
+def patient_by_number_or_id(
+    ctx: RequestContext, *, personal_number: str | None = None, patient_id: int | None = None
+) -> dict[str, Any] | None:
+    """The patient a filter names (id, number, name), as row-level security lets
+    this user see them, or None. Not audited here: the caller records what it shows."""
+    row: dict[str, Any] | None = q.patient_by_number_or_id(
+        ctx.conn, personal_number=personal_number, patient_id=patient_id
+    )
+    return row
+
+
 def next_of_kin(ctx: RequestContext, *, patient_id: int) -> list[dict[str, Any]]:
     """Next of kin of a patient the caller has already been given (access_patient)."""
     rows: list[dict[str, Any]] = q.next_of_kin_list(ctx.conn, patient_id=patient_id)

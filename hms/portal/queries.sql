@@ -1,69 +1,3 @@
--- name: signed_notes
--- A patient's notes at their current signed version, with sections, newest
--- first. Read from the tables, not the note_current view, so row-level
--- security applies (patients and proxies see signed versions only).
-SELECT
-    n.id,
-    n.kind,
-    cu.name AS care_unit,
-    v.version,
-    v.signed_at,
-    u.full_name AS author,
-    n.entered_in_error_at IS NOT NULL AS in_error,
-    coalesce((
-        SELECT jsonb_agg(jsonb_build_object('heading', s.heading, 'body', s.body) ORDER BY s.position)
-        FROM note_section AS s WHERE s.version_id = v.id
-    ), '[]'::jsonb) AS sections
-FROM note_version AS v
-INNER JOIN note AS n ON v.note_id = n.id
-INNER JOIN care_unit AS cu ON n.care_unit_id = cu.id
-INNER JOIN app_user AS u ON v.author_id = u.id
-WHERE
-    v.patient_id = :patient_id
-    AND v.status = 'signed'
-    AND NOT EXISTS (
-        SELECT 1 FROM note_version AS later
-        WHERE later.note_id = v.note_id AND later.status = 'signed' AND later.version > v.version
-    )
-ORDER BY v.signed_at DESC
-LIMIT :limit;
-
--- name: access_log
--- Who reached a patient's record (loggutdrag), newest first: the care units
--- the reader belongs to (today), their role and the kind of access, without
--- the patient's own actions. A relative's name is shown: the patient granted it.
-SELECT
-    a.id,
-    a.at,
-    a.action,
-    a.outcome,
-    a.user_role,
-    a.detail,
-    a.reason IS NOT NULL AND a.action = 'emergency_access.open' AS emergency_opened,
-    CASE WHEN a.user_role = 'relative' THEN u.full_name END AS relative_name,
-    coalesce(
-        (SELECT cu.name FROM care_unit AS cu WHERE cu.id = a.care_unit_id),
-        (
-            SELECT string_agg(cu.name, ', ' ORDER BY cu.name)
-            FROM staff_care_unit AS s INNER JOIN care_unit AS cu ON s.care_unit_id = cu.id
-            WHERE s.user_id = a.user_id
-        )
-    ) AS care_units
-FROM audit_log AS a
-LEFT JOIN app_user AS u ON a.user_id = u.id
-WHERE a.patient_id = :patient_id AND a.user_id IS DISTINCT FROM :me
-ORDER BY a.at DESC, a.id DESC
-LIMIT :limit;
-
--- name: relative_user_by_username^
--- A user account of role relative, by username (whom a patient may grant).
-SELECT
-    id,
-    username,
-    full_name
-FROM app_user
-WHERE lower(username) = lower(:username) AND role = 'relative' AND is_active;
-
 -- name: proxy_grants_for_patient
 -- A patient's proxy grants, active first, newest first, with the basis each
 -- rests on (and, for consent, who took it, when and how).
@@ -91,13 +25,6 @@ INNER JOIN app_user AS b ON g.granted_by = b.id
 LEFT JOIN app_user AS c ON g.consent_taken_by = c.id
 WHERE g.patient_id = :patient_id
 ORDER BY g.revoked_at IS NULL DESC, g.created_at DESC;
-
--- name: user_id_by_username^
--- Any account by username: who took a patient's consent (the database
--- refuses one that is not staff).
-SELECT id
-FROM app_user
-WHERE lower(username) = lower(:username);
 
 -- name: proxy_grant_add^
 -- Grant a relative access to a patient within scopes and a period, on a
@@ -138,19 +65,6 @@ WHERE
     AND current_date >= g.starts_on
     AND (g.ends_on IS NULL OR current_date <= g.ends_on)
 ORDER BY p.family_name, p.given_name;
-
--- name: units_with_entries
--- Care units that have written in a patient's journal (what a block can name).
-SELECT
-    cu.id,
-    cu.name
-FROM care_unit AS cu
-WHERE
-    cu.id IN (
-        SELECT t.care_unit_id FROM journal_timeline AS t
-        WHERE t.patient_id = :patient_id
-    )
-ORDER BY cu.name;
 
 -- name: blocks_for_patient
 -- A patient's blocks, active first.

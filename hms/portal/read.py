@@ -4,6 +4,7 @@ relative's grant), returns only what it allows and writes the audit row."""
 from typing import Any
 
 from hms.access.policy import Access, patient_access
+from hms.audit import read as audit_read
 from hms.audit.service import audit_patient, audit_patients_listed
 from hms.core.context import RequestContext
 from hms.core.errors import NotFound
@@ -55,7 +56,7 @@ def _record(ctx: RequestContext, access: Access) -> dict[str, Any]:
         "patient": patient,
         "basis": access.basis,
         "summary": journal_read.summary_for(ctx, access=access),
-        "notes": q.signed_notes(ctx.conn, patient_id=patient_id, limit=NOTE_LIMIT),
+        "notes": journal_read.signed_notes_for(ctx, access=access, limit=NOTE_LIMIT),
         "diagnoses": [d for d in diagnoses if d["entered_in_error_at"] is None],
         "vitals": journal_read.latest_vitals_for(ctx, access=access, limit=VITALS_LIMIT),
         "encounters": journal_read.encounters_for(ctx, access=access),
@@ -66,7 +67,7 @@ def access_log(ctx: RequestContext) -> list[dict[str, Any]]:
     """Loggutdrag: who reached my record, newest first, refusals included.
     Reading it is itself audited (and is not listed: it is the patient's own)."""
     own = own_patient(ctx, action="portal.access_log")
-    rows = q.access_log(ctx.conn, patient_id=own.patient_id, me=ctx.staff.id, limit=LOG_LIMIT)
+    rows = audit_read.patient_access_log(ctx, access=own, limit=LOG_LIMIT)
     audit_patient(ctx, patient_id=own.patient_id, action="portal.access_log", object_type="audit_log")
     return [{**row, "kind": access_kind(row)} for row in rows]
 
@@ -95,7 +96,7 @@ def proxy_grants(ctx: RequestContext, *, access: Access) -> list[dict[str, Any]]
 def blocks(ctx: RequestContext, *, access: Access) -> dict[str, Any]:
     """The patient's blocks and the care units a block can name."""
     rows = q.blocks_for_patient(ctx.conn, patient_id=access.patient_id)
-    units = q.units_with_entries(ctx.conn, patient_id=access.patient_id)
+    units = journal_read.units_with_entries_for(ctx, access=access)
     audit_patient(ctx, patient_id=access.patient_id, action="journal_block.read", object_type="journal_block")
     return {"blocks": rows, "units": units}
 

@@ -3,12 +3,14 @@ the request's transaction, after the caller has been given the patient
 (``read.own_patient`` or ``patient_access``), and writes its audit row."""
 
 from hms.access.policy import Access
+from hms.accounts import read as accounts_read
 from hms.audit.service import audit_patient
 from hms.core.clock import today
 from hms.core.context import RequestContext
 from hms.core.errors import Invalid, NotFound
 from hms.core.writes import savepoint
 from hms.db.queries import load
+from hms.journal import read as journal_read
 from hms.portal import forms
 
 q = load("portal")
@@ -28,7 +30,7 @@ def proxy_grant_register(ctx: RequestContext, *, access: Access, data: forms.Sta
         return _grant(ctx, access, data, basis=data.basis, consent=_NO_CONSENT)
     taken_by = ctx.staff.id
     if data.consent_taken_by:
-        user = q.user_id_by_username(ctx.conn, username=data.consent_taken_by)
+        user = accounts_read.user_by_username(ctx, username=data.consent_taken_by)
         if user is None:
             raise Invalid({"consent_taken_by": forms.UNKNOWN_USER})
         taken_by = user["id"]
@@ -44,7 +46,7 @@ def _grant(
     ctx: RequestContext, access: Access, data: forms.ProxyForm, *, basis: str, consent: dict[str, object]
 ) -> int:
     """Write a grant on a basis, with its audit row."""
-    relative = q.relative_user_by_username(ctx.conn, username=data.username)
+    relative = accounts_read.relative_by_username(ctx, username=data.username)
     if relative is None:
         raise Invalid({"username": forms.UNKNOWN_RELATIVE})
 
@@ -87,7 +89,7 @@ def proxy_grant_revoke(ctx: RequestContext, *, access: Access, grant_id: int) ->
 
 def journal_block_add(ctx: RequestContext, *, access: Access, data: forms.BlockForm) -> int:
     """Block one care unit's entries from staff of other units."""
-    units = {u["id"] for u in q.units_with_entries(ctx.conn, patient_id=access.patient_id)}
+    units = {u["id"] for u in journal_read.units_with_entries_for(ctx, access=access)}
     if data.care_unit_id not in units:
         raise Invalid({"care_unit_id": forms.UNKNOWN_UNIT})
     with savepoint(ctx.conn):

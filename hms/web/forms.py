@@ -1,14 +1,22 @@
-"""Form validation with pydantic, giving one message per field (``Invalid``).
+"""Forms: validation with pydantic, giving one message per field (``Invalid``),
+and the one way a page shows a form, saves it, or shows it again.
 
-A failed form comes back with these messages beside the fields and every value
-the user typed still in place; nothing is written.
+A failed form comes back with status 422, these messages beside the fields and
+every value the user typed still in place; nothing is written. A saved form
+redirects (303) to where the saved thing is shown.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
+from hms.core.context import RequestContext
 from hms.core.errors import Invalid
+from hms.web.render import page
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -49,3 +57,72 @@ def parse(model: type[M], data: dict[str, Any]) -> M:
                 message = _MESSAGES.get(err["type"], "The value is not valid.")
             errors.setdefault(field, message)
         raise Invalid(errors) from None
+
+
+def submit(save: Callable[[], str], *, again: Callable[[dict[str, str]], Response]) -> Response:
+    """Run ``save`` (parse, then call the service) and redirect to the URL it
+    returns; when the input is refused, answer ``again(errors)`` instead."""
+    try:
+        url = save()
+    except Invalid as exc:
+        return again(exc.errors)
+    return RedirectResponse(url, status_code=303)
+
+
+def _unchanged(ctx: RequestContext, values: dict[str, Any]) -> dict[str, Any]:
+    return values
+
+
+def _no_offers(ctx: RequestContext, values: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class FormPage:
+    """A page with one form: shown (200), then saved and left (303), or shown
+    again with the messages and what was typed (422).
+
+    ``fill`` gives the values the form shows (defaults filled in, passwords
+    left out); ``offers`` the choices it offers, such as the user's care units,
+    from those values and the page's other context (asked only when the form
+    is shown, not when it is saved)."""
+
+    template: str
+    fill: Callable[[RequestContext, dict[str, Any]], dict[str, Any]] = _unchanged
+    offers: Callable[[RequestContext, dict[str, Any], dict[str, Any]], dict[str, Any]] = _no_offers
+
+    def show(
+        self,
+        request: Request,
+        ctx: RequestContext,
+        values: dict[str, Any],
+        *,
+        errors: dict[str, str] | None = None,
+        status_code: int = 200,
+        **context: Any,
+    ) -> Response:
+        values = self.fill(ctx, values)
+        return page(
+            request,
+            ctx,
+            self.template,
+            status_code=status_code,
+            values=values,
+            errors=errors or {},
+            **self.offers(ctx, values, context),
+            **context,
+        )
+
+    def submit(
+        self,
+        request: Request,
+        ctx: RequestContext,
+        values: dict[str, Any],
+        save: Callable[[], str],
+        **context: Any,
+    ) -> Response:
+        """Save the form (see ``submit``), or show it again with what was typed."""
+        return submit(
+            save,
+            again=lambda errors: self.show(request, ctx, values, errors=errors, status_code=422, **context),
+        )

@@ -14,6 +14,7 @@ from typing import Any, Literal, TypeVar
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute, APIRouter
 
+from hms.audit.service import audit_refused
 from hms.core.context import RequestContext
 from hms.core.errors import DomainError, Refused
 from hms.core.roles import Permission
@@ -104,21 +105,10 @@ def _route_refusal(request: Request) -> dict[str, object] | None:
 
 def _record_refusal(conn: Conn, ctx: RequestContext, event: dict[str, object]) -> None:
     """Write a refusal's audit row in its own transaction, after the work rolled back."""
-    from hms.audit.service import audit_patient
-
     with conn.transaction():
         # A new transaction: the session proves itself to the database again.
         sessions.authenticate(conn, ctx.session_token)
-        patient_id = event.get("patient_id")
-        if patient_id is not None and not _patient_exists(conn, patient_id):
-            detail = f"{event.get('detail') or ''} (no patient {patient_id})"
-            event = {**event, "patient_id": None, "detail": detail}
-        audit_patient(ctx, outcome="refused", **event)  # type: ignore[arg-type]
-
-
-def _patient_exists(conn: Conn, patient_id: object) -> bool:
-    row = conn.execute("SELECT hms_patient_exists(%s) AS known", [patient_id]).fetchone()
-    return row is not None and bool(row["known"])
+        audit_refused(ctx, **event)  # type: ignore[arg-type]
 
 
 async def _check_csrf(request: Request) -> None:
