@@ -196,6 +196,27 @@ JOINS = {
     "portal.proxy_grants_for_patient": ({"app_user"}, "the relative, who granted, who took the consent"),
     "portal.granted_patients": ({"patient"}, "the relative sees the names of who granted them"),
     "portal.blocks_for_patient": ({"care_unit"}, "each block names its unit"),
+    "medication.medication_list": (
+        {"app_user", "diagnosis", "icd10_code"},
+        "who prescribed and wrote each line, and the diagnosis it treats",
+    ),
+    "medication.prescription_versions": ({"app_user"}, "who wrote each version"),
+    "medication.prescription_warnings": ({"app_user"}, "who overrode each warning"),
+    "medication.prescription_reviews": ({"app_user"}, "who reviewed or answered"),
+    "medication.review_queue": ({"app_user", "patient"}, "the pharmacist's queue names patient and prescriber"),
+    "medication.queries_for_prescriber": ({"app_user", "patient"}, "the query names patient and pharmacist"),
+    "medication.allergies_for_dosing": (
+        {"allergy"},
+        "allergies in the medication area, which a pharmacist reaches and the journal's reads do not",
+    ),
+    "medication.latest_weight": ({"vital_signs"}, "the weight for dosing, in the medication area likewise"),
+    "medication.diagnoses_active": ({"diagnosis", "icd10_code"}, "the diagnoses a prescription may treat"),
+    "medication.mar_doses": ({"patient"}, "the ward round names each dose's patient"),
+    "medication.mar_as_needed": (
+        {"encounter", "patient"},
+        "the ward's patients are those with an open encounter there",
+    ),
+    "medication.administrations": ({"app_user"}, "who recorded each dose"),
 }
 TABLE_NAMED = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
 
@@ -203,7 +224,7 @@ TABLE_NAMED = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+([a-z_][a-z0-9_]*)\b(?!
 def table_owners() -> dict[str, str]:
     """Each table or view of schema public and its package: the one its
     migration names (0006_journal_encounters: journal), or OWNERS says.
-    Tables of a migration that names no package (0019_formulary) have none yet."""
+    Tables of a migration that names no package have none yet."""
     owners: dict[str, str] = {}
     for path in sorted(MIGRATIONS.glob("*.sql")):
         made = re.findall(

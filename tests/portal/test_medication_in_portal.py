@@ -4,7 +4,7 @@ without a grant he gets nothing."""
 
 import pytest
 
-from tests.access.conftest import browser, grant_sven  # noqa: F401 - the browser fixture
+from tests.access.conftest import grant_sven
 from tests.medication.conftest import given_prescription
 
 

@@ -7,7 +7,7 @@
 -- database makes the header, numbers the versions, fills what a pause copies
 -- from the version before, records who wrote it, runs the safety checks and
 -- refuses a version whose warnings are not overridden with a reason.
--- depends: 0019_formulary
+-- depends: 0019_medication_formulary
 
 -- A relative may be given the medication list without the whole record.
 ALTER TYPE proxy_scope ADD VALUE IF NOT EXISTS 'medication' AFTER 'messages';
