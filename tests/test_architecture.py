@@ -203,7 +203,10 @@ JOINS = {
     "medication.prescription_versions": ({"app_user"}, "who wrote each version"),
     "medication.prescription_warnings": ({"app_user"}, "who overrode each warning"),
     "medication.prescription_reviews": ({"app_user"}, "who reviewed or answered"),
-    "medication.review_queue": ({"app_user", "patient"}, "the pharmacist's queue names patient and prescriber"),
+    "medication.review_queue": (
+        {"app_user", "patient"},
+        "the pharmacist's queue names patient and prescriber",
+    ),
     "medication.queries_for_prescriber": ({"app_user", "patient"}, "the query names patient and pharmacist"),
     "medication.allergies_for_dosing": (
         {"allergy"},
