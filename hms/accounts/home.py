@@ -9,6 +9,7 @@ from hms.consultations import read as consultation_read
 from hms.core.context import RequestContext
 from hms.core.roles import Role
 from hms.journal import read as journal_read
+from hms.medication import read as medication_read
 from hms.organization import read as organization_read
 from hms.patients import read as patient_read
 from hms.portal import read as portal_read
@@ -38,10 +39,7 @@ def home_data(ctx: RequestContext) -> dict[str, Any]:
     if role is Role.EXTERNAL_SPECIALIST:
         return {"open_consultations": consultation_read.consultations_mine(ctx, status="open")}
     if role is Role.PHARMACIST:
-        return {
-            "care_units": read.my_care_units(ctx),
-            "counts": patient_read.registry_counts(ctx),
-        }
+        return {"queue": medication_read.review_queue(ctx)}
     return {}
 
 
@@ -49,6 +47,7 @@ def _clinician(ctx: RequestContext) -> dict[str, Any]:
     return {
         "care_units": read.my_care_units(ctx),
         "colleagues": read.colleagues(ctx),
+        "pharmacy_queries": medication_read.queries_for_me(ctx),
         "unit_patients": [
             {**row, "href": f"/patients/{row['patient_id']}/journal", "since": row["started_at"]}
             for row in journal_read.unit_patients(ctx)

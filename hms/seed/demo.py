@@ -20,6 +20,7 @@ from hms.db.connect import ensure_database, with_database
 from hms.db.migrate import migrate
 from hms.seed.context import DemoLogin, Progress, SeedContext, new_context, no_progress
 from hms.seed.journal import seed_journal
+from hms.seed.medication import seed_medication
 from hms.seed.organization import seed_organization
 from hms.seed.patients import seed_next_of_kin, seed_patients
 from hms.seed.portal import seed_portal_accounts, seed_relatives
@@ -44,6 +45,7 @@ STEPS: list[Step] = [
     seed_portal_accounts,
     seed_relatives,
     seed_journal,
+    seed_medication,
 ]
 
 
@@ -51,6 +53,7 @@ STEPS: list[Step] = [
 ANALYZE_TABLES = (
     "patient", "next_of_kin", "app_user", "patient_user",
     "encounter", "note", "note_version", "note_section", "diagnosis", "vital_signs",
+    "prescription", "prescription_version", "medication_administration",
 )  # fmt: skip
 
 
