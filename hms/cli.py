@@ -321,6 +321,26 @@ def bench_audit(
     typer.echo(result.as_json())
 
 
+@bench_app.command("prescribing")
+def bench_prescribing(
+    patients: int = typer.Option(2_000, min=1, help="Patients in the bench database (seeded once, reused)."),
+    requests: int = typer.Option(300, min=20, help="Timed checks."),
+    seed: int = typer.Option(42, help="Seed of the bench hospital and of the drugs checked."),
+) -> None:
+    """Time the prescribing safety checks through HTTP for a patient on 20 active
+    drugs, on `hms_bench_medication`. The last line is JSON."""
+    from hms.bench import prescribing, search
+
+    url = prescribing.bench_database(get_settings())
+    have = search.prepare(url, patients=patients, seed=seed, progress=_progress_bar)
+    typer.echo(f"bench database {prescribing.BENCH_DB}: {have:,} patients")
+    patient_id = prescribing.prepare_patient(url, say=typer.echo)
+    result = prescribing.run(url, patient_id=patient_id, requests=requests, seed=seed, say=typer.echo)
+    for line in result.lines():
+        typer.echo(line)
+    typer.echo(prescribing.as_json(result))
+
+
 def _counts(value: str, option: str) -> list[int]:
     try:
         counts = [int(part) for part in value.split(",") if part.strip()]
