@@ -192,3 +192,55 @@ def test_a_relative_with_the_medication_scope_sees_the_list_and_no_more(acting_a
     sven = acting_as(cast.sven)
     assert sven.execute("SELECT count(*) AS n FROM prescription").fetchone()["n"] == 1
     assert sven.execute("SELECT count(*) AS n FROM diagnosis").fetchone()["n"] == 0
+
+
+def test_a_pharmacist_does_not_prescribe(acting_as, cast, drugs):
+    with pytest.raises(Exception) as caught:
+        prescribe(acting_as(cast.petra), cast, drugs["Paracetamol tablet"])
+    assert caught.value.diag.constraint_name == "prescription_version_by_doctor"
+
+
+def test_only_the_recorder_marks_a_dose_in_error(acting_as, owner, cast, paracetamol):
+    row = give(acting_as(cast.bob), cast, paracetamol, scheduled_for="today 08:00 Europe/Stockholm")
+    marked = acting_as(cast.alice).execute(
+        "UPDATE medication_administration SET entered_in_error_at = now(), "
+        "entered_in_error_reason = 'Not mine to mark' WHERE id = %s",
+        [row["id"]],
+    )
+    assert marked.rowcount == 0
+    assert (
+        owner.execute("SELECT entered_in_error_at FROM medication_administration").fetchone()[
+            "entered_in_error_at"
+        ]
+        is None
+    )
+
+
+def test_a_relative_records_no_dose(acting_as, owner, cast, paracetamol):
+    from tests.access.conftest import grant_sven
+
+    grant_sven(owner, cast)
+    with pytest.raises(Exception) as caught:
+        give(acting_as(cast.sven), cast, paracetamol, scheduled_for="today 08:00 Europe/Stockholm")
+    assert caught.value.sqlstate in ("42501", "HM079")
+
+
+def test_outside_care_nothing_of_the_medication_shows(acting_as, alice, cast, drugs):
+    prescribe(alice, cast, drugs["Warfarin tablet"], dose=5)
+    prescribe(alice, cast, drugs["Ibuprofen tablet"], dose=400, override_reason="Three days, INR Friday")
+    charlie = acting_as(cast.charlie)
+    for table in ("prescription", "prescription_version", "prescription_warning", "prescription_review"):
+        assert charlie.execute(f"SELECT count(*) AS n FROM {table}").fetchone()["n"] == 0, table  # noqa: S608
+    found = charlie.execute(
+        "SELECT count(*) AS n FROM medication_check(%s, %s, 400, 'mg', 3)",
+        [cast.greta_patient, drugs["Ibuprofen tablet"]],
+    ).fetchone()["n"]
+    assert found == 0  # the check reveals no drug of a patient he does not reach
+
+
+def test_the_app_role_without_a_session_sees_and_writes_nothing(app_conn, alice, cast, drugs):
+    prescribe(alice, cast, drugs["Paracetamol tablet"])
+    assert app_conn.execute("SELECT count(*) AS n FROM prescription").fetchone()["n"] == 0
+    with pytest.raises(Exception) as caught:
+        prescribe(app_conn, cast, drugs["Paracetamol tablet"])
+    assert caught.value.diag.constraint_name == "prescription_version_by_doctor"
