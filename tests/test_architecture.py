@@ -220,6 +220,10 @@ JOINS = {
         "the ward's patients are those with an open encounter there",
     ),
     "medication.administrations": ({"app_user"}, "who recorded each dose"),
+    "medication.active_prescriptions": (
+        {"patient", "allergy", "vital_signs", "encounter"},
+        "the pharmacist's overview: each patient's allergies, weight and unit beside the drugs",
+    ),
 }
 TABLE_NAMED = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
 

@@ -243,6 +243,10 @@ CONSTRAINT_MESSAGES.update(
         "drug_strength_positive": ("strength", "The strength must be more than zero."),
         "drug_max_daily_dose_positive": ("max_daily_dose", "The maximum must be more than zero."),
         "drug_routes_nonempty": ("routes", "Choose at least one route."),
+        "renal_function_egfr_plausible": ("egfr", "eGFR is between 1 and 200."),
+        "renal_function_creatinine_plausible": ("creatinine", "Creatinine is between 10 and 3000 µmol/L."),
+        "renal_function_has_a_value": ("egfr", "Give the eGFR, the creatinine or both."),
+        "renal_function_not_future": ("measured_at", "A result cannot be recorded ahead of time."),
         "allergy_atc_code_format": ("atc_code", "An ATC code or class, e.g. J01C or N02BE01."),
     }
 )

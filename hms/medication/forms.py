@@ -169,3 +169,18 @@ class DrugForm(Strict):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
+
+
+class RenalForm(Strict):
+    """A kidney function result: eGFR, creatinine or both (renal_function's limits)."""
+
+    care_unit_id: int
+    measured_at: datetime
+    egfr: Decimal | None = Field(default=None, ge=1, le=200, max_digits=4, decimal_places=1)
+    creatinine: int | None = Field(default=None, ge=10, le=3000)
+
+    @model_validator(mode="after")
+    def _a_value(self) -> "RenalForm":
+        if self.egfr is None and self.creatinine is None:
+            raise Invalid({"egfr": "Give the eGFR, the creatinine or both."})
+        return self

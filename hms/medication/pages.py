@@ -29,6 +29,7 @@ NOTICES = {
     "approved": "The prescription is approved.",
     "queried": "The query is sent to the prescriber.",
     "answered": "The answer is sent to the pharmacist.",
+    "renal": "The kidney function is recorded.",
 }
 STATUS_CHANGES = ("paused", "resumed", "discontinued", "renewed")
 
@@ -56,19 +57,59 @@ def _aware(data: forms.PrescriptionForm) -> forms.PrescriptionForm:
 def medication_list(
     request: Request, patient_id: int, notice: str = "", ctx: RequestContext = Depends(current)
 ) -> Response:
-    rows = read.medication_list(ctx, patient_id=patient_id)
-    patient = _patient(ctx, patient_id)
     if notice in NOTICES:
         ctx.flash.append(NOTICES[notice])
+    return _list_page(request, ctx, patient_id, {}, {})
+
+
+def _list_page(
+    request: Request,
+    ctx: RequestContext,
+    patient_id: int,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> Response:
+    rows = read.medication_list(ctx, patient_id=patient_id)
+    units = read.my_care_units(ctx)
+    values = {
+        "measured_at": _local(datetime.now(UTC)),
+        "care_unit_id": units[0]["id"] if units else "",
+    } | values
     return page(
         request,
         ctx,
         "medication/list.html",
-        patient=patient,
+        status_code=status_code,
+        patient=_patient(ctx, patient_id),
         current=[r for r in rows if r["status"] != "discontinued"],
         past=[r for r in rows if r["status"] == "discontinued"],
+        facts=read.dosing_facts(ctx, patient_id=patient_id),
         can_prescribe=ctx.staff.can(Permission.PRESCRIBE),
+        can_record=ctx.staff.can(Permission.MEDICATION_ADMINISTER),
+        units=units,
+        values=values,
+        errors=errors,
     )
+
+
+@router.post("/renal", response_class=HTMLResponse)
+@requires(Permission.MEDICATION_ADMINISTER)
+def renal_record(
+    request: Request,
+    patient_id: int,
+    ctx: RequestContext = Depends(current),
+    form: dict[str, str] = Depends(form_data),
+) -> Response:
+    read.medication_list(ctx, patient_id=patient_id, audit=False)
+    try:
+        data = parse(forms.RenalForm, form)
+        if data.measured_at.tzinfo is None:
+            data = data.model_copy(update={"measured_at": data.measured_at.replace(tzinfo=LOCAL_TZ)})
+        service.renal_function_record(ctx, patient_id=patient_id, data=data)
+    except Invalid as exc:
+        return _list_page(request, ctx, patient_id, form, exc.errors, status_code=422)
+    return RedirectResponse(f"/patients/{patient_id}/medication?notice=renal", status_code=303)
 
 
 @router.get("/new", response_class=HTMLResponse)

@@ -120,6 +120,24 @@ def review_queue(request: Request, notice: str = "", ctx: RequestContext = Depen
     return page(request, ctx, "medication/queue.html", queue=read.review_queue(ctx))
 
 
+@router.get("/active", response_class=HTMLResponse)
+@requires(Permission.MEDICATION_REVIEW)
+def active(request: Request, unit: int | None = None, ctx: RequestContext = Depends(current)) -> Response:
+    """Every active prescription with allergies, weight and kidney function."""
+    rows = read.active_prescriptions(ctx, care_unit_id=unit)
+    patients: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        patients.setdefault(row["patient_id"], {**row, "lines": []})["lines"].append(row)
+    return page(
+        request,
+        ctx,
+        "medication/active.html",
+        patients=list(patients.values()),
+        units=read.care_units(ctx),
+        unit=unit,
+    )
+
+
 # --- The formulary -----------------------------------------------------------
 
 

@@ -436,3 +436,73 @@ INNER JOIN prescription_version AS v ON p.current_version_id = v.id
 INNER JOIN drug AS d ON p.drug_id = d.id
 WHERE p.patient_id = :patient_id AND p.status <> 'discontinued'
 ORDER BY d.generic_name, p.id;
+
+-- name: latest_renal_function^
+-- The latest kidney function, for dosing.
+SELECT
+    r.egfr,
+    r.creatinine,
+    r.measured_at
+FROM renal_function AS r
+WHERE r.patient_id = :patient_id AND r.entered_in_error_at IS NULL
+ORDER BY r.measured_at DESC
+LIMIT 1;
+
+-- name: renal_function_add^
+-- A measurement of kidney function, recorded in the recorder's name.
+INSERT INTO renal_function (patient_id, care_unit_id, measured_at, egfr, creatinine, recorded_by)
+VALUES (:patient_id, :care_unit_id, :measured_at, :egfr, :creatinine, :by)
+RETURNING id;
+
+-- name: active_prescriptions
+-- Every active prescription the pharmacist oversees, by patient, with what
+-- dosing depends on: allergies, the latest weight and kidney function.
+-- Optionally only the patients with an open encounter on one unit.
+SELECT
+    p.id,
+    p.patient_id,
+    p.review_state,
+    pt.given_name,
+    pt.family_name,
+    pt.personal_number,
+    d.generic_name,
+    d.form,
+    d.strength,
+    d.strength_unit,
+    d.strength_per,
+    v.dose,
+    v.dose_unit,
+    v.route,
+    v.schedule,
+    v.times_of_day,
+    v.interval_hours,
+    v.max_doses_per_day,
+    (
+        SELECT string_agg(a.substance, ', ' ORDER BY a.substance) FROM allergy AS a
+        WHERE a.patient_id = p.patient_id AND a.entered_in_error_at IS NULL
+    ) AS allergies,
+    (
+        SELECT vs.weight_kg FROM vital_signs AS vs
+        WHERE vs.patient_id = p.patient_id AND vs.weight_kg IS NOT NULL AND vs.entered_in_error_at IS NULL
+        ORDER BY vs.measured_at DESC LIMIT 1
+    ) AS weight_kg,
+    (
+        SELECT rf.egfr FROM renal_function AS rf
+        WHERE rf.patient_id = p.patient_id AND rf.egfr IS NOT NULL AND rf.entered_in_error_at IS NULL
+        ORDER BY rf.measured_at DESC LIMIT 1
+    ) AS egfr
+FROM prescription AS p
+INNER JOIN prescription_version AS v ON p.current_version_id = v.id
+INNER JOIN drug AS d ON p.drug_id = d.id
+INNER JOIN patient AS pt ON p.patient_id = pt.id
+WHERE
+    p.status = 'active'
+    AND (
+        cast(:care_unit_id AS bigint) IS NULL
+        OR EXISTS (
+            SELECT 1 FROM encounter AS e
+            WHERE e.patient_id = p.patient_id AND e.care_unit_id = :care_unit_id AND e.ended_at IS NULL
+        )
+    )
+ORDER BY pt.family_name, pt.given_name, p.patient_id, d.generic_name
+LIMIT :limit;

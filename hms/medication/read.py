@@ -13,11 +13,13 @@ from hms.core.context import RequestContext
 from hms.core.errors import NotFound, Refused
 from hms.core.roles import Permission
 from hms.db.queries import load
+from hms.organization import read as organization_read
 
 q = load("medication")
 
 QUEUE_LIMIT = 200
 HISTORY_LIMIT = 100
+ACTIVE_LIMIT = 1000
 
 
 def _reach(ctx: RequestContext, patient_id: int, action: str) -> None:
@@ -108,6 +110,7 @@ def dosing_facts(ctx: RequestContext, *, patient_id: int) -> dict[str, Any]:
     return {
         "allergies": q.allergies_for_dosing(ctx.conn, patient_id=patient_id),
         "weight": q.latest_weight(ctx.conn, patient_id=patient_id),
+        "renal": q.latest_renal_function(ctx.conn, patient_id=patient_id),
     }
 
 
@@ -143,6 +146,20 @@ def review_queue(ctx: RequestContext) -> list[dict[str, Any]]:
     return rows
 
 
+def active_prescriptions(ctx: RequestContext, *, care_unit_id: int | None = None) -> list[dict[str, Any]]:
+    """Every active prescription, by patient, with allergies, weight and eGFR:
+    what the pharmacist oversees (optionally one unit's patients)."""
+    if not ctx.staff.can(Permission.MEDICATION_REVIEW):
+        raise Refused()
+    rows: list[dict[str, Any]] = q.active_prescriptions(
+        ctx.conn, care_unit_id=care_unit_id, limit=ACTIVE_LIMIT
+    )
+    audit_patients_listed(
+        ctx, patient_ids=sorted({r["patient_id"] for r in rows}), action="medication.active"
+    )
+    return rows
+
+
 def queries_for_me(ctx: RequestContext) -> list[dict[str, Any]]:
     """The pharmacy's queries waiting for this doctor's answer."""
     if not ctx.staff.can(Permission.PRESCRIBE):
@@ -169,6 +186,11 @@ def mar(ctx: RequestContext, *, care_unit_id: int, start: datetime, hours: int) 
         ctx, patient_ids=sorted({r["patient_id"] for r in doses + as_needed}), action="medication.mar"
     )
     return {"doses": doses, "as_needed": as_needed}
+
+
+def care_units(ctx: RequestContext) -> list[dict[str, Any]]:
+    """The care units in use, to filter the pharmacist's overview by."""
+    return [u for u in organization_read.care_units_all(ctx) if u["is_active"]]
 
 
 def my_care_units(ctx: RequestContext) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from hms.core.roles import Permission
 from hms.core.writes import savepoint
 from hms.db.queries import load
 from hms.medication import policy, read
-from hms.medication.forms import DoseForm, DrugForm, PrescriptionForm, ReviewForm
+from hms.medication.forms import DoseForm, DrugForm, PrescriptionForm, RenalForm, ReviewForm
 
 q = load("medication")
 
@@ -218,6 +218,24 @@ def administration_record(ctx: RequestContext, *, data: DoseForm) -> int:
         )
     patient_id: int = row["patient_id"]
     return patient_id
+
+
+def renal_function_record(ctx: RequestContext, *, patient_id: int, data: RenalForm) -> int:
+    """A nurse or doctor records a kidney function result for dosing."""
+    if not ctx.staff.can(Permission.MEDICATION_ADMINISTER):
+        raise Refused()
+    _check_unit(ctx, data.care_unit_id)
+    with savepoint(ctx.conn):
+        row = q.renal_function_add(ctx.conn, patient_id=patient_id, by=ctx.staff.id, **data.model_dump())
+        audit_patient(
+            ctx,
+            patient_id=patient_id,
+            action="medication.renal",
+            object_type="renal_function",
+            object_id=row["id"],
+        )
+    renal_id: int = row["id"]
+    return renal_id
 
 
 def drug_add(ctx: RequestContext, *, data: DrugForm) -> int:

@@ -25,6 +25,7 @@ def nav_items(user: CurrentUser) -> list[NavItem]:
         ("/my", "My record", Permission.PORTAL_OWN_RECORD),
         ("/medication/mar", "Medication round", Permission.MEDICATION_ADMINISTER),
         ("/medication/review", "Prescriptions to review", Permission.MEDICATION_REVIEW),
+        ("/medication/active", "Active prescriptions", Permission.MEDICATION_REVIEW),
         ("/medication/formulary", "Formulary", Permission.FORMULARY_MANAGE),
     ]
     return [NavItem(href, _(label)) for href, label, perm in entries if user.can(perm)]

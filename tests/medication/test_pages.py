@@ -208,3 +208,35 @@ def test_an_allergy_recorded_to_a_class_warns_when_prescribing(alice, owner, cas
         form(cast, drugs["Fenoximetylpenicillin tablet"], dose="1", dose_unit="g"),
     )
     assert warned.status_code == 422 and "Allergy: Penicillin" in warned.text
+
+
+def test_bob_records_kidney_function_and_petra_sees_it_beside_the_drugs(
+    browser, owner, cast, drugs, acting_as
+):
+    prescribe(acting_as(cast.alice), cast, drugs["Paracetamol tablet"])
+    bob = browser("bob")
+    url = f"/patients/{cast.greta_patient}/medication"
+    bad = bob.post(f"{url}/renal", {"egfr": "", "creatinine": "", "measured_at": "2026-12-01T07:00",
+                                    "care_unit_id": cast.unit_med})  # fmt: skip
+    assert bad.status_code == 422 and "Give the eGFR, the creatinine or both." in bad.text
+    assert count(owner, "renal_function") == 0
+    saved = bob.post(f"{url}/renal", {"egfr": "28", "creatinine": "160", "measured_at": "2026-12-01T07:00",
+                                      "care_unit_id": cast.unit_med})  # fmt: skip
+    assert saved.status_code == 303
+    assert owner.execute("SELECT recorded_by FROM renal_function").fetchone()["recorded_by"] == cast.bob
+    overview = browser("petra").get("/medication/active")
+    assert "Gustafsson, Greta" in overview.text and "eGFR" in overview.text and "28" in overview.text
+    assert "reduced" in overview.text
+
+
+def test_kidney_function_is_written_only_in_ones_own_name_and_by_carers(acting_as, cast):
+    insert = (
+        "INSERT INTO renal_function (patient_id, care_unit_id, measured_at, egfr, recorded_by) "
+        "VALUES (%s, %s, now(), 50, %s)"
+    )
+    with pytest.raises(Exception) as caught:
+        acting_as(cast.bob).execute(insert, [cast.greta_patient, cast.unit_med, cast.alice])
+    assert caught.value.sqlstate == "42501"
+    with pytest.raises(Exception) as caught:
+        acting_as(cast.petra).execute(insert, [cast.greta_patient, cast.unit_med, cast.petra])
+    assert caught.value.sqlstate == "42501"

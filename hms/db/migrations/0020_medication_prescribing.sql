@@ -196,6 +196,34 @@ WHERE scheduled_for IS NOT NULL AND entered_in_error_at IS NULL;
 -- Used by the MAR and the as-needed count.
 CREATE INDEX medication_administration_prescription_idx ON medication_administration (prescription_id, administered_at);
 
+-- Kidney function, for dosing: many drugs are dosed down or stopped when it
+-- falls. (A result, not a vital sign; recorded until orders and results
+-- bring it from the laboratory.)
+CREATE TABLE renal_function (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    patient_id bigint NOT NULL REFERENCES patient (id) ON DELETE RESTRICT,
+    care_unit_id bigint NOT NULL REFERENCES care_unit (id) ON DELETE RESTRICT,
+    measured_at timestamptz NOT NULL,
+    -- eGFR in mL/min/1.73 m², creatinine in µmol/L: plausible ranges only.
+    egfr numeric(4, 1) CONSTRAINT renal_function_egfr_plausible CHECK (egfr BETWEEN 1 AND 200),
+    creatinine integer CONSTRAINT renal_function_creatinine_plausible CHECK (creatinine BETWEEN 10 AND 3000),
+    recorded_by bigint NOT NULL REFERENCES app_user (id) ON DELETE RESTRICT,
+    recorded_at timestamptz NOT NULL DEFAULT now(),
+    entered_in_error_at timestamptz,
+    entered_in_error_reason text,
+    CONSTRAINT renal_function_has_a_value CHECK (egfr IS NOT NULL OR creatinine IS NOT NULL),
+    CONSTRAINT renal_function_not_future CHECK (measured_at <= recorded_at + interval '5 minutes'),
+    CONSTRAINT renal_function_in_error_has_reason CHECK (
+        (entered_in_error_at IS NULL) = (entered_in_error_reason IS NULL)
+        AND (entered_in_error_reason IS NULL OR length(btrim(entered_in_error_reason)) BETWEEN 5 AND 1000)
+    )
+);
+COMMENT ON TABLE renal_function IS 'One measurement of kidney function (eGFR, creatinine), for dosing.';
+-- Used by the latest value shown when dosing.
+CREATE INDEX renal_function_patient_idx ON renal_function (patient_id, measured_at DESC);
+CREATE TRIGGER renal_function_guard BEFORE UPDATE OR DELETE ON renal_function
+FOR EACH ROW EXECUTE FUNCTION clinical_row_guard();
+
 -- ---------------------------------------------------------------------------
 -- The safety checks: every warning for one proposed dose of one drug, in one
 -- query. Rows the caller may not see (a blocked unit's allergy) are left out
@@ -716,7 +744,7 @@ DO $$
 DECLARE
     t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['prescription', 'prescription_version', 'medication_administration'] LOOP
+    FOREACH t IN ARRAY ARRAY['prescription', 'prescription_version', 'medication_administration', 'renal_function'] LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format(
             'CREATE POLICY %I ON %I FOR SELECT TO hms_app USING ('
@@ -733,6 +761,12 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- Kidney function is read in the medication area and written like vital signs.
+CREATE POLICY renal_function_insert ON renal_function FOR INSERT TO hms_app
+WITH CHECK (hms_may_write_clinical(patient_id) AND recorded_by = (SELECT hms_current_user_id()));
+CREATE POLICY renal_function_update ON renal_function FOR UPDATE TO hms_app
+USING (hms_may_write_clinical(patient_id));
 
 -- Doctors write versions for patients in their care (or under emergency access).
 CREATE POLICY prescription_version_write ON prescription_version FOR INSERT TO hms_app
@@ -751,6 +785,8 @@ USING (recorded_by = (SELECT hms_current_user_id()) AND hms_may_write_clinical(p
 
 GRANT SELECT ON prescription, prescription_version, prescription_warning, prescription_review, medication_administration
 TO hms_app;
+GRANT SELECT, INSERT (patient_id, care_unit_id, measured_at, egfr, creatinine, recorded_by) ON renal_function TO hms_app;
+GRANT UPDATE (entered_in_error_at, entered_in_error_reason) ON renal_function TO hms_app;
 GRANT INSERT (
     prescription_id, patient_id, drug_id, change, based_on, care_unit_id, dose, dose_unit, route, schedule,
     times_of_day, interval_hours, max_doses_per_day, starts_at, ends_at, indication_id, instructions, reason,
