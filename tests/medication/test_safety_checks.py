@@ -118,3 +118,32 @@ def test_a_new_drug_is_checked_against_every_active_one(alice, owner, cast, drug
         prescribe(alice, cast, drugs[name], dose=5, override_reason="Known and monitored")
     kinds = {w[0] for w in warnings(alice, cast, drugs["Tramadol capsule"], 50)}
     assert kinds == {"interaction"}
+
+
+def formulary(owner, name: str, form: str = "tablet") -> dict:
+    """A drug of the loaded reference formulary (the lowest strength of that form)."""
+    row = owner.execute(
+        "SELECT id, strength, dose_unit FROM drug WHERE generic_name = %s AND form = %s ORDER BY strength LIMIT 1",
+        [name, form],
+    ).fetchone()
+    assert row, f"{name} {form} is not in the formulary"
+    return row
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Warfarin", "Naproxen"),  # warfarin + NSAID
+        ("Sertralin", "Tramadol"),  # SSRI + tramadol
+        ("Enalapril", "Spironolakton"),  # ACE inhibitor + potassium-sparing diuretic
+        ("Metotrexat", "Trimetoprim"),  # methotrexate + trimethoprim
+        ("Simvastatin", "Klaritromycin"),  # statin + macrolide
+        ("Digoxin", "Amiodaron"),
+        ("Litium", "Enalapril"),
+    ],
+)
+def test_the_known_pairs_of_the_reference_formulary_interact(alice, owner, cast, first, second):
+    a, b = formulary(owner, first), formulary(owner, second)
+    prescribe(alice, cast, a["id"], dose=a["strength"], dose_unit=a["dose_unit"], times_of_day=["08:00"])
+    found = warnings(alice, cast, b["id"], b["strength"], b["dose_unit"], per_day=1)
+    assert ("interaction", first) in {(w[0], w[2]) for w in found}, found
