@@ -26,6 +26,11 @@ APP_MAY_EXECUTE = {
     "hms_fold", "hms_like_contains", "hms_like_prefix", "pnr_birth_date", "pnr_is_valid",
     "patient_name_matches", "user_role_is_staff", "news2_score", "news2_band", "audit_log_row_hash",
     "audit_log_verify", "hms_day_start", "hms_today", "hms_contact_visible",
+    # medication (0019, 0020): helpers and the checks, run as the caller
+    "dose_convert", "dose_schedule_per_day", "medication_check", "mar_doses",
+    # the pharmacy (each checks the verified user's role)
+    "pharmacy_my_locations", "pharmacy_receive", "pharmacy_dispense", "ward_order_request", "ward_order_move",
+    "stock_adjust", "stock_waste",
 }  # fmt: skip
 
 WORKER_MAY_EXECUTE = {"audit_log_seal", "hms_forget_ended_backends"}
