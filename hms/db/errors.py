@@ -184,12 +184,18 @@ NOT_ENOUGH_STOCK = "Not that many units are in stock."
 CONSTRAINT_MESSAGES.update(
     {
         "stock_batch_quantity_nonnegative": ("quantity", NOT_ENOUGH_STOCK),
-        "stock_batch_lot_format": ("lot", "A lot number is 1 to 40 letters, digits, dots, dashes or slashes."),
+        "stock_batch_lot_format": (
+            "lot",
+            "A lot number is 1 to 40 letters, digits, dots, dashes or slashes.",
+        ),
         "stock_batch_unit_cost_nonnegative": ("unit_cost", "The unit cost cannot be negative."),
         "stock_receipt_supplier_length": ("supplier", "Enter 2 to 120 characters."),
         "stock_receipt_reference_length": ("reference", "Enter at most 60 characters."),
         "stock_receipt_line_quantity_positive": ("quantity", "Enter a quantity of at least 1."),
-        "stock_receipt_line_not_expired": ("expires_on", "The batch has expired; an expired batch is not received."),
+        "stock_receipt_line_not_expired": (
+            "expires_on",
+            "The batch has expired; an expired batch is not received.",
+        ),
         "stock_receipt_line_drug_current": ("drug_id", "Choose a current drug of the formulary."),
         "stock_receipt_has_lines": ("_form", "A delivery has at least one line."),
         "stock_dispense_quantity_positive": ("quantity", "Enter a quantity of at least 1."),
@@ -204,7 +210,10 @@ CONSTRAINT_MESSAGES.update(
         ),
         "stock_ledger_reason_required": ("reason", "Give a reason (at least 3 characters)."),
         "stock_ledger_reason_length": ("reason", "Give a reason (at least 3 characters)."),
-        "stock_ledger_quantity_nonzero": ("quantity", "An adjustment changes the stock by at least one unit."),
+        "stock_ledger_quantity_nonzero": (
+            "quantity",
+            "An adjustment changes the stock by at least one unit.",
+        ),
         "stock_ledger_wastage_positive": ("quantity", "Enter a quantity of at least 1."),
         "stock_level_reorder_level_range": ("reorder_level", "Enter a whole number of at least 0."),
         "stock_location_name_key": ("name", "Another location has this name."),

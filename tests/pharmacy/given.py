@@ -14,7 +14,7 @@ ATC_GROUPS = [("N02BE", "Anilider", "Anilides"), ("C03CA", "Sulfonamider", "Sulf
 DRUGS = [
     # generic name, ATC, form, strength, unit, dose unit, max daily, routes, stock unit
     ("Paracetamol", "N02BE01", "tablet", 500, "mg", "mg", 4000, "{oral}", "tablet"),
-    ("Furosemid", "C03CA01", "tablet", 40, "mg", "mg", 500, "{oral}", "tablet"),
+    ("Furosemid", "C03CA01", "tablet", 40, "mg", "mg", 1500, "{oral}", "tablet"),
 ]
 
 
@@ -51,7 +51,10 @@ def stockroom(owner: psycopg.Connection, cast) -> Stockroom:
             "INSERT INTO stock_location (kind, name, care_unit_id) VALUES ('ward', %s, %s) RETURNING id",
             [name, unit],
         ).fetchone()["id"]
-        for name, unit in (("Medicine room, ward 12", cast.unit_med), ("Medicine room, surgery", cast.unit_surg))
+        for name, unit in (
+            ("Medicine room, ward 12", cast.unit_med),
+            ("Medicine room, surgery", cast.unit_surg),
+        )
     ]
     return Stockroom(pharmacy, rooms[0], rooms[1], drug_ids[0], drug_ids[1])
 
@@ -62,8 +65,15 @@ def in_days(days: int) -> dt.date:
 
 def receive(petra, drug: int, quantity: int, *, days: int = 365, lot: str = "L1", cost: str = "1.50") -> int:
     """Petra receives one batch; returns the new batch's id."""
-    lines = [{"drug_id": drug, "lot": lot, "expires_on": in_days(days).isoformat(), "quantity": quantity,
-              "unit_cost": cost}]
+    lines = [
+        {
+            "drug_id": drug,
+            "lot": lot,
+            "expires_on": in_days(days).isoformat(),
+            "quantity": quantity,
+            "unit_cost": cost,
+        }
+    ]
     receipt = petra.execute(
         "SELECT pharmacy_receive('Apoteket AB', 'FS-1', %s::jsonb) AS id", [json.dumps(lines)]
     ).fetchone()["id"]

@@ -43,7 +43,9 @@ def stocked(acting_as, cast, room) -> dict[str, int]:
         "INSERT INTO stock_receipt (location_id, supplier, received_by) SELECT id, 'Me', %(u)s FROM stock_location",
     ],
 )
-def test_the_pharmacist_cannot_write_stock_except_through_its_functions(acting_as, owner, cast, stocked, statement):
+def test_the_pharmacist_cannot_write_stock_except_through_its_functions(
+    acting_as, owner, cast, stocked, statement
+):
     before = given.balances(owner)
     refused(acting_as(cast.petra), statement, {"b": stocked["batch"], "u": cast.petra}, sqlstate="42501")
     assert given.balances(owner) == before
@@ -108,7 +110,12 @@ DISPENSE = "SELECT pharmacy_dispense(%s, %s) AS id"
 
 @pytest.mark.parametrize("who", ["bob", "alice", "rita", "adam"])
 def test_only_a_pharmacist_dispenses(acting_as, owner, cast, stocked, who):
-    refused(acting_as(getattr(cast, who)), DISPENSE, [stocked["prescription"], 1], constraint="stock_by_pharmacist")
+    refused(
+        acting_as(getattr(cast, who)),
+        DISPENSE,
+        [stocked["prescription"], 1],
+        constraint="stock_by_pharmacist",
+    )
     assert given.balances(owner) == [(stocked["batch"], 20, 20)]
 
 
@@ -124,18 +131,30 @@ def test_a_prescription_not_yet_approved_is_not_dispensed(acting_as, owner, cast
 
 def test_a_discontinued_prescription_is_not_dispensed(acting_as, owner, cast, stocked):
     given.discontinue(acting_as, cast, stocked["prescription"])
-    refused(acting_as(cast.petra), DISPENSE, [stocked["prescription"], 1], constraint="stock_dispense_prescription_active")
+    refused(
+        acting_as(cast.petra),
+        DISPENSE,
+        [stocked["prescription"], 1],
+        constraint="stock_dispense_prescription_active",
+    )
     assert owner.execute("SELECT count(*) AS n FROM stock_dispense").fetchone()["n"] == 0
 
 
 @pytest.mark.parametrize("quantity", [0, -5])
 def test_a_dispense_of_nothing_or_less_is_refused(acting_as, owner, cast, stocked, quantity):
-    refused(acting_as(cast.petra), DISPENSE, [stocked["prescription"], quantity], constraint="stock_dispense_quantity_positive")
+    refused(
+        acting_as(cast.petra),
+        DISPENSE,
+        [stocked["prescription"], quantity],
+        constraint="stock_dispense_quantity_positive",
+    )
 
 
 def test_more_than_is_in_stock_is_not_dispensed_and_nothing_leaves(acting_as, owner, cast, room, stocked):
     second = given.receive(acting_as(cast.petra), room.paracetamol, 5, days=400, lot="L2")
-    exc = refused(acting_as(cast.petra), DISPENSE, [stocked["prescription"], 26], constraint="stock_batch_enough_stock")
+    exc = refused(
+        acting_as(cast.petra), DISPENSE, [stocked["prescription"], 26], constraint="stock_batch_enough_stock"
+    )
     assert "25 of 26" in str(exc)
     assert given.balances(owner) == [(stocked["batch"], 20, 20), (second, 5, 5)]
     assert owner.execute("SELECT count(*) AS n FROM stock_dispense").fetchone()["n"] == 0
@@ -162,7 +181,9 @@ def test_dispensing_takes_the_batch_that_expires_first_then_the_next(acting_as, 
     ).fetchall()
     assert [(r["batch_id"], r["quantity"]) for r in taken] == [(early, -4), (middle, -3)]
     assert given.balances(owner) == [(late, 10, 10), (early, 0, 0), (middle, 2, 2)]
-    row = owner.execute("SELECT dispensed_by, patient_id FROM stock_dispense WHERE id = %s", [dispense]).fetchone()
+    row = owner.execute(
+        "SELECT dispensed_by, patient_id FROM stock_dispense WHERE id = %s", [dispense]
+    ).fetchone()
     assert row == {"dispensed_by": cast.petra, "patient_id": cast.greta_patient}
 
 
@@ -184,10 +205,19 @@ def _receive(conn, lines):
     ],
 )
 def test_a_bad_delivery_line_saves_nothing(acting_as, owner, cast, room, line, constraint):
-    good = {"drug_id": room.paracetamol, "lot": "A1", "expires_on": given.in_days(200).isoformat(),
-            "quantity": 10, "unit_cost": 2}
-    refused(acting_as(cast.petra), "SELECT pharmacy_receive('Apoteket AB', NULL, %s::jsonb)",
-            [json.dumps([good, {**good, **line}])], constraint=constraint)
+    good = {
+        "drug_id": room.paracetamol,
+        "lot": "A1",
+        "expires_on": given.in_days(200).isoformat(),
+        "quantity": 10,
+        "unit_cost": 2,
+    }
+    refused(
+        acting_as(cast.petra),
+        "SELECT pharmacy_receive('Apoteket AB', NULL, %s::jsonb)",
+        [json.dumps([good, {**good, **line}])],
+        constraint=constraint,
+    )
     assert owner.execute("SELECT count(*) AS n FROM stock_receipt").fetchone()["n"] == 0
     assert given.balances(owner) == []
 
@@ -195,8 +225,21 @@ def test_a_bad_delivery_line_saves_nothing(acting_as, owner, cast, room, line, c
 @pytest.mark.parametrize("who", ["bob", "alice", "rita", "adam"])
 def test_only_a_pharmacist_receives_adjusts_and_wastes(acting_as, owner, cast, stocked, who):
     conn = acting_as(getattr(cast, who))
-    line = [{"drug_id": 1, "lot": "A1", "expires_on": given.in_days(99).isoformat(), "quantity": 1, "unit_cost": 1}]
-    refused(conn, "SELECT pharmacy_receive('X AB', NULL, %s::jsonb)", [json.dumps(line)], constraint="stock_by_pharmacist")
+    line = [
+        {
+            "drug_id": 1,
+            "lot": "A1",
+            "expires_on": given.in_days(99).isoformat(),
+            "quantity": 1,
+            "unit_cost": 1,
+        }
+    ]
+    refused(
+        conn,
+        "SELECT pharmacy_receive('X AB', NULL, %s::jsonb)",
+        [json.dumps(line)],
+        constraint="stock_by_pharmacist",
+    )
     refused(conn, "SELECT stock_adjust(%s, 5, 'Count')", [stocked["batch"]], constraint="stock_by_pharmacist")
     refused(conn, "SELECT stock_waste(%s, 5, 'Broken')", [stocked["batch"]], constraint="stock_by_pharmacist")
     assert given.balances(owner) == [(stocked["batch"], 20, 20)]
@@ -206,10 +249,19 @@ def test_adjustment_and_wastage_need_a_reason_and_stay_within_stock(acting_as, o
     petra, batch = acting_as(cast.petra), stocked["batch"]
     refused(petra, "SELECT stock_adjust(%s, -2, NULL)", [batch], constraint="stock_ledger_reason_required")
     refused(petra, "SELECT stock_waste(%s, 2, '  ')", [batch], constraint="stock_ledger_reason_length")
-    refused(petra, "SELECT stock_adjust(%s, 0, 'Counted')", [batch], constraint="stock_ledger_quantity_nonzero")
+    refused(
+        petra, "SELECT stock_adjust(%s, 0, 'Counted')", [batch], constraint="stock_ledger_quantity_nonzero"
+    )
     refused(petra, "SELECT stock_waste(%s, 0, 'Broken')", [batch], constraint="stock_ledger_wastage_positive")
-    refused(petra, "SELECT stock_waste(%s, 21, 'Broken')", [batch], constraint="stock_batch_quantity_nonnegative")
-    refused(petra, "SELECT stock_adjust(%s, -21, 'Counted')", [batch], constraint="stock_batch_quantity_nonnegative")
+    refused(
+        petra, "SELECT stock_waste(%s, 21, 'Broken')", [batch], constraint="stock_batch_quantity_nonnegative"
+    )
+    refused(
+        petra,
+        "SELECT stock_adjust(%s, -21, 'Counted')",
+        [batch],
+        constraint="stock_batch_quantity_nonnegative",
+    )
     petra.execute("SELECT stock_adjust(%s, -2, 'Counted 18 on the shelf')", [batch])
     petra.execute("SELECT stock_waste(%s, 3, 'Blister packs damaged')", [batch])
     assert given.balances(owner) == [(batch, 15, 15)]
@@ -220,8 +272,15 @@ def test_adjustment_and_wastage_need_a_reason_and_stay_within_stock(acting_as, o
 
 def test_a_receptionist_reads_no_stock(acting_as, cast, stocked):
     rita = acting_as(cast.rita)
-    for table in ("stock_location", "stock_batch", "stock_ledger", "stock_receipt", "stock_dispense",
-                  "ward_order", "stock_on_hand"):
+    for table in (
+        "stock_location",
+        "stock_batch",
+        "stock_ledger",
+        "stock_receipt",
+        "stock_dispense",
+        "ward_order",
+        "stock_on_hand",
+    ):
         assert rita.execute(f"SELECT count(*) AS n FROM {table}").fetchone()["n"] == 0, table  # noqa: S608
 
 
@@ -244,7 +303,9 @@ def test_the_administrator_sees_stock_figures_but_not_who_got_a_dispense(acting_
     assert adam.execute("SELECT quantity FROM stock_batch").fetchone()["quantity"] == 18
     # while the pharmacist (medication area: every patient) sees whose it was
     petra = acting_as(cast.petra)
-    assert petra.execute("SELECT patient_id FROM stock_dispense").fetchone()["patient_id"] == cast.greta_patient
+    assert (
+        petra.execute("SELECT patient_id FROM stock_dispense").fetchone()["patient_id"] == cast.greta_patient
+    )
 
 
 def test_a_doctor_in_care_sees_his_patients_dispenses_but_another_unit_does_not(acting_as, cast, stocked):
@@ -257,10 +318,15 @@ def test_nobody_but_pharmacy_and_administration_adds_a_location_or_a_reorder_lev
     for who in ("bob", "alice", "rita"):
         conn = acting_as(getattr(cast, who))
         refused(conn, "INSERT INTO stock_location (kind, name) VALUES ('ward', 'Mine')", sqlstate="42501")
-        refused(conn, "INSERT INTO stock_level (location_id, drug_id, reorder_level) VALUES (%s, %s, 5)",
-                [room.ward_med, room.paracetamol], sqlstate="42501")
+        refused(
+            conn,
+            "INSERT INTO stock_level (location_id, drug_id, reorder_level) VALUES (%s, %s, 5)",
+            [room.ward_med, room.paracetamol],
+            sqlstate="42501",
+        )
     acting_as(cast.petra).execute(
-        "INSERT INTO stock_level (location_id, drug_id, reorder_level) VALUES (%s, %s, 5)", [room.pharmacy, room.paracetamol]
+        "INSERT INTO stock_level (location_id, drug_id, reorder_level) VALUES (%s, %s, 5)",
+        [room.pharmacy, room.paracetamol],
     )
 
 
@@ -274,23 +340,50 @@ def _lines(drug: int, quantity: int) -> str:
 
 
 def test_a_ward_nurse_cannot_order_for_another_ward(acting_as, owner, cast, room):
-    refused(acting_as(cast.bob), REQUEST, [room.ward_surg, _lines(room.paracetamol, 5)], constraint="ward_order_own_ward")
-    refused(acting_as(cast.bob), REQUEST, [room.pharmacy, _lines(room.paracetamol, 5)], constraint="ward_order_own_ward")
-    refused(acting_as(cast.petra), REQUEST, [room.ward_med, _lines(room.paracetamol, 5)], constraint="ward_order_by_ward_staff")
+    refused(
+        acting_as(cast.bob),
+        REQUEST,
+        [room.ward_surg, _lines(room.paracetamol, 5)],
+        constraint="ward_order_own_ward",
+    )
+    refused(
+        acting_as(cast.bob),
+        REQUEST,
+        [room.pharmacy, _lines(room.paracetamol, 5)],
+        constraint="ward_order_own_ward",
+    )
+    refused(
+        acting_as(cast.petra),
+        REQUEST,
+        [room.ward_med, _lines(room.paracetamol, 5)],
+        constraint="ward_order_by_ward_staff",
+    )
     assert owner.execute("SELECT count(*) AS n FROM ward_order").fetchone()["n"] == 0
 
 
-def test_an_order_moves_only_along_its_steps_and_only_by_the_pharmacist(acting_as, owner, cast, room, stocked):
+def test_an_order_moves_only_along_its_steps_and_only_by_the_pharmacist(
+    acting_as, owner, cast, room, stocked
+):
     bob, petra = acting_as(cast.bob), acting_as(cast.petra)
     order = bob.execute(REQUEST, [room.ward_med, _lines(room.paracetamol, 5)]).fetchone()["id"]
     move = "SELECT ward_order_move(%s, %s, NULL)"
     refused(bob, move, [order, "approved"], constraint="ward_order_transition")
     refused(petra, move, [order, "delivered"], constraint="ward_order_transition")
     refused(acting_as(cast.charlie), move, [order, "cancelled"], constraint="ward_order_exists")
-    refused(petra, "SELECT ward_order_move(%s, 'cancelled', NULL)", [order], constraint="ward_order_event_cancel_has_reason")
+    refused(
+        petra,
+        "SELECT ward_order_move(%s, 'cancelled', NULL)",
+        [order],
+        constraint="ward_order_event_cancel_has_reason",
+    )
     for step in ("approved", "picked"):
         petra.execute(move, [order, step])
-    refused(bob, "SELECT ward_order_move(%s, 'cancelled', 'Not needed')", [order], constraint="ward_order_transition")
+    refused(
+        bob,
+        "SELECT ward_order_move(%s, 'cancelled', 'Not needed')",
+        [order],
+        constraint="ward_order_transition",
+    )
     petra.execute(move, [order, "delivered"])
     refused(petra, move, [order, "delivered"], constraint="ward_order_transition")
     ward = owner.execute(
@@ -303,9 +396,12 @@ def test_an_order_moves_only_along_its_steps_and_only_by_the_pharmacist(acting_a
         [order],
     ).fetchall()
     assert [tuple(p.values()) for p in pairs] == [(stocked["batch"], -5, ward["id"], 5)]
-    assert [s["status"] for s in owner.execute(
-        "SELECT status::text FROM ward_order_event WHERE order_id = %s ORDER BY id", [order])] == [
-        "requested", "approved", "picked", "delivered"]
+    assert [
+        s["status"]
+        for s in owner.execute(
+            "SELECT status::text FROM ward_order_event WHERE order_id = %s ORDER BY id", [order]
+        )
+    ] == ["requested", "approved", "picked", "delivered"]
     # and now Bob sees his ward's stock, and the order's rows
     assert bob.execute("SELECT quantity FROM stock_batch").fetchone()["quantity"] == 5
     assert bob.execute("SELECT count(*) AS n FROM stock_ledger").fetchone()["n"] == 1
@@ -313,7 +409,9 @@ def test_an_order_moves_only_along_its_steps_and_only_by_the_pharmacist(acting_a
 
 def test_a_delivery_without_enough_stock_moves_nothing(acting_as, owner, cast, room, stocked):
     bob, petra = acting_as(cast.bob), acting_as(cast.petra)
-    lines = json.dumps([{"drug_id": room.paracetamol, "quantity": 15}, {"drug_id": room.furosemid, "quantity": 1}])
+    lines = json.dumps(
+        [{"drug_id": room.paracetamol, "quantity": 15}, {"drug_id": room.furosemid, "quantity": 1}]
+    )
     order = bob.execute(REQUEST, [room.ward_med, lines]).fetchone()["id"]
     petra.execute("SELECT ward_order_move(%s, 'approved')", [order])
     refused(petra, "SELECT ward_order_move(%s, 'picked')", [order], constraint="stock_batch_enough_stock")
@@ -322,7 +420,10 @@ def test_a_delivery_without_enough_stock_moves_nothing(acting_as, owner, cast, r
     # between picking and delivery the last furosemide tablet is wasted
     petra.execute("SELECT stock_waste(%s, 1, 'Tablet dropped')", [furosemid])
     refused(petra, "SELECT ward_order_move(%s, 'delivered')", [order], constraint="stock_batch_enough_stock")
-    assert owner.execute("SELECT status::text FROM ward_order WHERE id = %s", [order]).fetchone()["status"] == "picked"
+    assert (
+        owner.execute("SELECT status::text FROM ward_order WHERE id = %s", [order]).fetchone()["status"]
+        == "picked"
+    )
     assert given.balances(owner) == [(stocked["batch"], 20, 20), (furosemid, 0, 0)]
 
 
