@@ -55,6 +55,10 @@ class Permission(StrEnum):
     ALLERGY_WRITE = "allergy.write"
     HISTORY_WRITE = "history.write"
     CARE_PLAN_WRITE = "care_plan.write"
+    # The pharmacy (hms.pharmacy).
+    STOCK_READ = "stock.read"
+    PHARMACY_MANAGE = "pharmacy.manage"
+    WARD_ORDER = "ward_order.request"
 
 
 _FRONT_DESK = {Role.RECEPTIONIST, Role.ADMINISTRATOR}
@@ -89,6 +93,12 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.ALLERGY_WRITE: frozenset(_CARE_STAFF),
     Permission.HISTORY_WRITE: frozenset(_CARE_STAFF),
     Permission.CARE_PLAN_WRITE: frozenset(_CARE_STAFF),
+    # The pharmacy: pharmacists run it; administrators see its figures; a
+    # ward's nurses and doctors see and order for their own medicine room
+    # (which rooms each one sees is the database's pharmacy_my_locations).
+    Permission.STOCK_READ: frozenset({Role.PHARMACIST, Role.ADMINISTRATOR} | _CARE_STAFF),
+    Permission.PHARMACY_MANAGE: frozenset({Role.PHARMACIST}),
+    Permission.WARD_ORDER: frozenset(_CARE_STAFF),
 }
 
 

@@ -23,5 +23,6 @@ def nav_items(user: CurrentUser) -> list[NavItem]:
         ("/consultations", "Consultations", Permission.CONSULTATION_ANSWER),
         ("/consultations", "Consultations", Permission.CONSULTATION_REQUEST),
         ("/my", "My record", Permission.PORTAL_OWN_RECORD),
+        ("/pharmacy", "Pharmacy", Permission.STOCK_READ),
     ]
     return [NavItem(href, _(label)) for href, label, perm in entries if user.can(perm)]

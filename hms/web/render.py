@@ -13,7 +13,17 @@ from hms.web.navigation import nav_items
 from hms.web.sessions import set_csrf_cookie
 
 _PACKAGE = Path(__file__).resolve().parent.parent
-DOMAINS = ("accounts", "organization", "patients", "journal", "access", "audit", "portal", "consultations")
+DOMAINS = (
+    "accounts",
+    "organization",
+    "patients",
+    "journal",
+    "access",
+    "audit",
+    "portal",
+    "consultations",
+    "pharmacy",
+)
 
 
 def format_pnr(value: str | None) -> str:
