@@ -27,7 +27,7 @@ CLINICIANS = {Role.DOCTOR, Role.NURSE}
 ROLE_AREAS: dict[Role, set[str]] = {
     Role.DOCTOR: {"demographics"},
     Role.NURSE: {"demographics"},
-    Role.PHARMACIST: {"demographics"},
+    Role.PHARMACIST: {"demographics", "medication"},
     Role.RECEPTIONIST: {"demographics"},
     Role.ADMINISTRATOR: {"demographics"},
 }
@@ -64,6 +64,8 @@ def area_of(path: str) -> str | None:
         return "clinical"
     if path == "/patients/{patient_id}/emergency-access":
         return None
+    if path.startswith("/pharmacy/patients/"):
+        return "medication"
     return "demographics"
 
 
