@@ -22,6 +22,7 @@ from hms.seed.context import DemoLogin, Progress, SeedContext, new_context, no_p
 from hms.seed.journal import seed_journal
 from hms.seed.organization import seed_organization
 from hms.seed.patients import seed_next_of_kin, seed_patients
+from hms.seed.pharmacy import seed_pharmacy
 from hms.seed.portal import seed_portal_accounts, seed_relatives
 from hms.seed.staff import GROUPS, seed_staff
 
@@ -44,6 +45,7 @@ STEPS: list[Step] = [
     seed_portal_accounts,
     seed_relatives,
     seed_journal,
+    seed_pharmacy,
 ]
 
 
