@@ -160,8 +160,9 @@ def _prescription(
     _act(conn, doctor)
     row = conn.execute(
         "INSERT INTO prescription_version (patient_id, drug_id, change, care_unit_id, dose, dose_unit, "
-        "route, schedule, times_of_day, starts_at) VALUES (%s, %s, 'prescribed', %s, 500, 'mg', 'oral', 'times', "
-        "'{08:00}', now()) RETURNING prescription_id, id",
+        "route, schedule, times_of_day, starts_at) "
+        "VALUES (%s, %s, 'prescribed', %s, 500, 'mg', 'oral', 'times', '{08:00}', now()) "
+        "RETURNING prescription_id, id",
         [patient, drug, unit],
     ).fetchone()
     if row is None:
@@ -257,8 +258,8 @@ class PharmacyResult:
     def lines(self) -> list[str]:
         out = [
             f"dispensing, one unit per transaction (hms_authenticate + pharmacy_dispense) as the app's role; "
-            f"{self.workers} workers, each its own connection and session; {os.cpu_count()} cores shared with "
-            "PostgreSQL and this load generator",
+            f"{self.workers} workers, each its own connection and session; "
+            f"{os.cpu_count()} cores shared with PostgreSQL and this load generator",
         ]
         out += [case.line() for case in self.cases]
         out += [f"    ! {p}" for case in self.cases for p in case.problems]
