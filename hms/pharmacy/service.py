@@ -12,7 +12,7 @@ from hms.core.context import RequestContext
 from hms.core.errors import Invalid, Refused
 from hms.core.writes import savepoint
 from hms.db.queries import load
-from hms.pharmacy import policy
+from hms.pharmacy import policy, read
 from hms.pharmacy.forms import (
     AdjustForm,
     CancelForm,
@@ -27,6 +27,8 @@ q = load("pharmacy")
 NOT_THE_PATIENTS = "Choose one of the patient's prescriptions."
 NOT_MY_WARD = "Order for the medicine room of one of your own care units."
 STEP_NOT_ALLOWED = "The order cannot take that step now."
+CHOOSE_LOCATION = "Choose a location from the list."
+CHOOSE_DRUG = "Choose a drug from the list."
 RECEIPT_FIELDS = frozenset({"supplier", "reference"})
 
 
@@ -83,8 +85,16 @@ def batch_adjust(ctx: RequestContext, *, batch_id: int, data: AdjustForm) -> Non
 
 
 def stock_level_set(ctx: RequestContext, *, data: ReorderLevelForm) -> None:
+    """A drug's reorder level at a location (both chosen from what the user sees)."""
     if not policy.can_manage(ctx.staff):
         raise Refused()
+    errors = {}
+    if data.location_id not in {row["id"] for row in read.locations(ctx)}:
+        errors["location_id"] = CHOOSE_LOCATION
+    if data.drug_id not in {row["id"] for row in read.drugs(ctx)}:
+        errors["drug_id"] = CHOOSE_DRUG
+    if errors:
+        raise Invalid(errors)
     with savepoint(ctx.conn):
         q.stock_level_set(
             ctx.conn, location_id=data.location_id, drug_id=data.drug_id, reorder_level=data.reorder_level
