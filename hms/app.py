@@ -81,6 +81,8 @@ def _include_routers(app: FastAPI) -> None:
     from hms.organization import pages as organization_pages
     from hms.patients import api as patient_api
     from hms.patients import pages as patient_pages
+    from hms.pharmacy import pages as pharmacy_pages
+    from hms.pharmacy import pages_orders as pharmacy_order_pages
     from hms.portal import pages as portal_pages
     from hms.web import health
 
@@ -100,5 +102,7 @@ def _include_routers(app: FastAPI) -> None:
         medication_pages,
         medication_ward_pages,
         medication_api,
+        pharmacy_pages,
+        pharmacy_order_pages,
     ):
         app.include_router(module.router)

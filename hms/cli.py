@@ -379,6 +379,26 @@ def bench_mixed(
     typer.echo(result.as_json())
 
 
+@bench_app.command("pharmacy")
+def bench_pharmacy(
+    workers: int = typer.Option(16, min=1, max=200, help="Concurrent dispensers."),
+    seconds: float = typer.Option(10.0, min=0.5, help="Measured seconds of each case."),
+) -> None:
+    """Dispenses per second with concurrent pharmacists, each its own connection
+    as the app's role and its own session: on distinct batches (a drug each) and
+    on one shared batch. Uses `hms_bench_pharmacy`, made anew. The last line is JSON."""
+    from hms.bench import pharmacy
+    from hms.db.connect import app_url
+
+    settings = get_settings()
+    url = pharmacy.bench_database(settings)
+    typer.echo(f"bench database {pharmacy.BENCH_DB}: {workers} dispensers")
+    result = pharmacy.run(url, app_url(settings, url), workers=workers, seconds=seconds, say=typer.echo)
+    for line in result.lines():
+        typer.echo(line)
+    typer.echo(result.as_json())
+
+
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 

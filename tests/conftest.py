@@ -155,6 +155,9 @@ def empty_tables(conn: psycopg.Connection) -> None:
             if name not in REFERENCE_TABLES
         ]
         conn.execute(sql.SQL("; ").join(sql.SQL("DELETE FROM {}").format(sql.Identifier(t)) for t in tables))
+        # Reference rows are kept, but a test may retire a drug (the formulary
+        # page, or the bad-input sweep posting to it): every drug is current again.
+        conn.execute("UPDATE drug SET retired_at = NULL WHERE retired_at IS NOT NULL")
 
 
 @pytest.fixture(scope="session")

@@ -220,6 +220,25 @@ JOINS = {
         "the ward's patients are those with an open encounter there",
     ),
     "medication.administrations": ({"app_user"}, "who recorded each dose"),
+    "pharmacy.batch_ledger": ({"app_user"}, "who recorded each movement of a batch"),
+    "pharmacy.stock_low_list": ({"drug"}, "each low line names its drug"),
+    "pharmacy.dispense_queue": (
+        {"drug", "patient", "prescription"},
+        "approved prescriptions waiting to be dispensed, with patient and drug",
+    ),
+    "pharmacy.prescriptions_to_dispense": (
+        {"drug", "prescription", "prescription_version"},
+        "a patient's approved prescriptions, each with its current dose",
+    ),
+    "pharmacy.dispenses_of_patient": (
+        {"app_user", "drug", "prescription"},
+        "what was dispensed, and by whom",
+    ),
+    "pharmacy.ward_orders": ({"app_user"}, "who asked for each order"),
+    "pharmacy.ward_order_get": ({"app_user"}, "who asked for the order"),
+    "pharmacy.ward_order_lines": ({"drug"}, "the drugs ordered, by name"),
+    "pharmacy.ward_order_events": ({"app_user"}, "who took each step of an order"),
+    "pharmacy.work_summary": ({"prescription"}, "approved prescriptions not yet dispensed, counted"),
     "medication.active_prescriptions": (
         {"patient", "allergy", "vital_signs", "encounter"},
         "the pharmacist's overview: each patient's allergies, weight and unit beside the drugs",

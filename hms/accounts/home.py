@@ -12,6 +12,7 @@ from hms.journal import read as journal_read
 from hms.medication import read as medication_read
 from hms.organization import read as organization_read
 from hms.patients import read as patient_read
+from hms.pharmacy import read as pharmacy_read
 from hms.portal import read as portal_read
 
 
@@ -39,7 +40,7 @@ def home_data(ctx: RequestContext) -> dict[str, Any]:
     if role is Role.EXTERNAL_SPECIALIST:
         return {"open_consultations": consultation_read.consultations_mine(ctx, status="open")}
     if role is Role.PHARMACIST:
-        return {"queue": medication_read.review_queue(ctx)}
+        return {"queue": medication_read.review_queue(ctx), "work": pharmacy_read.work_summary(ctx)}
     return {}
 
 

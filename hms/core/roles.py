@@ -61,6 +61,10 @@ class Permission(StrEnum):
     MEDICATION_ADMINISTER = "medication.administer"
     MEDICATION_REVIEW = "medication.review"
     FORMULARY_MANAGE = "formulary.manage"
+    # The pharmacy (hms.pharmacy).
+    STOCK_READ = "stock.read"
+    PHARMACY_MANAGE = "pharmacy.manage"
+    WARD_ORDER = "ward_order.request"
 
 
 _FRONT_DESK = {Role.RECEPTIONIST, Role.ADMINISTRATOR}
@@ -103,6 +107,12 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.MEDICATION_ADMINISTER: frozenset(_CARE_STAFF),
     Permission.MEDICATION_REVIEW: frozenset({Role.PHARMACIST}),
     Permission.FORMULARY_MANAGE: frozenset({Role.ADMINISTRATOR}),
+    # The pharmacy: pharmacists run it; administrators see its figures; a
+    # ward's nurses and doctors see and order for their own medicine room
+    # (which rooms each one sees is the database's pharmacy_my_locations).
+    Permission.STOCK_READ: frozenset({Role.PHARMACIST, Role.ADMINISTRATOR} | _CARE_STAFF),
+    Permission.PHARMACY_MANAGE: frozenset({Role.PHARMACIST}),
+    Permission.WARD_ORDER: frozenset(_CARE_STAFF),
 }
 
 

@@ -250,3 +250,59 @@ CONSTRAINT_MESSAGES.update(
         "allergy_atc_code_format": ("atc_code", "An ATC code or class, e.g. J01C or N02BE01."),
     }
 )
+
+# The pharmacy (migration 0021). The HM08x refusals come from its functions:
+# pharmacy_receive, pharmacy_dispense, ward_order_request, ward_order_move,
+# stock_adjust and stock_waste.
+NOT_ENOUGH_STOCK = "Not that many units are in stock."
+CONSTRAINT_MESSAGES.update(
+    {
+        "stock_batch_quantity_nonnegative": ("quantity", NOT_ENOUGH_STOCK),
+        "stock_batch_lot_format": (
+            "lot",
+            "A lot number is 1 to 40 letters, digits, dots, dashes or slashes.",
+        ),
+        "stock_batch_unit_cost_nonnegative": ("unit_cost", "The unit cost cannot be negative."),
+        "stock_receipt_supplier_length": ("supplier", "Enter 2 to 120 characters."),
+        "stock_receipt_reference_length": ("reference", "Enter at most 60 characters."),
+        "stock_receipt_line_quantity_positive": ("quantity", "Enter a quantity of at least 1."),
+        "stock_receipt_line_not_expired": (
+            "expires_on",
+            "The batch has expired; an expired batch is not received.",
+        ),
+        "stock_receipt_line_drug_current": ("drug_id", "Choose a current drug of the formulary."),
+        "stock_receipt_has_lines": ("_form", "A delivery has at least one line."),
+        "stock_dispense_quantity_positive": ("quantity", "Enter a quantity of at least 1."),
+        "stock_dispense_prescription_fk": ("prescription_id", "Choose one of the patient's prescriptions."),
+        "stock_dispense_prescription_active": (
+            "prescription_id",
+            "Only an active prescription is dispensed.",
+        ),
+        "stock_dispense_prescription_approved": (
+            "prescription_id",
+            "The prescription is not yet approved by a pharmacist.",
+        ),
+        "stock_ledger_reason_required": ("reason", "Give a reason (at least 3 characters)."),
+        "stock_ledger_reason_length": ("reason", "Give a reason (at least 3 characters)."),
+        "stock_ledger_quantity_nonzero": (
+            "quantity",
+            "An adjustment changes the stock by at least one unit.",
+        ),
+        "stock_ledger_wastage_positive": ("quantity", "Enter a quantity of at least 1."),
+        "stock_level_reorder_level_range": ("reorder_level", "Enter a whole number of at least 0."),
+        "stock_location_name_key": ("name", "Another location has this name."),
+        "ward_order_own_ward": ("location_id", "Order for the medicine room of one of your own care units."),
+        "ward_order_has_lines": ("_form", "An order has at least one line."),
+        "ward_order_line_one_per_drug": ("_form", "Each drug appears once in an order."),
+        "ward_order_line_quantity_positive": ("_form", "Enter a quantity of at least 1."),
+        "ward_order_note_length": ("note", "Enter at most 1000 characters."),
+        "ward_order_event_cancel_has_reason": ("reason", "Give a reason (at least 3 characters)."),
+        "ward_order_event_reason_length": ("reason", "Give a reason (at least 3 characters)."),
+        "stock_batch_enough_stock": ("quantity", "Not enough stock that has not expired."),
+        "stock_by_pharmacist": ("_form", "Only a pharmacist does this."),
+        "stock_location_pharmacy_exists": ("_form", "The hospital has no central pharmacy yet."),
+        "ward_order_by_ward_staff": ("_form", "Only the ward's nurses and doctors order for it."),
+        "ward_order_exists": ("_form", "No such ward order."),
+        "ward_order_transition": ("_form", "The order cannot take that step now."),
+    }
+)

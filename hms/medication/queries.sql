@@ -11,6 +11,7 @@ SELECT
     d.dose_unit,
     d.max_daily_dose,
     d.routes::text[] AS routes,
+    d.stock_unit,
     d.retired_at
 FROM drug AS d
 WHERE

@@ -23,6 +23,7 @@ from hms.seed.journal import seed_journal
 from hms.seed.medication import seed_medication
 from hms.seed.organization import seed_organization
 from hms.seed.patients import seed_next_of_kin, seed_patients
+from hms.seed.pharmacy import seed_pharmacy
 from hms.seed.portal import seed_portal_accounts, seed_relatives
 from hms.seed.staff import GROUPS, seed_staff
 
@@ -46,6 +47,7 @@ STEPS: list[Step] = [
     seed_relatives,
     seed_journal,
     seed_medication,
+    seed_pharmacy,
 ]
 
 

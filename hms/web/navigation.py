@@ -27,5 +27,6 @@ def nav_items(user: CurrentUser) -> list[NavItem]:
         ("/medication/review", "Prescriptions to review", Permission.MEDICATION_REVIEW),
         ("/medication/active", "Active prescriptions", Permission.MEDICATION_REVIEW),
         ("/medication/formulary", "Formulary", Permission.FORMULARY_MANAGE),
+        ("/pharmacy", "Pharmacy", Permission.STOCK_READ),
     ]
     return [NavItem(href, _(label)) for href, label, perm in entries if user.can(perm)]

@@ -68,6 +68,8 @@ def area_of(path: str) -> str | None:
         return "medication"
     if path == "/patients/{patient_id}/emergency-access":
         return None
+    if path.startswith("/pharmacy/patients/"):
+        return "medication"
     return "demographics"
 
 

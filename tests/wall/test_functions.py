@@ -28,6 +28,9 @@ APP_MAY_EXECUTE = {
     "audit_log_verify", "hms_day_start", "hms_today", "hms_contact_visible",
     # medication: unit conversion, schedules, the safety checks and the ward's doses
     "dose_convert", "dose_schedule_per_day", "medication_check", "mar_doses",
+    # the pharmacy (each checks the verified user's role)
+    "pharmacy_my_locations", "pharmacy_receive", "pharmacy_dispense", "ward_order_request", "ward_order_move",
+    "stock_adjust", "stock_waste",
 }  # fmt: skip
 
 WORKER_MAY_EXECUTE = {"audit_log_seal", "hms_forget_ended_backends"}

@@ -1,0 +1,1 @@
+"""The pharmacy: stock by batch and expiry, receipts, ward orders, dispensing, adjustments and wastage."""
