@@ -383,19 +383,27 @@ def bench_mixed(
 def bench_pharmacy(
     workers: int = typer.Option(16, min=1, max=200, help="Concurrent dispensers."),
     seconds: float = typer.Option(10.0, min=0.5, help="Measured seconds of each case."),
+    checks: int = typer.Option(300, min=20, help="Timed prescribing checks."),
 ) -> None:
     """Dispenses per second with concurrent pharmacists, each its own connection
     as the app's role and its own session: on distinct batches (a drug each) and
-    on one shared batch. Uses `hms_bench_pharmacy`, made anew. The last line is JSON."""
-    from hms.bench import pharmacy
+    on one shared batch (`hms_bench_pharmacy`, made anew); then the prescribing
+    checks through HTTP for a patient on 20 active drugs (`hms_bench_medication`,
+    as `hms bench prescribing`). The last line is JSON with both."""
+    from hms.bench import pharmacy, prescribing, search
     from hms.db.connect import app_url
 
     settings = get_settings()
     url = pharmacy.bench_database(settings)
     typer.echo(f"bench database {pharmacy.BENCH_DB}: {workers} dispensers")
     result = pharmacy.run(url, app_url(settings, url), workers=workers, seconds=seconds, say=typer.echo)
-    for line in result.lines():
+    checks_url = prescribing.bench_database(settings)
+    search.prepare(checks_url, patients=2_000, seed=42, progress=_progress_bar)
+    patient_id = prescribing.prepare_patient(checks_url, say=typer.echo)
+    checked = prescribing.run(checks_url, patient_id=patient_id, requests=checks, say=typer.echo)
+    for line in result.lines() + checked.lines():
         typer.echo(line)
+    result.figures |= checked.figures()
     typer.echo(result.as_json())
 
 
