@@ -221,6 +221,10 @@ CONSTRAINT_MESSAGES.update(
             "_form",
             "A scheduled dose names its time; an as-needed dose does not.",
         ),
+        "medication_administration_time_scheduled": (
+            "scheduled_for",
+            "The prescription schedules no dose at that time.",
+        ),
         "medication_administration_unit_matches": (
             "dose_unit",
             "The dose is in another unit than prescribed.",

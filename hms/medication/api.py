@@ -16,12 +16,15 @@ from hms.web.guard import current, guarded_router, requires
 router = guarded_router(prefix="/api/patients/{patient_id}/medication", tags=["medication"])
 
 
+BIGINT_MAX = 2**63 - 1
+
+
 class CheckRequest(BaseModel):
-    drug_id: int
+    drug_id: int = Field(ge=1, le=BIGINT_MAX)
     dose: Decimal = Field(gt=0, lt=10**6)
     dose_unit: DoseUnit
     doses_per_day: Decimal = Field(gt=0, le=24)
-    prescription_id: int | None = None
+    prescription_id: int | None = Field(default=None, ge=1, le=BIGINT_MAX)
 
 
 class Warning(BaseModel):

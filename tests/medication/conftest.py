@@ -103,7 +103,7 @@ def prescribe(conn: Any, cast: Any, drug_id: int, **values: Any) -> dict:
         "route": "oral",
         "schedule": "times",
         "times_of_day": ["08:00", "20:00"],
-        "starts_at": "now",
+        "starts_at": "yesterday 00:00 Europe/Stockholm",
     } | values
     columns = ", ".join(row)
     marks = ", ".join(f"%({k})s" for k in row)

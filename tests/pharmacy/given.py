@@ -114,7 +114,7 @@ def prescription(acting_as, cast, drug: int, *, approve: bool = True, patient: i
     row = alice.execute(
         "INSERT INTO prescription_version (patient_id, drug_id, change, care_unit_id, dose, dose_unit, route, "
         "schedule, times_of_day, starts_at) VALUES (%s, %s, 'prescribed', %s, 500, 'mg', 'oral', 'times', "
-        "'{08:00,20:00}', now()) RETURNING prescription_id, id",
+        "'{08:00,20:00}', now() - interval '1 day') RETURNING prescription_id, id",
         [patient or cast.greta_patient, drug, cast.unit_med],
     ).fetchone()
     if approve:

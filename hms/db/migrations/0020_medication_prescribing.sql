@@ -45,6 +45,8 @@ CREATE TABLE prescription (
     current_version_id bigint,
     status prescription_status NOT NULL DEFAULT 'active',
     review_state prescription_review_state NOT NULL DEFAULT 'pending',
+    -- Doses recorded on it; the count's update makes recorders take turns.
+    doses_recorded bigint NOT NULL DEFAULT 0,
     CONSTRAINT prescription_id_patient_unique UNIQUE (id, patient_id)
 );
 COMMENT ON TABLE prescription IS
@@ -128,6 +130,9 @@ CREATE TABLE prescription_warning (
     kind text NOT NULL CONSTRAINT prescription_warning_kind_known CHECK (kind IN ('allergy', 'interaction', 'duplicate', 'dose')),
     severity interaction_severity NOT NULL,
     subject text NOT NULL,
+    -- The unit that wrote what the warning is about (the allergy, the other
+    -- prescription): a block on it hides the warning as it hides the row.
+    subject_care_unit_id bigint REFERENCES care_unit (id) ON DELETE RESTRICT,
     detail_en text NOT NULL,
     detail_sv text NOT NULL,
     override_reason text NOT NULL,
@@ -237,7 +242,9 @@ CREATE FUNCTION medication_check(
     p_dose_unit dose_unit,
     p_doses_per_day numeric,
     p_prescription bigint DEFAULT NULL
-) RETURNS TABLE (kind text, severity interaction_severity, subject text, detail_en text, detail_sv text)
+) RETURNS TABLE (
+    kind text, severity interaction_severity, subject text, detail_en text, detail_sv text, care_unit_id bigint
+)
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, public, pg_temp
 BEGIN ATOMIC
@@ -257,6 +264,7 @@ BEGIN ATOMIC
     others AS (
         SELECT
             p.id,
+            p.care_unit_id,
             d.generic_name,
             d.atc_code,
             d.atc_group,
@@ -300,7 +308,8 @@ BEGIN ATOMIC
         || CASE a.severity
             WHEN 'mild' THEN 'lindrig' WHEN 'moderate' THEN 'måttlig' WHEN 'severe' THEN 'svår'
             ELSE 'livshotande'
-        END || ')' || coalesce(': ' || a.reaction, '') AS detail_sv
+        END || ')' || coalesce(': ' || a.reaction, '') AS detail_sv,
+        a.care_unit_id
     FROM this AS t
     INNER JOIN allergy AS a
         ON
@@ -320,7 +329,8 @@ BEGIN ATOMIC
         i.severity,
         o.generic_name AS subject,
         i.effect_en || ' ' || i.advice_en AS detail_en,
-        i.effect_sv || ' ' || i.advice_sv AS detail_sv
+        i.effect_sv || ' ' || i.advice_sv AS detail_sv,
+        o.care_unit_id
     FROM this AS t
     INNER JOIN others AS o ON true
     INNER JOIN drug_interaction AS i
@@ -333,7 +343,8 @@ BEGIN ATOMIC
         'moderate'::interaction_severity AS severity,
         o.generic_name AS subject,
         'Same chemical group (' || g.code || ', ' || g.name_en || ') as an active prescription.' AS detail_en,
-        'Samma kemiska grupp (' || g.code || ', ' || g.name_sv || ') som en aktiv ordination.' AS detail_sv
+        'Samma kemiska grupp (' || g.code || ', ' || g.name_sv || ') som en aktiv ordination.' AS detail_sv,
+        o.care_unit_id
     FROM this AS t
     INNER JOIN others AS o ON t.atc_group = o.atc_group
     INNER JOIN atc_group AS g ON t.atc_group = g.code
@@ -345,13 +356,60 @@ BEGIN ATOMIC
         'Total ' || trim_scale(s.total) || ' ' || t.dose_unit::text || ' a day; the maximum is '
         || trim_scale(t.max_daily_dose) || ' ' || t.dose_unit::text || '.' AS detail_en,
         'Totalt ' || trim_scale(s.total) || ' ' || t.dose_unit::text || ' per dygn; maxdos är '
-        || trim_scale(t.max_daily_dose) || ' ' || t.dose_unit::text || '.' AS detail_sv
+        || trim_scale(t.max_daily_dose) || ' ' || t.dose_unit::text || '.' AS detail_sv,
+        NULL::bigint AS care_unit_id
     FROM this AS t
     INNER JOIN same_substance AS s ON true
     WHERE s.total > t.max_daily_dose;
 END;
 COMMENT ON FUNCTION medication_check IS
 'Every safety warning for a proposed dose of a drug: allergy, interaction, duplicate therapy and maximum daily dose, in one query.';
+
+-- ---------------------------------------------------------------------------
+-- Reach and serialization, asked by the triggers below before anything else.
+-- The triggers run as the owner, before row-level security checks the row,
+-- so each first asks whether the user may see the prescription at all (its
+-- unit may be blocked) and otherwise answers "No such prescription", telling
+-- nothing of its drug, status or doses.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION hms_private.may_see_prescription(p_head prescription) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
+RETURN hms_row_visible(p_head.patient_id, p_head.care_unit_id, 'medication');
+
+CREATE FUNCTION hms_private.may_write_prescription(p_head prescription) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
+RETURN hms_may_write_clinical(p_head.patient_id) AND hms_private.may_see_prescription(p_head);
+
+-- One row per patient, updated by every write the safety checks depend on (a
+-- prescription version, a drug allergy). Two doctors prescribing for one
+-- patient at once take turns here, so the second's checks see the first's
+-- drug; a transaction that reads an old snapshot (REPEATABLE READ) fails to
+-- serialize rather than check against it.
+CREATE TABLE hms_private.medication_serial (
+    patient_id bigint PRIMARY KEY REFERENCES patient (id) ON DELETE CASCADE,
+    changes bigint NOT NULL DEFAULT 1
+);
+COMMENT ON TABLE hms_private.medication_serial IS
+'A patient''s medication writes taken in turn: the row each write updates first.';
+
+CREATE FUNCTION hms_private.medication_serialize(p_patient bigint) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
+BEGIN ATOMIC
+    INSERT INTO hms_private.medication_serial AS s (patient_id) VALUES (p_patient)
+    ON CONFLICT (patient_id) DO UPDATE SET changes = s.changes + 1;
+END;
+
+-- A drug allergy recorded changes what the checks answer, so it takes its turn too.
+CREATE FUNCTION allergy_serialize_medication() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    PERFORM hms_private.medication_serialize(NEW.patient_id);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER allergy_serialize_medication AFTER INSERT ON allergy
+FOR EACH ROW WHEN (NEW.category = 'medication')  -- NEW is the trigger's row -- noqa: CP02
+EXECUTE FUNCTION allergy_serialize_medication();
 
 -- ---------------------------------------------------------------------------
 -- Writing a version. SECURITY DEFINER: it makes the header and reads the
@@ -388,10 +446,13 @@ BEGIN
         NEW.prescription_id := v_head.id;
         NEW.version_no := 1;
     ELSE
-        SELECT * INTO v_head FROM prescription WHERE id = NEW.prescription_id FOR UPDATE;
-        IF NOT FOUND THEN
+        -- Reach first, so a refusal tells nothing of a prescription one may not
+        -- see (a block hides it, or the patient is not in one's care).
+        SELECT * INTO v_head FROM prescription WHERE id = NEW.prescription_id;
+        IF NOT FOUND OR NOT hms_private.may_write_prescription(v_head) THEN
             RAISE EXCEPTION 'No such prescription.' USING ERRCODE = 'HM072', CONSTRAINT = 'prescription_version_prescription_fk';
         END IF;
+        SELECT * INTO v_head FROM prescription WHERE id = NEW.prescription_id FOR UPDATE;
         SELECT * INTO v_prev FROM prescription_version WHERE id = v_head.current_version_id;
         IF NEW.based_on IS DISTINCT FROM v_prev.id THEN
             RAISE EXCEPTION 'The prescription was changed by someone else meanwhile; open it again.'
@@ -443,6 +504,10 @@ BEGIN
             USING ERRCODE = 'HM075', CONSTRAINT = 'prescription_version_unit_of_drug';
     END IF;
 
+    -- One writer of a patient's medication at a time: a second waits here and
+    -- then checks against the first's drugs (under REPEATABLE READ it fails
+    -- to serialize instead of checking an old snapshot).
+    PERFORM hms_private.medication_serialize(NEW.patient_id);
     -- The safety checks, for every version that sets a dose to be given.
     IF NEW.change IN ('prescribed', 'changed', 'resumed', 'renewed') THEN
         PERFORM hms_private.prescription_warnings_record(NEW, v_reason);
@@ -476,12 +541,12 @@ BEGIN
             USING ERRCODE = 'HM076', CONSTRAINT = 'prescription_version_warnings_overridden';
     END IF;
     INSERT INTO prescription_warning (
-        prescription_id, patient_id, version_id, kind, severity, subject, detail_en, detail_sv,
-        override_reason, overridden_by
+        prescription_id, patient_id, version_id, kind, severity, subject, subject_care_unit_id, detail_en,
+        detail_sv, override_reason, overridden_by
     )
     SELECT
-        p_new.prescription_id, p_new.patient_id, p_new.id, w.kind, w.severity, w.subject, w.detail_en, w.detail_sv,
-        p_reason, p_new.written_by
+        p_new.prescription_id, p_new.patient_id, p_new.id, w.kind, w.severity, w.subject, w.care_unit_id,
+        w.detail_en, w.detail_sv, p_reason, p_new.written_by
     FROM medication_check(
         p_new.patient_id, p_new.drug_id, p_new.dose, p_new.dose_unit,
         dose_schedule_per_day(p_new.schedule, p_new.times_of_day, p_new.interval_hours, p_new.max_doses_per_day),
@@ -535,10 +600,16 @@ DECLARE
     v_role text := hms_current_role();
     v_head prescription;
 BEGIN
-    SELECT * INTO v_head FROM prescription WHERE id = NEW.prescription_id FOR UPDATE;
-    IF NOT FOUND THEN
+    SELECT * INTO v_head FROM prescription WHERE id = NEW.prescription_id;
+    IF NOT FOUND OR NOT (
+        CASE v_role
+            WHEN 'pharmacist' THEN hms_private.may_see_prescription(v_head)
+            ELSE hms_private.may_write_prescription(v_head)
+        END
+    ) THEN
         RAISE EXCEPTION 'No such prescription.' USING ERRCODE = 'HM078', CONSTRAINT = 'prescription_review_prescription_fk';
     END IF;
+    SELECT * INTO v_head FROM prescription WHERE id = NEW.prescription_id FOR UPDATE;
     IF NEW.version_id IS DISTINCT FROM v_head.current_version_id THEN
         RAISE EXCEPTION 'The prescription has changed since; review its latest version.'
             USING ERRCODE = 'HM078', CONSTRAINT = 'prescription_review_of_current';
@@ -582,12 +653,15 @@ BEGIN
         END IF;
         RETURN NEW;
     END IF;
-    -- Locks the prescription, so two nurses cannot both give the last
-    -- as-needed dose of the day.
-    SELECT * INTO v_head FROM prescription WHERE id = NEW.prescription_id FOR UPDATE;
-    IF NOT FOUND THEN
+    SELECT * INTO v_head FROM prescription WHERE id = NEW.prescription_id;
+    IF NOT FOUND OR NOT hms_private.may_write_prescription(v_head) THEN
         RAISE EXCEPTION 'No such prescription.' USING ERRCODE = 'HM079', CONSTRAINT = 'medication_administration_prescription_fk';
     END IF;
+    -- Updates the prescription, so two nurses take turns: the second counts
+    -- the first's dose (and under REPEATABLE READ fails to serialize rather
+    -- than count in an old snapshot) before giving the day's last as-needed dose.
+    UPDATE prescription SET doses_recorded = doses_recorded + 1 WHERE id = NEW.prescription_id
+    RETURNING * INTO v_head;
     SELECT * INTO v_version FROM prescription_version WHERE id = v_head.current_version_id;
     IF v_head.status <> 'active' THEN
         RAISE EXCEPTION 'The prescription is %.', v_head.status
@@ -600,6 +674,21 @@ BEGIN
     IF (NEW.scheduled_for IS NULL) <> (v_version.schedule = 'as_needed') THEN
         RAISE EXCEPTION 'A scheduled dose names its time; an as-needed dose does not.'
             USING ERRCODE = 'HM079', CONSTRAINT = 'medication_administration_schedule_matches';
+    END IF;
+    -- A scheduled dose is one the schedule has: at one of its times of day
+    -- (Stockholm time), or a whole number of intervals from the start, within
+    -- the prescription's period.
+    IF NEW.scheduled_for IS NOT NULL AND NOT (
+        NEW.scheduled_for >= v_version.starts_at
+        AND (v_version.ends_at IS NULL OR NEW.scheduled_for < v_version.ends_at)
+        AND CASE v_version.schedule
+            WHEN 'times' THEN (NEW.scheduled_for AT TIME ZONE 'Europe/Stockholm')::time = ANY (v_version.times_of_day)
+            ELSE mod(extract(EPOCH FROM NEW.scheduled_for - v_version.starts_at)::numeric,
+                v_version.interval_hours * 3600) = 0
+        END
+    ) THEN
+        RAISE EXCEPTION 'The prescription schedules no dose at that time.'
+            USING ERRCODE = 'HM079', CONSTRAINT = 'medication_administration_time_scheduled';
     END IF;
     IF NEW.outcome = 'given' AND dose_convert(NEW.dose, NEW.dose_unit, v_version.dose_unit) IS NULL THEN
         RAISE EXCEPTION 'The dose is written in %.', v_version.dose_unit
@@ -756,8 +845,14 @@ BEGIN
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format(
             'CREATE POLICY %I ON %I FOR SELECT TO hms_app USING (EXISTS ('
-            'SELECT 1 FROM prescription AS p WHERE p.id = prescription_id AND p.patient_id = %I.patient_id))',
-            t || '_read', t, t);
+            'SELECT 1 FROM prescription AS p WHERE p.id = prescription_id AND p.patient_id = %I.patient_id)%s)',
+            t || '_read', t, t,
+            -- A warning names what it is about: hidden where that is hidden.
+            CASE t WHEN 'prescription_warning' THEN
+                ' AND (subject_care_unit_id IS NULL'
+                ' OR patient_id = ANY ((SELECT hms_wholly_visible(''medication''))::bigint[])'
+                ' OR hms_row_visible(patient_id, subject_care_unit_id, ''medication''))'
+            ELSE '' END);
     END LOOP;
 END
 $$;
@@ -799,6 +894,8 @@ GRANT INSERT (
 GRANT UPDATE (entered_in_error_at, entered_in_error_reason) ON medication_administration TO hms_app;
 
 REVOKE EXECUTE ON FUNCTION
+hms_private.may_see_prescription, hms_private.may_write_prescription, hms_private.medication_serialize,
+allergy_serialize_medication,
 dose_schedule_per_day, medication_check, prescription_version_fill, hms_private.prescription_warnings_record,
 prescription_version_apply, medication_history_fixed, prescription_review_fill, medication_administration_fill,
 mar_doses
