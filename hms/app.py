@@ -82,6 +82,11 @@ def _include_routers(app: FastAPI) -> None:
     from hms.patients import api as patient_api
     from hms.patients import pages as patient_pages
     from hms.portal import pages as portal_pages
+    from hms.scheduling import pages as scheduling_pages
+    from hms.scheduling import pages_calendar as scheduling_calendar_pages
+    from hms.scheduling import pages_feed as scheduling_feed_pages
+    from hms.scheduling import pages_portal as scheduling_portal_pages
+    from hms.scheduling import pages_setup as scheduling_setup_pages
     from hms.web import health
 
     for module in (
@@ -100,5 +105,10 @@ def _include_routers(app: FastAPI) -> None:
         medication_pages,
         medication_ward_pages,
         medication_api,
+        scheduling_pages,
+        scheduling_calendar_pages,
+        scheduling_setup_pages,
+        scheduling_portal_pages,
+        scheduling_feed_pages,
     ):
         app.include_router(module.router)

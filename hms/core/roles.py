@@ -61,6 +61,11 @@ class Permission(StrEnum):
     MEDICATION_ADMINISTER = "medication.administer"
     MEDICATION_REVIEW = "medication.review"
     FORMULARY_MANAGE = "formulary.manage"
+    # Scheduling.
+    SCHEDULE_READ = "schedule.read"
+    APPOINTMENT_BOOK = "appointment.book"
+    APPOINTMENT_CHECK_IN = "appointment.check_in"
+    SCHEDULE_SETUP = "schedule.setup"
 
 
 _FRONT_DESK = {Role.RECEPTIONIST, Role.ADMINISTRATOR}
@@ -103,6 +108,15 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.MEDICATION_ADMINISTER: frozenset(_CARE_STAFF),
     Permission.MEDICATION_REVIEW: frozenset({Role.PHARMACIST}),
     Permission.FORMULARY_MANAGE: frozenset({Role.ADMINISTRATOR}),
+    # Scheduling: reception and administrators run the calendars, clinicians
+    # read theirs and book follow-ups in their own units (the database: only
+    # there); reception and nurses of the unit check patients in, which opens
+    # the encounter; administrators set up types, hours and rooms. Patients
+    # and relatives book in the portal (PORTAL_OWN_RECORD).
+    Permission.SCHEDULE_READ: frozenset(_FRONT_DESK | _CARE_STAFF),
+    Permission.APPOINTMENT_BOOK: frozenset(_FRONT_DESK | _CARE_STAFF),
+    Permission.APPOINTMENT_CHECK_IN: frozenset({Role.RECEPTIONIST, Role.NURSE}),
+    Permission.SCHEDULE_SETUP: frozenset({Role.ADMINISTRATOR}),
 }
 
 

@@ -25,6 +25,7 @@ DOMAINS = (
     "portal",
     "consultations",
     "medication",
+    "scheduling",
 )
 
 

@@ -28,18 +28,18 @@ ROLE_AREAS: dict[Role, set[str]] = {
     Role.DOCTOR: {"demographics"},
     Role.NURSE: {"demographics"},
     Role.PHARMACIST: {"demographics", "medication"},
-    Role.RECEPTIONIST: {"demographics"},
-    Role.ADMINISTRATOR: {"demographics"},
+    Role.RECEPTIONIST: {"demographics", "appointments"},
+    Role.ADMINISTRATOR: {"demographics", "appointments"},
 }
 
 # What a relation to the patient adds. "blocked": in care on another unit
 # than the one whose entries the patient blocked, so those entries stay hidden.
 RELATION_AREAS: dict[str, set[str]] = {
-    "care": {"clinical", "medication"},
-    "emergency": {"clinical", "medication"},
-    "blocked": {"clinical", "medication"},
-    "own": {"demographics", "clinical", "medication"},
-    "proxy": {"demographics", "clinical", "medication"},
+    "care": {"clinical", "medication", "appointments"},
+    "emergency": {"clinical", "medication", "appointments"},
+    "blocked": {"clinical", "medication", "appointments"},
+    "own": {"demographics", "clinical", "medication", "appointments"},
+    "proxy": {"demographics", "clinical", "medication", "appointments"},
     "other_unit": set(),
     "none": set(),
 }
@@ -68,6 +68,8 @@ def area_of(path: str) -> str | None:
         return "medication"
     if path == "/patients/{patient_id}/emergency-access":
         return None
+    if path.startswith("/patients/{patient_id}/appointments"):
+        return "appointments"
     return "demographics"
 
 

@@ -127,3 +127,7 @@ def property_patients(owner) -> list[int]:
         ).fetchone()["id"]
         for i in range(7)
     ]
+
+
+# Each person in their own logged-in browser (see tests/consultations).
+from tests.consultations.conftest import Browser, browser  # noqa: E402, F401

@@ -1039,7 +1039,7 @@ BEGIN
     SELECT f.* INTO v_feed FROM calendar_feed AS f JOIN app_user AS u ON u.id = f.user_id
     WHERE f.token_hash = sha256(convert_to(coalesce(p_token, ''), 'UTF8')) AND f.revoked_at IS NULL AND u.is_active;
     IF NOT FOUND THEN
-        RETURN;
+        RAISE EXCEPTION 'No such calendar feed.' USING ERRCODE = 'HM097', CONSTRAINT = 'calendar_feed_unknown';
     END IF;
     SELECT role INTO v_role FROM app_user WHERE id = v_feed.user_id;
     INSERT INTO audit_log (user_id, user_role, action, object_type, object_id, detail)
