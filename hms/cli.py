@@ -441,3 +441,19 @@ def docs_schema(
 
 if __name__ == "__main__":
     app()
+
+
+jobs_app = typer.Typer(help="Timed background work, for cron.", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
+
+
+@jobs_app.command("run")
+def jobs_run() -> None:
+    """Do the timed work once, as the hms_worker role: reminders of tomorrow's
+    appointments and waitlist offers that expire. Running it twice is harmless."""
+    from hms.db.connect import owner_url, worker_url
+    from hms.jobs import scheduling
+
+    settings = get_settings()
+    report = scheduling.run(worker_url(settings, owner_url(settings)))
+    typer.echo(report.line())
