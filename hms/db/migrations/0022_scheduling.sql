@@ -869,70 +869,63 @@ $$;
 -- ---------------------------------------------------------------------------
 -- Free times, in SQL: each clinician's hours, day by day in Stockholm time,
 -- cut into slots of the type's length, less the active appointments and the
--- time away. The caller sees times only, never whose they are; it runs as
--- the owner because the patient booking must not see others' appointments,
--- yet their times are what makes a slot taken.
+-- time away. One set-based query per day, earliest day first, until enough
+-- times are found: the next free times are nearly always in the first days,
+-- so a search over four weeks seldom needs more than one or two of them. The
+-- caller sees times only, never whose they are; it runs as the owner because
+-- a patient booking must not see others' appointments, yet their times are
+-- what makes a slot taken.
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION appointment_free_slots(
     p_type bigint, p_from timestamptz, p_to timestamptz, p_clinician bigint DEFAULT NULL, p_limit integer DEFAULT 20
 ) RETURNS TABLE (clinician_id bigint, starts_at timestamptz, ends_at timestamptz)
-LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = pg_catalog, public, pg_temp
-BEGIN ATOMIC
-    WITH
-    kind AS (
-        SELECT
-            t.care_unit_id,
-            make_interval(mins => t.duration_minutes) AS length
-        FROM appointment_type AS t
-        WHERE
-            t.id = p_type AND t.is_active  -- a parameter, not a column -- noqa: RF03
-            AND hms_current_user_id() IS NOT NULL
-    ),
-
-    days AS (
-        SELECT d::date AS day
-        FROM
-            generate_series(
-                (greatest(p_from, now()) AT TIME ZONE 'Europe/Stockholm')::date,
-                (p_to AT TIME ZONE 'Europe/Stockholm')::date,
-                interval '1 day'
-            ) AS d
-    ),
-
-    slots AS (
-        SELECT
-            h.clinician_id,
-            g.local AT TIME ZONE 'Europe/Stockholm' AS starts_at,
-            (g.local + k.length) AT TIME ZONE 'Europe/Stockholm' AS ends_at
-        FROM kind AS k
-        INNER JOIN working_hours AS h ON k.care_unit_id = h.care_unit_id
-        INNER JOIN app_user AS u ON h.clinician_id = u.id AND u.is_active
-        INNER JOIN days ON h.weekday = extract(ISODOW FROM days.day)
-        CROSS JOIN LATERAL generate_series(days.day + h.starts_at, days.day + h.ends_at - k.length, k.length) AS g (local)
-        WHERE p_clinician IS NULL OR h.clinician_id = p_clinician  -- a parameter, not a column -- noqa: RF03
-    )
-
-    SELECT
-        s.clinician_id,
-        s.starts_at,
-        s.ends_at
-    FROM slots AS s
-    WHERE
-        s.starts_at >= p_from AND s.starts_at < p_to AND s.starts_at > now()  -- parameters -- noqa: RF03
-        AND NOT EXISTS (
-            SELECT 1 FROM appointment AS a
-            WHERE
-                a.clinician_id = s.clinician_id AND a.status IN ('booked', 'offered', 'arrived')
-                AND a.during && tstzrange(s.starts_at, s.ends_at)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+    v_type appointment_type;
+    v_length interval;
+    v_day date;
+    v_found integer := 0;
+    v_rows integer;
+    v_from timestamptz := greatest(p_from, now());
+BEGIN
+    SELECT * INTO v_type FROM appointment_type AS t WHERE t.id = p_type AND t.is_active;
+    IF NOT FOUND OR hms_current_user_id() IS NULL THEN
+        RETURN;
+    END IF;
+    v_length := make_interval(mins => v_type.duration_minutes);
+    FOR v_day IN
+        SELECT d::date FROM generate_series((v_from AT TIME ZONE 'Europe/Stockholm')::date,
+            (p_to AT TIME ZONE 'Europe/Stockholm')::date, interval '1 day') AS d
+    LOOP
+        RETURN QUERY
+        WITH slots AS (
+            SELECT h.clinician_id,
+                g.local AT TIME ZONE 'Europe/Stockholm' AS starts_at,
+                (g.local + v_length) AT TIME ZONE 'Europe/Stockholm' AS ends_at
+            FROM working_hours AS h
+            JOIN app_user AS u ON u.id = h.clinician_id AND u.is_active
+            CROSS JOIN LATERAL generate_series(v_day + h.starts_at, v_day + h.ends_at - v_length, v_length) AS g (local)
+            WHERE h.care_unit_id = v_type.care_unit_id AND h.weekday = extract(ISODOW FROM v_day)
+                AND (p_clinician IS NULL OR h.clinician_id = p_clinician)
         )
-        AND NOT EXISTS (
-            SELECT 1 FROM schedule_exception AS x
-            WHERE x.clinician_id = s.clinician_id AND x.during && tstzrange(s.starts_at, s.ends_at)
-        )
-    ORDER BY s.starts_at, s.clinician_id
-    LIMIT p_limit;
-END;
+        SELECT s.clinician_id, s.starts_at, s.ends_at FROM slots AS s
+        WHERE s.starts_at >= v_from AND s.starts_at < p_to
+            AND NOT EXISTS (
+                SELECT 1 FROM appointment AS a
+                WHERE a.clinician_id = s.clinician_id AND a.status IN ('booked', 'offered', 'arrived')
+                    AND a.during && tstzrange(s.starts_at, s.ends_at))
+            AND NOT EXISTS (
+                SELECT 1 FROM schedule_exception AS x
+                WHERE x.clinician_id = s.clinician_id AND x.during && tstzrange(s.starts_at, s.ends_at))
+        ORDER BY s.starts_at, s.clinician_id
+        LIMIT p_limit - v_found;
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        v_found := v_found + v_rows;
+        EXIT WHEN v_found >= p_limit;
+    END LOOP;
+END
+$$;
 COMMENT ON FUNCTION appointment_free_slots IS
 'The next free times of an appointment type (any clinician of its unit, or one), in SQL: hours less bookings and time away.';
 
