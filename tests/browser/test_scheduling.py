@@ -98,8 +98,14 @@ def test_greta_books_and_cancels_in_the_portal(page, cast, clinic, owner):  # no
 
 
 def test_a_freed_time_is_offered_from_the_waitlist(
-    page, browser, live_server, cast, clinic, owner, acting_as
-):  # noqa: F811
+    page,
+    browser,
+    live_server,
+    cast,
+    clinic,  # noqa: F811
+    owner,
+    acting_as,
+):
     taken = book(acting_as(cast.rita), new_patient(owner), clinic.visit, cast.alice, at(3, 10))
     log_in(page, "greta")
     page.goto("/my/appointments")
