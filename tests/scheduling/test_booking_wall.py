@@ -269,7 +269,7 @@ def test_a_cancellation_needs_a_reason(app_as, cast, clinic):
 def test_moving_keeps_the_rules_and_frees_the_old_time(app_as, owner, cast, clinic):
     rita = app_as(cast.rita)
     other = new_patient(owner)
-    first = book(rita, cast.greta_patient, clinic.visit, cast.alice, at(2, 10))
+    first = book(rita, cast.greta_patient, clinic.visit, cast.alice, at(2, 10), clinic.room)
     book(rita, other, clinic.visit, cast.alice, at(2, 11))
     refused(
         rita, "SELECT appointment_move(%s, %s)", [first, at(2, 11, 15)], constraint="appointment_slot_taken"
@@ -280,9 +280,9 @@ def test_moving_keeps_the_rules_and_frees_the_old_time(app_as, owner, cast, clin
     rita.execute("SELECT appointment_move(%s, %s, %s)", [first, at(2, 10), cast.bob])
     rita.execute("SELECT appointment_move(%s, %s)", [first, at(2, 12)])
     row = owner.execute(
-        "SELECT lower(during) AS starts, clinician_id FROM appointment WHERE id = %s", [first]
+        "SELECT lower(during) AS starts, clinician_id, room_id FROM appointment WHERE id = %s", [first]
     ).fetchone()
-    assert row["starts"] == at(2, 12) and row["clinician_id"] == cast.bob
+    assert row["starts"] == at(2, 12) and row["clinician_id"] == cast.bob and row["room_id"] == clinic.room
     book(rita, new_patient(owner, NILS), clinic.visit, cast.alice, at(2, 10))
     kinds = owner.execute(
         "SELECT kind FROM appointment_event WHERE appointment_id = %s ORDER BY id", [first]

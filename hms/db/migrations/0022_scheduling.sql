@@ -615,18 +615,21 @@ DECLARE
     v appointment := hms_private.appointment_for_change(p_appointment);
     v_type appointment_type;
     v_clinician bigint;
+    v_room bigint;
     v_during tstzrange;
     v_constraint text;
 BEGIN
     SELECT * INTO v_type FROM appointment_type WHERE id = v.type_id;
     v_clinician := coalesce(p_clinician, v.clinician_id);
+    -- The room goes with the appointment unless another is named.
+    v_room := coalesce(p_room, v.room_id);
     IF p_start IS NULL THEN
         RAISE EXCEPTION 'Choose a time.' USING ERRCODE = 'HM092', CONSTRAINT = 'appointment_not_past';
     END IF;
     v_during := tstzrange(p_start, p_start + make_interval(mins => v_type.duration_minutes));
-    PERFORM hms_private.check_time(v_type, v_clinician, p_room, v_during);
+    PERFORM hms_private.check_time(v_type, v_clinician, v_room, v_during);
     BEGIN
-        UPDATE appointment SET during = v_during, clinician_id = v_clinician, room_id = p_room WHERE id = v.id;
+        UPDATE appointment SET during = v_during, clinician_id = v_clinician, room_id = v_room WHERE id = v.id;
     EXCEPTION
         WHEN exclusion_violation THEN
             GET STACKED DIAGNOSTICS v_constraint = CONSTRAINT_NAME;
