@@ -84,6 +84,11 @@ def _include_routers(app: FastAPI) -> None:
     from hms.pharmacy import pages as pharmacy_pages
     from hms.pharmacy import pages_orders as pharmacy_order_pages
     from hms.portal import pages as portal_pages
+    from hms.scheduling import pages as scheduling_pages
+    from hms.scheduling import pages_calendar as scheduling_calendar_pages
+    from hms.scheduling import pages_feed as scheduling_feed_pages
+    from hms.scheduling import pages_portal as scheduling_portal_pages
+    from hms.scheduling import pages_setup as scheduling_setup_pages
     from hms.web import health
 
     for module in (
@@ -104,5 +109,10 @@ def _include_routers(app: FastAPI) -> None:
         medication_api,
         pharmacy_pages,
         pharmacy_order_pages,
+        scheduling_pages,
+        scheduling_calendar_pages,
+        scheduling_setup_pages,
+        scheduling_portal_pages,
+        scheduling_feed_pages,
     ):
         app.include_router(module.router)

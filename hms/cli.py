@@ -341,6 +341,38 @@ def bench_prescribing(
     typer.echo(prescribing.as_json(result))
 
 
+@bench_app.command("booking")
+def bench_booking(
+    searches: int = typer.Option(200, min=20, help="Timed free-slot searches."),
+    clients: int = typer.Option(16, min=1, help="Concurrent clients booking distinct times."),
+    bookings: int = typer.Option(1600, min=16, help="Bookings made by the clients together."),
+    race_connections: int = typer.Option(
+        32, min=2, max=100, help="Connections the 100 racing attempts share (the server's limit is shared)."
+    ),
+    seed: int = typer.Option(42, help="Seed of the bookings already made."),
+) -> None:
+    """Time scheduling in the database on `hms_bench_booking`: the free-slot search for a unit
+    of 50 clinicians over 4 weeks (p95), bookings per second with concurrent clients on distinct
+    times, and the double bookings of a 100-way race on one time (must be 0). The last line is JSON."""
+    from hms.bench import booking
+
+    settings = get_settings()
+    url = booking.bench_database(settings)
+    result = booking.run(
+        url,
+        settings,
+        searches=searches,
+        clients=clients,
+        bookings=bookings,
+        race_connections=race_connections,
+        seed=seed,
+        say=typer.echo,
+    )
+    for line in result.lines():
+        typer.echo(line)
+    typer.echo(result.as_json())
+
+
 def _counts(value: str, option: str) -> list[int]:
     try:
         counts = [int(part) for part in value.split(",") if part.strip()]
@@ -469,3 +501,19 @@ def docs_schema(
 
 if __name__ == "__main__":
     app()
+
+
+jobs_app = typer.Typer(help="Timed background work, for cron.", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
+
+
+@jobs_app.command("run")
+def jobs_run() -> None:
+    """Do the timed work once, as the hms_worker role: reminders of tomorrow's
+    appointments and waitlist offers that expire. Running it twice is harmless."""
+    from hms.db.connect import owner_url, worker_url
+    from hms.jobs import scheduling
+
+    settings = get_settings()
+    report = scheduling.run(worker_url(settings, owner_url(settings)))
+    typer.echo(report.line())

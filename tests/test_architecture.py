@@ -243,6 +243,29 @@ JOINS = {
         {"patient", "allergy", "vital_signs", "encounter"},
         "the pharmacist's overview: each patient's allergies, weight and unit beside the drugs",
     ),
+    "scheduling.types_all": ({"care_unit"}, "each appointment type names its unit"),
+    "scheduling.rooms_all": ({"care_unit"}, "each room names its unit"),
+    "scheduling.hours_all": ({"app_user", "care_unit"}, "whose hours, in which unit"),
+    "scheduling.exceptions_upcoming": ({"app_user"}, "whose time away"),
+    "scheduling.unit_clinicians": (
+        {"app_user", "staff_care_unit"},
+        "the doctors and nurses of each unit, who can be booked",
+    ),
+    "scheduling.free_slots": ({"app_user"}, "each free time names its clinician"),
+    "scheduling.appointment_get": (
+        {"app_user", "care_unit", "patient"},
+        "the appointment names its patient, unit and clinician",
+    ),
+    "scheduling.appointment_events": ({"app_user"}, "who made each step of an appointment's history"),
+    "scheduling.appointments_for_patient": (
+        {"app_user", "care_unit"},
+        "each appointment's unit and clinician",
+    ),
+    "scheduling.calendar": ({"app_user", "patient"}, "the desk's calendar names patients and clinicians"),
+    "scheduling.waitlist_for_patient": (
+        {"app_user", "care_unit"},
+        "the waitlist names the unit and the clinician asked for or offered",
+    ),
 }
 TABLE_NAMED = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
 

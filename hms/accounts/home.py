@@ -6,6 +6,7 @@ from typing import Any
 
 from hms.accounts import read
 from hms.consultations import read as consultation_read
+from hms.core.clock import today
 from hms.core.context import RequestContext
 from hms.core.roles import Role
 from hms.journal import read as journal_read
@@ -14,6 +15,7 @@ from hms.organization import read as organization_read
 from hms.patients import read as patient_read
 from hms.pharmacy import read as pharmacy_read
 from hms.portal import read as portal_read
+from hms.scheduling import read as scheduling_read
 
 
 def home_data(ctx: RequestContext) -> dict[str, Any]:
@@ -25,6 +27,7 @@ def home_data(ctx: RequestContext) -> dict[str, Any]:
         return {
             "counts": patient_read.registry_counts(ctx),
             "recent": patient_read.recently_registered(ctx),
+            **_desk_today(ctx),
         }
     if role is Role.ADMINISTRATOR:
         return {
@@ -49,11 +52,23 @@ def _clinician(ctx: RequestContext) -> dict[str, Any]:
         "care_units": read.my_care_units(ctx),
         "colleagues": read.colleagues(ctx),
         "pharmacy_queries": medication_read.queries_for_me(ctx),
+        "my_appointments": scheduling_read.my_day(ctx, day=today()),
         "unit_patients": [
             {**row, "href": f"/patients/{row['patient_id']}/journal", "since": row["started_at"]}
             for row in journal_read.unit_patients(ctx)
         ],
     }
+
+
+def _desk_today(ctx: RequestContext) -> dict[str, Any]:
+    """Today's appointments of the receptionist's first unit, for checking patients in."""
+    units = read.my_care_units(ctx)
+    if not units:
+        return {"desk_today": []}
+    rows = scheduling_read.calendar(
+        ctx, care_unit_id=units[0]["id"], clinician_id=None, first_day=today(), days=1
+    )
+    return {"desk_today": rows, "desk_unit": units[0]}
 
 
 def _patient(ctx: RequestContext) -> dict[str, Any]:

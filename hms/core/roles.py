@@ -65,6 +65,11 @@ class Permission(StrEnum):
     STOCK_READ = "stock.read"
     PHARMACY_MANAGE = "pharmacy.manage"
     WARD_ORDER = "ward_order.request"
+    # Scheduling.
+    SCHEDULE_READ = "schedule.read"
+    APPOINTMENT_BOOK = "appointment.book"
+    APPOINTMENT_CHECK_IN = "appointment.check_in"
+    SCHEDULE_SETUP = "schedule.setup"
 
 
 _FRONT_DESK = {Role.RECEPTIONIST, Role.ADMINISTRATOR}
@@ -113,6 +118,15 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.STOCK_READ: frozenset({Role.PHARMACIST, Role.ADMINISTRATOR} | _CARE_STAFF),
     Permission.PHARMACY_MANAGE: frozenset({Role.PHARMACIST}),
     Permission.WARD_ORDER: frozenset(_CARE_STAFF),
+    # Scheduling: reception and administrators run the calendars, clinicians
+    # read theirs and book follow-ups in their own units (the database: only
+    # there); reception and nurses of the unit check patients in, which opens
+    # the encounter; administrators set up types, hours and rooms. Patients
+    # and relatives book in the portal (PORTAL_OWN_RECORD).
+    Permission.SCHEDULE_READ: frozenset(_FRONT_DESK | _CARE_STAFF),
+    Permission.APPOINTMENT_BOOK: frozenset(_FRONT_DESK | _CARE_STAFF),
+    Permission.APPOINTMENT_CHECK_IN: frozenset({Role.RECEPTIONIST, Role.NURSE}),
+    Permission.SCHEDULE_SETUP: frozenset({Role.ADMINISTRATOR}),
 }
 
 

@@ -310,3 +310,73 @@ CONSTRAINT_MESSAGES.update(
         "ward_order_transition": ("_form", "The order cannot take that step now."),
     }
 )
+
+# Scheduling (migration 0022): the HM09x refusals of the booking functions and
+# the set-up's constraints, by the field the form shows them on.
+SLOT_TAKEN = "This time was just taken; choose one of the next free times."
+CONSTRAINT_MESSAGES.update(
+    {
+        "appointment_by_verified_user": ("_form", "Log in to book or change appointments."),
+        "appointment_patient_within_reach": ("_form", "No such patient."),
+        "appointment_booked_by_unit": ("_form", "Clinicians book appointments of their own care units."),
+        "appointment_patient_bookable": (
+            "type_id",
+            "This kind of appointment is booked by the clinic; please call them.",
+        ),
+        "appointment_type_active": ("type_id", "This kind of appointment is no longer given."),
+        "appointment_clinician_of_unit": ("clinician_id", "Choose a clinician of the care unit."),
+        "appointment_not_past": ("starts_at", "The time has passed; choose a time in the future."),
+        "appointment_within_hours": (
+            "starts_at",
+            "The clinician does not work then; choose one of the free times.",
+        ),
+        "appointment_room_of_unit": ("room_id", "Choose one of the care unit's rooms."),
+        "appointment_slot_taken": ("starts_at", SLOT_TAKEN),
+        "appointment_no_overlap_clinician": ("starts_at", SLOT_TAKEN),
+        "appointment_no_overlap_room": (
+            "room_id",
+            "The room was just taken at that time; choose another time or room.",
+        ),
+        "appointment_no_overlap_patient": (
+            "starts_at",
+            "The patient already has an appointment at that time.",
+        ),
+        "appointment_change_booked": ("_form", "Only a booked appointment can be changed."),
+        "appointment_change_24h": (
+            "_form",
+            "Appointments can be changed here until 24 hours before; please call the clinic.",
+        ),
+        "appointment_cancelled_has_reason": ("reason", "Give a reason for the cancellation."),
+        "appointment_cancel_reason_length": ("reason", "Enter 3 to 500 characters."),
+        "appointment_check_in_by_unit": (
+            "_form",
+            "A receptionist or nurse of the appointment's care unit checks the patient in.",
+        ),
+        "appointment_check_in_booked": ("_form", "Only a booked appointment is checked in."),
+        "appointment_check_in_today": ("_form", "A patient is checked in on the day of the appointment."),
+        "appointment_walk_in_emergency": ("type_id", "Walk-ins are registered at an emergency unit."),
+        "appointment_no_show_by_unit": ("_form", "The care unit's staff mark a no-show."),
+        "appointment_no_show_after_start": (
+            "_form",
+            "A booked appointment is marked as a no-show once it has begun.",
+        ),
+        "waitlist_entry_once": ("type_id", "The patient is already on the waitlist for this."),
+        "waitlist_entry_waiting": (
+            "_form",
+            "Only a waiting place on the list is given up; answer the offer first.",
+        ),
+        "waitlist_offer_open": ("_form", "The offer has expired; the time went to the next patient."),
+        "calendar_feed_staff": ("_form", "Calendar feeds are for staff."),
+        "calendar_feed_unknown": ("_form", "No such calendar feed."),
+        "appointment_type_name_length": ("name", "Enter 2 to 120 characters."),
+        "appointment_type_duration_range": ("duration_minutes", "Give 5 to 480 minutes."),
+        "appointment_type_name_per_unit_key": ("name", "The care unit already has a type of this name."),
+        "clinic_room_name_length": ("name", "Enter 1 to 60 characters."),
+        "clinic_room_name_per_unit_key": ("name", "The care unit already has a room of this name."),
+        "working_hours_period_ordered": ("ends_at", "The end must be after the start."),
+        "working_hours_no_overlap": ("starts_at", "The clinician already works then on that weekday."),
+        "working_hours_clinician_unit_fk": ("clinician_id", "The clinician does not work in that care unit."),
+        "schedule_exception_during_bounded": ("ends_at", "The end must be after the start."),
+        "schedule_exception_note_length": ("note", "Enter at most 200 characters."),
+    }
+)

@@ -25,6 +25,7 @@ from hms.seed.organization import seed_organization
 from hms.seed.patients import seed_next_of_kin, seed_patients
 from hms.seed.pharmacy import seed_pharmacy
 from hms.seed.portal import seed_portal_accounts, seed_relatives
+from hms.seed.scheduling import seed_scheduling
 from hms.seed.staff import GROUPS, seed_staff
 
 # Every demo account has this password; printed by `hms demo`, so never use
@@ -48,6 +49,7 @@ STEPS: list[Step] = [
     seed_journal,
     seed_medication,
     seed_pharmacy,
+    seed_scheduling,
 ]
 
 
@@ -56,6 +58,7 @@ ANALYZE_TABLES = (
     "patient", "next_of_kin", "app_user", "patient_user",
     "encounter", "note", "note_version", "note_section", "diagnosis", "vital_signs",
     "prescription", "prescription_version", "medication_administration",
+    "appointment", "appointment_event",
 )  # fmt: skip
 
 

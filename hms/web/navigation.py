@@ -28,5 +28,8 @@ def nav_items(user: CurrentUser) -> list[NavItem]:
         ("/medication/active", "Active prescriptions", Permission.MEDICATION_REVIEW),
         ("/medication/formulary", "Formulary", Permission.FORMULARY_MANAGE),
         ("/pharmacy", "Pharmacy", Permission.STOCK_READ),
+        ("/schedule", "Calendar", Permission.SCHEDULE_READ),
+        ("/admin/scheduling", "Scheduling set-up", Permission.SCHEDULE_SETUP),
+        ("/my/appointments", "My appointments", Permission.PORTAL_OWN_RECORD),
     ]
     return [NavItem(href, _(label)) for href, label, perm in entries if user.can(perm)]

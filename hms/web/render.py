@@ -26,6 +26,7 @@ DOMAINS = (
     "consultations",
     "medication",
     "pharmacy",
+    "scheduling",
 )
 
 

@@ -28,18 +28,18 @@ ROLE_AREAS: dict[Role, set[str]] = {
     Role.DOCTOR: {"demographics"},
     Role.NURSE: {"demographics"},
     Role.PHARMACIST: {"demographics", "medication"},
-    Role.RECEPTIONIST: {"demographics"},
-    Role.ADMINISTRATOR: {"demographics"},
+    Role.RECEPTIONIST: {"demographics", "appointments"},
+    Role.ADMINISTRATOR: {"demographics", "appointments"},
 }
 
 # What a relation to the patient adds. "blocked": in care on another unit
 # than the one whose entries the patient blocked, so those entries stay hidden.
 RELATION_AREAS: dict[str, set[str]] = {
-    "care": {"clinical", "medication"},
-    "emergency": {"clinical", "medication"},
-    "blocked": {"clinical", "medication"},
-    "own": {"demographics", "clinical", "medication"},
-    "proxy": {"demographics", "clinical", "medication"},
+    "care": {"clinical", "medication", "appointments"},
+    "emergency": {"clinical", "medication", "appointments"},
+    "blocked": {"clinical", "medication", "appointments"},
+    "own": {"demographics", "clinical", "medication", "appointments"},
+    "proxy": {"demographics", "clinical", "medication", "appointments"},
     "other_unit": set(),
     "none": set(),
 }
@@ -60,16 +60,18 @@ ROLES = {
 def area_of(path: str) -> str | None:
     """The kind of patient data a route shows; None for the emergency access
     form, which asks for a reason and shows nothing of the patient."""
-    if path.startswith(("/patients/{patient_id}/journal", "/my/patients/")):
-        return "clinical"
     if path.startswith(("/patients/{patient_id}/medication", "/api/patients/{patient_id}/medication")) or (
         path == "/my/patients/{patient_id}/medication"
     ):
         return "medication"
+    if path.startswith(("/patients/{patient_id}/journal", "/my/patients/")):
+        return "clinical"
     if path == "/patients/{patient_id}/emergency-access":
         return None
     if path.startswith("/pharmacy/patients/"):
         return "medication"
+    if path.startswith("/patients/{patient_id}/appointments"):
+        return "appointments"
     return "demographics"
 
 

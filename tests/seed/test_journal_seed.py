@@ -25,7 +25,7 @@ def journals(owner) -> dict[str, list[tuple]]:
     queries = {
         "encounters": "SELECT p.personal_number, e.kind::text, cu.code, e.reason, e.ended_at IS NULL "
         "FROM encounter AS e JOIN patient AS p ON p.id = e.patient_id "
-        "JOIN care_unit AS cu ON cu.id = e.care_unit_id ORDER BY 1, 2, 3, 4",
+        "JOIN care_unit AS cu ON cu.id = e.care_unit_id ORDER BY 1, 2, 3, 4, 5",
         # One row per version (grouped by its id, not shown): a patient's notes of
         # one kind by one author would otherwise run together in an order of the plan's choosing.
         "notes": "SELECT p.personal_number, n.kind::text, u.username, v.version, v.amend_reason, "

@@ -31,9 +31,18 @@ APP_MAY_EXECUTE = {
     # the pharmacy (each checks the verified user's role)
     "pharmacy_my_locations", "pharmacy_receive", "pharmacy_dispense", "ward_order_request", "ward_order_move",
     "stock_adjust", "stock_waste",
+    # scheduling: the operations (each checks who acts), the free times, the calendar feed,
+    # and the constructor of working hours' time ranges (their exclusion constraint calls it)
+    "appointment_book", "appointment_move", "appointment_cancel", "appointment_check_in", "appointment_walk_in",
+    "appointment_no_show", "waitlist_join", "waitlist_leave", "waitlist_offer_answer", "appointment_free_slots",
+    "calendar_feed_issue", "calendar_feed_revoke", "calendar_feed_since", "calendar_feed_events", "timerange",
 }  # fmt: skip
 
-WORKER_MAY_EXECUTE = {"audit_log_seal", "hms_forget_ended_backends"}
+WORKER_MAY_EXECUTE = {
+    "audit_log_seal", "hms_forget_ended_backends",
+    # scheduling's timed work (hms jobs run)
+    "appointment_reminders_send", "waitlist_offers_expire",
+}  # fmt: skip
 
 OURS = """
     SELECT p.proname, p.prosecdef, p.proconfig

@@ -208,3 +208,22 @@ def test_every_roles_menu_is_translated():
         i18n.current_locale.reset(token)
     assert {"Medication round", "Prescriptions to review", "Formulary"} <= labels
     assert untranslated(labels) == []
+
+
+def test_scheduling_notices_and_form_messages_are_translated():
+    from hms.scheduling import forms as scheduling_forms
+    from hms.scheduling import pages_calendar, pages_portal, pages_setup, service
+
+    texts = {
+        *pages_calendar.NOTICES.values(), *pages_portal.NOTICES.values(), pages_setup.NOTICE,
+        *pages_setup.WEEKDAYS, service.NO_SUCH_PATIENT, scheduling_forms.END_BEFORE_START,
+    }  # fmt: skip
+    for data, model in (
+        ({"clinician_id": "1", "care_unit_id": "1", "weekday": "1", "starts_at": "17:00", "ends_at": "16:00"},
+         scheduling_forms.HoursForm),
+        ({"reason": "x"}, scheduling_forms.CancelForm),
+    ):  # fmt: skip
+        with pytest.raises(FormInvalid) as failed:
+            parse(model, data)
+        texts |= set(failed.value.errors.values())
+    assert untranslated(texts) == []

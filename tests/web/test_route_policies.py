@@ -24,13 +24,16 @@ def test_a_route_without_a_declaration_cannot_be_registered():
         router.add_api_route("/undeclared", undeclared)
 
 
-def test_only_login_health_language_and_static_are_public(app):
+def test_only_login_health_language_the_calendar_feed_and_static_are_public(app):
+    """The calendar feed is public because a calendar program fetches it with
+    no session: its private token (checked, revocable and audited by the
+    database) is the key, and it shows no patient."""
     public = sorted(
         r.path
         for r in all_routes(app.routes)
         if isinstance(r, APIRoute) and policy_of(r.endpoint).kind == "public"
     )
-    assert public == ["/healthz", "/language", "/login", "/login"]
+    assert public == ["/calendar/feed.ics", "/healthz", "/language", "/login", "/login"]
 
 
 def test_pages_without_session_redirect_to_login(client):
