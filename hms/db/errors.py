@@ -380,3 +380,14 @@ CONSTRAINT_MESSAGES.update(
         "schedule_exception_note_length": ("note", "Enter at most 200 characters."),
     }
 )
+
+# Scheduling's limits on what one may book (0022).
+CONSTRAINT_MESSAGES.update(
+    {
+        "appointment_patient_booking_limit": (
+            "_form",
+            "You have six upcoming appointments, the most that can be booked here; please call the clinic.",
+        ),
+        "appointment_within_horizon": ("starts_at", "That time is too far ahead to book."),
+    }
+)

@@ -9,7 +9,7 @@ from typing import Any
 from hms.access.policy import patient_access
 from hms.accounts import read as accounts_read
 from hms.audit.service import audit_patient, audit_patients_listed
-from hms.core.clock import LOCAL_TZ
+from hms.core.clock import LOCAL_TZ, today
 from hms.core.context import RequestContext
 from hms.core.errors import Invalid, NotFound, Refused
 from hms.core.roles import Permission
@@ -22,6 +22,8 @@ from hms.portal import read as portal_read
 q = load("scheduling")
 
 SLOT_DAYS = 28
+# The furthest ahead anyone books (appointment_within_horizon in the database).
+HORIZON_DAYS = 730
 SLOT_LIMIT = 24
 LIST_LIMIT = 200
 CALENDAR_LIMIT = 2000
@@ -107,6 +109,9 @@ def free_slots(
     limit: int = SLOT_LIMIT,
 ) -> list[dict[str, Any]]:
     """The next free times of a type (times and clinicians only: no patient)."""
+    # A day typed in the address is kept within the booking horizon (two years).
+    if from_day is not None:
+        from_day = min(from_day, today() + timedelta(days=HORIZON_DAYS))
     start = max(day_start(from_day), now()) if from_day else now()
     rows: list[dict[str, Any]] = q.free_slots(
         ctx.conn,

@@ -461,7 +461,12 @@ DECLARE
     v_role text := hms_current_role();
     v_basis text := hms_access_basis(p_patient, 'appointments');
 BEGIN
-    IF v_basis IS NULL AND NOT (v_role IN ('doctor', 'nurse') AND hms_private.works_in(v_user, p_type.care_unit_id)) THEN
+    -- Reception books anyone; a clinician only a patient already within
+    -- clinical reach (care or emergency access), so booking and checking in
+    -- cannot make a care relationship for a stranger, and a refusal tells
+    -- nothing of a patient one may not reach.
+    IF v_basis IS NULL
+        OR (v_role IN ('doctor', 'nurse') AND NOT hms_may_write_clinical(p_patient)) THEN
         RAISE EXCEPTION 'No such patient.' USING ERRCODE = 'HM090', CONSTRAINT = 'appointment_patient_within_reach';
     END IF;
     IF v_role IN ('patient', 'relative') THEN
@@ -471,6 +476,14 @@ BEGIN
         IF NOT p_type.patient_bookable THEN
             RAISE EXCEPTION 'This kind of appointment is booked by the clinic; please call them.'
                 USING ERRCODE = 'HM093', CONSTRAINT = 'appointment_patient_bookable';
+        END IF;
+        -- One portal account cannot take a clinic's calendar.
+        IF (
+            SELECT count(*) FROM appointment AS a
+            WHERE a.patient_id = p_patient AND a.status IN ('booked', 'offered') AND upper(a.during) > now()
+        ) >= 6 THEN
+            RAISE EXCEPTION 'You have six upcoming appointments, the most that can be booked here; please call the clinic.'
+                USING ERRCODE = 'HM093', CONSTRAINT = 'appointment_patient_booking_limit';
         END IF;
     ELSIF v_role IN ('doctor', 'nurse') THEN
         IF NOT hms_private.works_in(v_user, p_type.care_unit_id) THEN
@@ -501,6 +514,13 @@ BEGIN
     IF lower(p_during) <= now() THEN
         RAISE EXCEPTION 'The time has passed; choose a time in the future.'
             USING ERRCODE = 'HM092', CONSTRAINT = 'appointment_not_past';
+    END IF;
+    -- How far ahead: half a year in the portal, two years at the desk.
+    IF lower(p_during) > now() + (
+        CASE WHEN hms_current_role() IN ('patient', 'relative') THEN interval '183 days' ELSE interval '2 years' END
+    ) THEN
+        RAISE EXCEPTION 'That time is too far ahead to book.'
+            USING ERRCODE = 'HM092', CONSTRAINT = 'appointment_within_horizon';
     END IF;
     IF NOT hms_private.within_hours(p_clinician, p_type.care_unit_id, p_during) THEN
         RAISE EXCEPTION 'The clinician does not work then; choose one of the free times.'
@@ -891,15 +911,18 @@ DECLARE
     v_found integer := 0;
     v_rows integer;
     v_from timestamptz := greatest(p_from, now());
+    -- Bounded: at most 92 days and 200 times a call, one query per day.
+    v_to timestamptz := least(p_to, greatest(p_from, now()) + interval '92 days');
+    v_limit integer := least(coalesce(p_limit, 20), 200);
 BEGIN
     SELECT * INTO v_type FROM appointment_type AS t WHERE t.id = p_type AND t.is_active;
-    IF NOT FOUND OR hms_current_user_id() IS NULL THEN
+    IF NOT FOUND OR hms_current_user_id() IS NULL OR v_limit < 1 THEN
         RETURN;
     END IF;
     v_length := make_interval(mins => v_type.duration_minutes);
     FOR v_day IN
         SELECT d::date FROM generate_series((v_from AT TIME ZONE 'Europe/Stockholm')::date,
-            (p_to AT TIME ZONE 'Europe/Stockholm')::date, interval '1 day') AS d
+            (v_to AT TIME ZONE 'Europe/Stockholm')::date, interval '1 day') AS d
     LOOP
         RETURN QUERY
         WITH slots AS (
@@ -913,7 +936,7 @@ BEGIN
                 AND (p_clinician IS NULL OR h.clinician_id = p_clinician)
         )
         SELECT s.clinician_id, s.starts_at, s.ends_at FROM slots AS s
-        WHERE s.starts_at >= v_from AND s.starts_at < p_to
+        WHERE s.starts_at >= v_from AND s.starts_at < v_to
             AND NOT EXISTS (
                 SELECT 1 FROM appointment AS a
                 WHERE a.clinician_id = s.clinician_id AND a.status IN ('booked', 'offered', 'arrived')
@@ -922,10 +945,10 @@ BEGIN
                 SELECT 1 FROM schedule_exception AS x
                 WHERE x.clinician_id = s.clinician_id AND x.during && tstzrange(s.starts_at, s.ends_at))
         ORDER BY s.starts_at, s.clinician_id
-        LIMIT p_limit - v_found;
+        LIMIT v_limit - v_found;
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         v_found := v_found + v_rows;
-        EXIT WHEN v_found >= p_limit;
+        EXIT WHEN v_found >= v_limit;
     END LOOP;
 END
 $$;
@@ -1210,6 +1233,9 @@ BEGIN
     END LOOP;
 END
 $$;
+-- Time away is staff's business: its note may say why (leave, illness).
+ALTER POLICY schedule_exception_read ON schedule_exception
+USING ((SELECT hms_current_role()) IN ('doctor', 'nurse', 'pharmacist', 'receptionist', 'administrator'));
 -- Time away names who entered it.
 ALTER POLICY schedule_exception_insert ON schedule_exception
 WITH CHECK ((SELECT hms_current_role()) = 'administrator' AND created_by = (SELECT hms_current_user_id()));
