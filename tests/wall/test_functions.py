@@ -36,6 +36,9 @@ APP_MAY_EXECUTE = {
     "appointment_book", "appointment_move", "appointment_cancel", "appointment_check_in", "appointment_walk_in",
     "appointment_no_show", "waitlist_join", "waitlist_leave", "waitlist_offer_answer", "appointment_free_slots",
     "calendar_feed_issue", "calendar_feed_revoke", "calendar_feed_since", "calendar_feed_events", "timerange",
+    # portal accounts: created and given codes by reception, activated by their holder with the code
+    "portal_account_create_for_patient", "portal_account_create_for_relative", "portal_code_reissue",
+    "portal_account_activate",
 }  # fmt: skip
 
 WORKER_MAY_EXECUTE = {
