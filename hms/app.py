@@ -70,6 +70,7 @@ def _include_routers(app: FastAPI) -> None:
     """Each domain's pages (``pages.py``, ``pages_*.py``) and JSON API (``api.py``)."""
     from hms.access import pages as access_pages
     from hms.accounts import pages as account_pages
+    from hms.accounts import pages_portal as portal_account_pages
     from hms.accounts import pages_staff as staff_pages
     from hms.audit import pages as audit_pages
     from hms.consultations import pages as consultation_pages
@@ -114,5 +115,6 @@ def _include_routers(app: FastAPI) -> None:
         scheduling_setup_pages,
         scheduling_portal_pages,
         scheduling_feed_pages,
+        portal_account_pages,
     ):
         app.include_router(module.router)

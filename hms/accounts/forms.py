@@ -98,3 +98,37 @@ class PasswordForm(BaseModel):
 
 class StaffCreateForm(StaffForm, PasswordForm):
     """A new staff account with its first password."""
+
+
+def _username(value: str) -> str:
+    value = value.lower()
+    if not re.fullmatch(USERNAME, value):
+        raise ValueError("Use 3 to 64 lower-case letters, digits, dots, dashes or underscores.")
+    return value
+
+
+class PortalAccountForm(BaseModel):
+    """The login name reception gives a patient's new portal account."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    username: str
+    locale: Literal["sv", "en"] = "sv"
+
+    _valid_username = field_validator("username")(_username)
+
+
+class RelativeAccountForm(PortalAccountForm):
+    """A relative's new portal account: login name, name and e-mail."""
+
+    full_name: str = Field(min_length=1, max_length=200)
+    email: str | None = Field(None, max_length=254, pattern=EMAIL)
+
+
+class ActivationForm(PasswordForm):
+    """What a person types to activate their portal account."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    username: str = Field(max_length=64)
+    code: str = Field(min_length=1, max_length=40)

@@ -36,6 +36,7 @@ def login_form(request: Request, ctx: RequestContext = Depends(current)) -> Resp
         "accounts/login.html",
         next=_safe_next(request.query_params.get("next")),
         idle=request.query_params.get("idle") == "1",
+        activated=request.query_params.get("activated") == "1",
         idle_minutes=request.app.state.settings.idle_timeout_minutes,
         values={},
         error=None,

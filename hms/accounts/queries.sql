@@ -195,3 +195,43 @@ FROM app_user AS u
 LEFT JOIN staff_profile AS sp ON u.id = sp.user_id
 WHERE u.role = 'external_specialist' AND u.is_active
 ORDER BY u.full_name, u.id;
+
+-- name: portal_account_create_for_patient$
+-- A registered patient's portal account, linked to the patient, inactive
+-- until activated; returns its activation code, the only time it is shown.
+SELECT portal_account_create_for_patient(:patient_id, :username, :locale) AS code;
+
+-- name: portal_account_create_for_relative$
+-- A relative's portal account, linked to no patient (proxy grants do that);
+-- returns its activation code, the only time it is shown.
+SELECT portal_account_create_for_relative(:username, :full_name, :email, :locale) AS code;
+
+-- name: portal_code_reissue$
+-- A new activation code for a portal account; the old one is void.
+SELECT portal_code_reissue(:user_id) AS code;
+
+-- name: portal_account_activate$
+-- Set a portal account's password with its activation code (false for any failure).
+SELECT portal_account_activate(:username, :code, :password_hash) AS activated;
+
+-- name: portal_account_of_patient^
+-- The portal account a patient logs in with, if any.
+SELECT
+    u.id,
+    u.username,
+    u.is_active,
+    u.created_at
+FROM patient_user AS pu
+INNER JOIN app_user AS u ON pu.user_id = u.id
+WHERE pu.patient_id = :patient_id;
+
+-- name: portal_account_get^
+-- A patient's or relative's account by id (whose code reception reissues).
+SELECT
+    id,
+    username,
+    full_name,
+    role,
+    is_active
+FROM app_user
+WHERE id = :user_id AND role IN ('patient', 'relative');

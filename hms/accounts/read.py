@@ -78,3 +78,18 @@ def staff_care_units(ctx: RequestContext, *, user_id: int) -> list[dict[str, Any
 def staff_care_unit_ids(ctx: RequestContext, *, user_id: int) -> list[str]:
     """A staff member's care unit ids, as a form's checkboxes hold them."""
     return [str(r["care_unit_id"]) for r in q.staff_care_unit_ids(ctx.conn, user_id=user_id)]
+
+
+# Portal accounts (reception gives them; hms.accounts.pages_portal).
+
+
+def portal_account_of_patient(ctx: RequestContext, *, patient_id: int) -> dict[str, Any] | None:
+    """The portal account a patient logs in with, or None."""
+    row: dict[str, Any] | None = q.portal_account_of_patient(ctx.conn, patient_id=patient_id)
+    return row
+
+
+def portal_account(ctx: RequestContext, *, user_id: int) -> dict[str, Any] | None:
+    """A patient's or relative's account by id, or None."""
+    row: dict[str, Any] | None = q.portal_account_get(ctx.conn, user_id=user_id)
+    return row

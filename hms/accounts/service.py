@@ -159,3 +159,50 @@ def session_authenticate(conn: Conn, *, token: str) -> dict[str, Any] | None:
 def session_close(conn: Conn, *, token: str) -> None:
     """Log out: the session's row is deleted."""
     q.session_close(conn, token=token)
+
+
+# Portal accounts (migration 0023): reception creates them with a one-time
+# activation code, which the database makes, returns once and keeps only as a
+# hash; the person sets their own password with it.
+
+ACTIVATION_FAILED = (
+    "The username or activation code is wrong, or the code has expired or been used. "
+    "Ask reception for a new code."
+)
+
+
+def portal_account_for_patient(conn: Conn, *, patient_id: int, username: str, locale: str = "sv") -> str:
+    """Create a patient's portal account, linked to them; the activation code."""
+    with savepoint(conn):
+        code: str = q.portal_account_create_for_patient(
+            conn, patient_id=patient_id, username=username, locale=locale
+        )
+    return code
+
+
+def portal_account_for_relative(
+    conn: Conn, *, username: str, full_name: str, email: str | None, locale: str = "sv"
+) -> str:
+    """Create a relative's portal account, linked to no patient; the activation code."""
+    with savepoint(conn):
+        code: str = q.portal_account_create_for_relative(
+            conn, username=username, full_name=full_name, email=email, locale=locale
+        )
+    return code
+
+
+def portal_code_reissue(conn: Conn, *, user_id: int) -> str:
+    """A new activation code for a portal account (the old one is void)."""
+    with savepoint(conn):
+        code: str = q.portal_code_reissue(conn, user_id=user_id)
+    return code
+
+
+def portal_account_activate(conn: Conn, *, username: str, code: str, password: str) -> None:
+    """Set the password with the activation code, or refuse with one message
+    for every failure (wrong name, wrong, expired, used or voided code)."""
+    activated = q.portal_account_activate(
+        conn, username=username.strip(), code=code, password_hash=hash_password(password)
+    )
+    if not activated:
+        raise Invalid({"code": ACTIVATION_FAILED})

@@ -70,6 +70,8 @@ class Permission(StrEnum):
     APPOINTMENT_BOOK = "appointment.book"
     APPOINTMENT_CHECK_IN = "appointment.check_in"
     SCHEDULE_SETUP = "schedule.setup"
+    # Portal accounts.
+    PORTAL_ACCOUNT_CREATE = "portal_account.create"
 
 
 _FRONT_DESK = {Role.RECEPTIONIST, Role.ADMINISTRATOR}
@@ -127,6 +129,9 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.APPOINTMENT_BOOK: frozenset(_FRONT_DESK | _CARE_STAFF),
     Permission.APPOINTMENT_CHECK_IN: frozenset({Role.RECEPTIONIST, Role.NURSE}),
     Permission.SCHEDULE_SETUP: frozenset({Role.ADMINISTRATOR}),
+    # Reception gives patients and relatives their portal login (an activation
+    # code); the database lets no one else (0023).
+    Permission.PORTAL_ACCOUNT_CREATE: frozenset(_FRONT_DESK),
 }
 
 

@@ -24,16 +24,26 @@ def test_a_route_without_a_declaration_cannot_be_registered():
         router.add_api_route("/undeclared", undeclared)
 
 
-def test_only_login_health_language_the_calendar_feed_and_static_are_public(app):
+def test_only_login_health_language_the_calendar_feed_activation_and_static_are_public(app):
     """The calendar feed is public because a calendar program fetches it with
     no session: its private token (checked, revocable and audited by the
-    database) is the key, and it shows no patient."""
+    database) is the key, and it shows no patient. Activation is public
+    because the person has no password yet: the one-time code (checked by the
+    database, five wrong tries void it) is the key, and it shows nothing."""
     public = sorted(
         r.path
         for r in all_routes(app.routes)
         if isinstance(r, APIRoute) and policy_of(r.endpoint).kind == "public"
     )
-    assert public == ["/calendar/feed.ics", "/healthz", "/language", "/login", "/login"]
+    assert public == [
+        "/activate",
+        "/activate",
+        "/calendar/feed.ics",
+        "/healthz",
+        "/language",
+        "/login",
+        "/login",
+    ]
 
 
 def test_pages_without_session_redirect_to_login(client):
