@@ -391,3 +391,15 @@ CONSTRAINT_MESSAGES.update(
         "appointment_within_horizon": ("starts_at", "That time is too far ahead to book."),
     }
 )
+
+# Portal accounts and their activation codes (0023).
+CONSTRAINT_MESSAGES.update(
+    {
+        "patient_user_patient_id_key": ("_form", "The patient already has a portal account."),
+        "portal_code_account_deactivated": (
+            "_form",
+            "The account is deactivated; an administrator reactivates it.",
+        ),
+        "account_create_portal_by_code": ("role", "Portal accounts are created with an activation code."),
+    }
+)

@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po
 
 from hms.accounts import pages as account_pages
 from hms.accounts.passwords import check_password_strength
-from hms.accounts.service import user_deactivate
+from hms.accounts.service import ACTIVATION_FAILED, user_deactivate
 from hms.core.context import CurrentUser
 from hms.core.errors import Invalid as FormInvalid
 from hms.core.roles import Role
@@ -116,6 +116,7 @@ def test_notices_login_and_account_messages_are_translated():
         identity.normalize("12345")
     messages = {*NOTICES.values(), account_pages.LOGIN_FAILED, *own.value.errors.values(), str(invalid.value)}
     messages |= {check_password_strength("short"), check_password_strength("all lower case 1")}
+    messages |= {ACTIVATION_FAILED}
     assert untranslated(messages) == []
 
 
