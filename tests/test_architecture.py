@@ -266,6 +266,7 @@ JOINS = {
         {"app_user", "care_unit"},
         "the waitlist names the unit and the clinician asked for or offered",
     ),
+    "accounts.portal_account_of_patient": ({"patient_user"}, "the portal account a patient is linked to"),
 }
 TABLE_NAMED = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
 
