@@ -117,7 +117,6 @@ def renal_record(
 def prescribe_form(
     request: Request, patient_id: int, drug_id: str = "", ctx: RequestContext = Depends(current)
 ) -> Response:
-    read.medication_list(ctx, patient_id=patient_id, audit=False)
     units = read.my_care_units(ctx)
     values: dict[str, Any] = {
         "starts_at": _local(datetime.now(UTC)),
@@ -139,6 +138,7 @@ def _prescribe_page(
     prescription: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
+    indications = read.indications(ctx, patient_id=patient_id)  # the reach check, first
     patient = _patient(ctx, patient_id)
     return page(
         request,
@@ -149,7 +149,7 @@ def _prescribe_page(
         prescription=prescription,
         drugs=[] if prescription else read.drugs(ctx),
         units=read.my_care_units(ctx),
-        indications=read.indications(ctx, patient_id=patient_id),
+        indications=indications,
         dose_units=forms.DOSE_UNITS,
         routes=forms.ROUTES,
         schedules=forms.SCHEDULES,

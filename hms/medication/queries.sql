@@ -212,6 +212,26 @@ FROM
     ) AS c
 ORDER BY c.severity DESC, c.kind ASC, c.subject ASC;
 
+-- name: medication_check_schedule
+-- The same checks for a dose written as a schedule: the doses a day come
+-- from the schedule as the database counts them (dose_schedule_per_day).
+SELECT
+    c.kind,
+    c.severity,
+    c.subject,
+    c.detail_en,
+    c.detail_sv
+FROM
+    medication_check(
+        :patient_id, :drug_id, :dose, cast(:dose_unit AS dose_unit),
+        dose_schedule_per_day(
+            cast(:schedule AS dose_schedule), cast(:times_of_day AS time[]), cast(:interval_hours AS smallint),
+            cast(:max_doses_per_day AS smallint)
+        ),
+        :prescription_id
+    ) AS c
+ORDER BY c.severity DESC, c.kind ASC, c.subject ASC;
+
 -- name: prescription_version_insert^
 -- A version: the first, a change, pause, resumption, renewal or end. The
 -- database fills in the rest (prescription_version_fill) and refuses what

@@ -97,10 +97,33 @@ def check(
         doses_per_day=doses_per_day,
         prescription_id=prescription_id,
     )
+    _audit_check(ctx, patient_id, drug_id)
+    return rows
+
+
+def check_schedule(
+    ctx: RequestContext, *, patient_id: int, drug_id: int, dosing: dict[str, Any], prescription_id: int | None
+) -> list[dict[str, Any]]:
+    """Every safety warning for a dose and schedule as a prescription writes
+    them (``dosing``: dose, dose_unit, schedule, times_of_day, interval_hours,
+    max_doses_per_day), in one query."""
+    _reach(ctx, patient_id, "medication.check")
+    fields = ("dose", "dose_unit", "schedule", "times_of_day", "interval_hours", "max_doses_per_day")
+    rows: list[dict[str, Any]] = q.medication_check_schedule(
+        ctx.conn,
+        patient_id=patient_id,
+        drug_id=drug_id,
+        prescription_id=prescription_id,
+        **{name: dosing[name] for name in fields},
+    )
+    _audit_check(ctx, patient_id, drug_id)
+    return rows
+
+
+def _audit_check(ctx: RequestContext, patient_id: int, drug_id: int) -> None:
     audit_patient(
         ctx, patient_id=patient_id, action="medication.check", object_type="drug", object_id=drug_id
     )
-    return rows
 
 
 def dosing_facts(ctx: RequestContext, *, patient_id: int) -> dict[str, Any]:
@@ -115,8 +138,11 @@ def dosing_facts(ctx: RequestContext, *, patient_id: int) -> dict[str, Any]:
 
 
 def indications(ctx: RequestContext, *, patient_id: int) -> list[dict[str, Any]]:
-    """The patient's active diagnoses, to link as an indication."""
+    """The patient's active diagnoses, to link as an indication (the
+    prescribing form's read of the patient, audited as such)."""
+    _reach(ctx, patient_id, "medication.read")
     rows: list[dict[str, Any]] = q.diagnoses_active(ctx.conn, patient_id=patient_id)
+    audit_patient(ctx, patient_id=patient_id, action="medication.read", object_type="diagnosis")
     return rows
 
 

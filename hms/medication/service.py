@@ -3,7 +3,6 @@ review, and record a dose. Each is one statement the database completes and
 checks (migration 0020), run in a savepoint with its audit row."""
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from hms.audit.service import audit_patient
@@ -55,22 +54,15 @@ def _dosing(data: PrescriptionForm) -> dict[str, Any]:
 def _warnings_first(
     ctx: RequestContext, *, patient_id: int, drug_id: int, data: PrescriptionForm, prescription_id: int | None
 ) -> None:
-    """The checks the database will run, asked first so the prescriber sees
-    every warning and can answer them with one reason."""
-    per_day: dict[str, Decimal] = {
-        "times": Decimal(len(data.times_of_day() or [])),
-        "interval": round(Decimal(24) / (data.interval_hours or 24), 3),
-    }
-    warnings = read.check(
-        ctx,
-        patient_id=patient_id,
-        drug_id=drug_id,
-        dose=data.dose,
-        dose_unit=data.dose_unit,
-        doses_per_day=per_day.get(data.schedule, Decimal(data.max_doses_per_day or 1)),
-        prescription_id=prescription_id,
+    """Without an override reason, the checks the database will run are asked
+    first, so the prescriber sees every warning and can answer them with one
+    reason. With a reason the database runs them once, and keeps each warning."""
+    if data.override_reason:
+        return
+    warnings = read.check_schedule(
+        ctx, patient_id=patient_id, drug_id=drug_id, dosing=_dosing(data), prescription_id=prescription_id
     )
-    if warnings and not data.override_reason:
+    if warnings:
         raise Warnings(warnings)
 
 

@@ -526,19 +526,21 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp 
 DECLARE
     v_list text;
 BEGIN
-    SELECT string_agg(w.kind || ': ' || w.subject || ' (' || w.severity::text || ')', '; ')
-    INTO v_list
-    FROM medication_check(
-        p_new.patient_id, p_new.drug_id, p_new.dose, p_new.dose_unit,
-        dose_schedule_per_day(p_new.schedule, p_new.times_of_day, p_new.interval_hours, p_new.max_doses_per_day),
-        p_new.prescription_id
-    ) AS w;
-    IF v_list IS NULL THEN
-        RETURN;
-    END IF;
+    -- One run of the checks either way: without a reason they may only list
+    -- what refuses the version; with one, each warning is kept.
     IF p_reason IS NULL THEN
-        RAISE EXCEPTION 'Warnings must be overridden with a reason: %', v_list
-            USING ERRCODE = 'HM076', CONSTRAINT = 'prescription_version_warnings_overridden';
+        SELECT string_agg(w.kind || ': ' || w.subject || ' (' || w.severity::text || ')', '; ')
+        INTO v_list
+        FROM medication_check(
+            p_new.patient_id, p_new.drug_id, p_new.dose, p_new.dose_unit,
+            dose_schedule_per_day(p_new.schedule, p_new.times_of_day, p_new.interval_hours, p_new.max_doses_per_day),
+            p_new.prescription_id
+        ) AS w;
+        IF v_list IS NOT NULL THEN
+            RAISE EXCEPTION 'Warnings must be overridden with a reason: %', v_list
+                USING ERRCODE = 'HM076', CONSTRAINT = 'prescription_version_warnings_overridden';
+        END IF;
+        RETURN;
     END IF;
     INSERT INTO prescription_warning (
         prescription_id, patient_id, version_id, kind, severity, subject, subject_care_unit_id, detail_en,
