@@ -21,7 +21,7 @@ from hms.pharmacy.forms import (
     ReorderLevelForm,
     StockFilter,
 )
-from hms.web.forms import parse
+from hms.web.forms import parse, parse_with_lines
 from hms.web.guard import current, form_data, guarded_router, requires
 from hms.web.render import page
 
@@ -39,26 +39,6 @@ LINE_FIELDS = ("drug_id", "lot", "expires_on", "quantity", "unit_cost")
 def _notice(ctx: RequestContext, notice: str) -> None:
     if notice in NOTICES:
         ctx.flash.append(NOTICES[notice])
-
-
-def parse_lines(form: dict[str, str], model: type[Any], fields: tuple[str, ...]) -> list[Any]:
-    """The filled rows of a form's drug lines (fields ``<name>_<row>``), each
-    parsed; every row's errors are given beside its own fields."""
-    lines: list[Any] = []
-    errors: dict[str, str] = {}
-    for row in range(LINES):
-        values = {name: form.get(f"{name}_{row}", "") for name in fields}
-        if not any(str(v).strip() for v in values.values()):
-            continue
-        try:
-            lines.append(parse(model, values))
-        except Invalid as exc:
-            errors |= {f"{name}_{row}": message for name, message in exc.errors.items()}
-    if not lines and not errors:
-        errors[f"{fields[0]}_0"] = NO_LINES
-    if errors:
-        raise Invalid(errors)
-    return lines
 
 
 # The stock ----------------------------------------------------------------------------------
@@ -175,18 +155,8 @@ def receipt_create(
     request: Request, ctx: RequestContext = Depends(current), form: dict[str, str] = Depends(form_data)
 ) -> Response:
     try:
-        errors: dict[str, str] = {}
-        try:
-            head = parse(ReceiptForm, {**form, "lines": []})
-        except Invalid as exc:
-            errors, head = exc.errors, None
-        try:
-            lines = parse_lines(form, ReceiptLine, LINE_FIELDS)
-        except Invalid as exc:
-            errors |= exc.errors
-        if errors or head is None:
-            raise Invalid(errors)
-        service.delivery_receive(ctx, data=head.model_copy(update={"lines": lines}))
+        data = parse_with_lines(ReceiptForm, form, ReceiptLine, LINE_FIELDS, rows=LINES, no_lines=NO_LINES)
+        service.delivery_receive(ctx, data=data)
     except Invalid as exc:
         return _receipt_page(request, ctx, form, exc.errors, status_code=422)
     return RedirectResponse("/pharmacy?notice=received", status_code=303)

@@ -11,9 +11,8 @@ from hms.core.context import RequestContext
 from hms.core.errors import Invalid
 from hms.core.roles import Permission
 from hms.pharmacy import policy, read, service
-from hms.pharmacy.forms import LINES, CancelForm, OrderLine, WardOrderForm
-from hms.pharmacy.pages import parse_lines
-from hms.web.forms import parse
+from hms.pharmacy.forms import LINES, NO_LINES, CancelForm, OrderLine, WardOrderForm
+from hms.web.forms import parse, parse_with_lines
 from hms.web.guard import current, form_data, guarded_router, requires
 from hms.web.render import page
 
@@ -79,20 +78,10 @@ def order_create(
     request: Request, ctx: RequestContext = Depends(current), form: dict[str, str] = Depends(form_data)
 ) -> Response:
     try:
-        errors: dict[str, str] = {}
-        try:
-            head = parse(WardOrderForm, {**form, "lines": []})
-        except Invalid as exc:
-            errors, head = exc.errors, None
-        try:
-            lines = parse_lines(form, OrderLine, ("drug_id", "quantity"))
-        except Invalid as exc:
-            errors |= exc.errors
-        if errors or head is None:
-            raise Invalid(errors)
-        order_id = service.ward_order_request(
-            ctx, wards=read.ward_locations(ctx), data=head.model_copy(update={"lines": lines})
+        data = parse_with_lines(
+            WardOrderForm, form, OrderLine, ("drug_id", "quantity"), rows=LINES, no_lines=NO_LINES
         )
+        order_id = service.ward_order_request(ctx, wards=read.ward_locations(ctx), data=data)
     except Invalid as exc:
         return _new_page(request, ctx, form, exc.errors, status_code=422)
     return RedirectResponse(f"/pharmacy/orders/{order_id}?notice=requested", status_code=303)

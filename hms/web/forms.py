@@ -59,6 +59,43 @@ def parse(model: type[M], data: dict[str, Any]) -> M:
         raise Invalid(errors) from None
 
 
+def parse_with_lines(
+    model: type[M],
+    form: dict[str, str],
+    line_model: type[BaseModel],
+    fields: tuple[str, ...],
+    *,
+    rows: int,
+    no_lines: str,
+) -> M:
+    """A form with a head and numbered lines (fields ``<name>_<row>``, as a
+    delivery or an order has): the head and every filled line parsed, the
+    head's and each line's errors reported together, beside their fields.
+    The head model takes the parsed lines as ``lines``."""
+    errors: dict[str, str] = {}
+    head: M | None = None
+    try:
+        head = parse(model, {**form, "lines": []})
+    except Invalid as exc:
+        errors |= exc.errors
+    lines: list[BaseModel] = []
+    line_errors: dict[str, str] = {}
+    for row in range(rows):
+        values = {name: form.get(f"{name}_{row}", "") for name in fields}
+        if not any(str(v).strip() for v in values.values()):
+            continue
+        try:
+            lines.append(parse(line_model, values))
+        except Invalid as exc:
+            line_errors |= {f"{name}_{row}": message for name, message in exc.errors.items()}
+    if not lines and not line_errors:
+        line_errors[f"{fields[0]}_0"] = no_lines
+    errors |= line_errors
+    if errors or head is None:
+        raise Invalid(errors)
+    return head.model_copy(update={"lines": lines})
+
+
 def submit(save: Callable[[], str], *, again: Callable[[dict[str, str]], Response]) -> Response:
     """Run ``save`` (parse, then call the service) and redirect to the URL it
     returns; when the input is refused, answer ``again(errors)`` instead."""
