@@ -162,9 +162,9 @@ JOINS = {
     "accounts.user_care_units": ({"care_unit", "department"}, "a member's units with their names"),
     "accounts.staff_list": ({"care_unit"}, "the list filters and names staff by unit"),
     "audit.audit_search": ({"app_user", "patient"}, "each log row names its user, patient and account"),
-    "audit.patient_access_log": (
-        {"app_user", "care_unit", "staff_care_unit"},
-        "the patient sees the reader's units and a relative's name",
+    "audit.patient_access_visits": (
+        {"app_user", "staff_profile", "care_unit", "staff_care_unit"},
+        "the patient's log extract names each reader, their profession and units",
     ),
     "audit.report_outside_units": (
         {"app_user", "patient", "emergency_access"},

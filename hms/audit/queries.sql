@@ -273,29 +273,88 @@ SELECT
     count(*) - count(chain_seq) AS waiting
 FROM audit_log;
 
--- name: patient_access_log
--- Who reached a patient's record (loggutdrag), newest first: the care units
--- the reader belongs to (today), their role and the kind of access, without
--- the patient's own actions. A relative's name is shown: the patient granted it.
+-- name: patient_access_visits
+-- Loggutdrag, one line per visit: who reached a patient's record, newest
+-- first, without the reader's own actions. A visit is one user's run of log
+-- rows with no pause longer than 30 minutes, found as gaps and islands: lag()
+-- marks each row that starts a visit, and a running count of the marks
+-- numbers the visits. Refused attempts make visits of their own. Only the
+-- newest :rows_scanned rows are read (audit_log_patient_at_idx), so the cost
+-- does not grow with the length of the patient's history. Each visit names
+-- the reader (name, profession, role), the care unit the rows name or else the
+-- reader's units today, and every action taken.
+WITH recent AS (
+    SELECT
+        a.id,
+        a.at,
+        a.user_id,
+        a.user_role,
+        a.care_unit_id,
+        a.action,
+        a.outcome,
+        a.action = 'emergency_access.open' OR a.detail = 'emergency' AS emergency
+    FROM audit_log AS a
+    WHERE a.patient_id = :patient_id AND a.user_id IS DISTINCT FROM :me
+    ORDER BY a.at DESC, a.id DESC
+    LIMIT :rows_scanned
+),
+
+marked AS (
+    SELECT
+        r.*,
+        coalesce(r.at - lag(r.at) OVER reader > interval '30 minutes', true) AS starts_visit
+    FROM recent AS r
+    WINDOW reader AS (PARTITION BY r.user_id, r.outcome ORDER BY r.at, r.id)
+),
+
+numbered AS (
+    SELECT
+        m.*,
+        count(*) FILTER (WHERE m.starts_visit) OVER (
+            PARTITION BY m.user_id, m.outcome ORDER BY m.at, m.id
+        ) AS visit
+    FROM marked AS m
+),
+
+visits AS (
+    SELECT
+        n.user_id,
+        n.outcome,
+        min(n.at) AS started_at,
+        max(n.at) AS ended_at,
+        count(*) AS events,
+        max(n.user_role::text) AS user_role,
+        bool_or(n.emergency) AS emergency,
+        array_agg(DISTINCT n.action ORDER BY n.action) AS actions,
+        array_agg(DISTINCT n.care_unit_id) FILTER (WHERE n.care_unit_id IS NOT NULL) AS care_unit_ids
+    FROM numbered AS n
+    GROUP BY n.user_id, n.outcome, n.visit
+)
+
 SELECT
-    a.id,
-    a.at,
-    a.action,
-    a.outcome,
-    a.user_role,
-    a.detail,
-    a.reason IS NOT NULL AND a.action = 'emergency_access.open' AS emergency_opened,
-    CASE WHEN a.user_role = 'relative' THEN u.full_name END AS relative_name,
+    v.user_id,
+    v.outcome::text AS outcome,
+    v.started_at,
+    v.ended_at,
+    v.events,
+    v.user_role,
+    v.emergency,
+    v.actions,
+    u.full_name AS reader_name,
+    sp.profession,
     coalesce(
-        (SELECT cu.name FROM care_unit AS cu WHERE cu.id = a.care_unit_id),
+        (
+            SELECT string_agg(cu.name, ', ' ORDER BY cu.name)
+            FROM care_unit AS cu WHERE cu.id = any(v.care_unit_ids)
+        ),
         (
             SELECT string_agg(cu.name, ', ' ORDER BY cu.name)
             FROM staff_care_unit AS s INNER JOIN care_unit AS cu ON s.care_unit_id = cu.id
-            WHERE s.user_id = a.user_id
+            WHERE s.user_id = v.user_id
         )
     ) AS care_units
-FROM audit_log AS a
-LEFT JOIN app_user AS u ON a.user_id = u.id
-WHERE a.patient_id = :patient_id AND a.user_id IS DISTINCT FROM :me
-ORDER BY a.at DESC, a.id DESC
+FROM visits AS v
+LEFT JOIN app_user AS u ON v.user_id = u.id
+LEFT JOIN staff_profile AS sp ON v.user_id = sp.user_id
+ORDER BY v.started_at DESC
 LIMIT :limit;

@@ -12,7 +12,7 @@ from typing import Any
 
 from hms.access.policy import Access
 from hms.accounts import read as accounts_read
-from hms.audit import policy
+from hms.audit import actions, policy
 from hms.audit.service import audit_patients_listed
 from hms.core.clock import LOCAL_TZ
 from hms.core.context import RequestContext
@@ -23,8 +23,10 @@ from hms.patients import read as patient_read
 
 q = load("audit")
 
-PAGE_SIZE = 200
+PAGE_SIZE = 50
 REPORT_LIMIT = 500
+# A patient's log extract groups at most this many of the newest rows into visits.
+VISIT_ROWS_SCANNED = 5000
 REPORT_DAYS = 30
 OUTCOMES = ("allowed", "refused")
 MAX_PATIENT_ID_DIGITS = 9  # longer digit strings are identity numbers
@@ -85,7 +87,7 @@ def audit_search(ctx: RequestContext, *, filters: LogFilter) -> LogPage:
         before_id=filters.before_id,
         limit=PAGE_SIZE + 1,
     )
-    result.rows = rows[:PAGE_SIZE]
+    result.rows = [{**row, "described": actions.describe(row["action"])} for row in rows[:PAGE_SIZE]]
     if len(rows) > PAGE_SIZE:
         last = result.rows[-1]
         result.next_page = {"before_at": last["at"].isoformat(), "before_id": last["id"]}
@@ -166,13 +168,19 @@ def reports(ctx: RequestContext, *, period: Period, min_count: int = 1) -> dict[
 # A patient's own log ---------------------------------------------------------------
 
 
-def patient_access_log(ctx: RequestContext, *, access: Access, limit: int) -> list[dict[str, Any]]:
-    """Who reached this patient's record, newest first, without the user's own
-    actions. For the portal, whose ``Access`` to the patient's own record is
-    the proof; the caller writes the audit row of the page."""
-    rows: list[dict[str, Any]] = q.patient_access_log(
-        ctx.conn, patient_id=access.patient_id, me=ctx.staff.id, limit=limit
+def patient_access_visits(ctx: RequestContext, *, access: Access, limit: int) -> list[dict[str, Any]]:
+    """Who reached this patient's record, one line per visit, newest first,
+    without the user's own actions. For the portal, whose ``Access`` to the
+    patient's own record is the proof; the caller writes the audit row of the
+    page. Each visit says which parts of the record it touched (msgids of
+    ``hms.audit.actions.PARTS``) and whether it changed anything."""
+    rows: list[dict[str, Any]] = q.patient_access_visits(
+        ctx.conn, patient_id=access.patient_id, me=ctx.staff.id, rows_scanned=VISIT_ROWS_SCANNED, limit=limit
     )
+    for row in rows:
+        described = [actions.describe(a) for a in row["actions"]]
+        row["parts"] = sorted({d.part for d in described if d.part})
+        row["writes"] = any(d.writes for d in described)
     return rows
 
 

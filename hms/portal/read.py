@@ -17,10 +17,7 @@ q = load("portal")
 
 NOTE_LIMIT = 100
 VITALS_LIMIT = 10
-LOG_LIMIT = 300
-
-# Audit actions whose second part names a look, not a change.
-READ_VERBS = frozenset({"list", "search", "print", "access_log"})
+LOG_LIMIT = 200
 
 
 def own_patient(ctx: RequestContext, *, action: str) -> Access:
@@ -64,20 +61,22 @@ def _record(ctx: RequestContext, access: Access) -> dict[str, Any]:
 
 
 def access_log(ctx: RequestContext) -> list[dict[str, Any]]:
-    """Loggutdrag: who reached my record, newest first, refusals included.
-    Reading it is itself audited (and is not listed: it is the patient's own)."""
+    """Loggutdrag: who reached my record, one line per visit, newest first,
+    refusals included. Reading it is itself audited (and is not listed: it is
+    the patient's own)."""
     own = own_patient(ctx, action="portal.access_log")
-    rows = audit_read.patient_access_log(ctx, access=own, limit=LOG_LIMIT)
+    rows = audit_read.patient_access_visits(ctx, access=own, limit=LOG_LIMIT)
     audit_patient(ctx, patient_id=own.patient_id, action="portal.access_log", object_type="audit_log")
     return [{**row, "kind": access_kind(row)} for row in rows]
 
 
-def access_kind(row: dict[str, Any]) -> str:
-    """read, write or emergency, from an audit row's action and detail."""
-    if row["emergency_opened"] or row["detail"] == "emergency":
+def access_kind(visit: dict[str, Any]) -> str:
+    """emergency, refused, write or read: what a visit was, for its label."""
+    if visit["emergency"]:
         return "emergency"
-    verb = row["action"].split(".", 1)[1]
-    return "read" if verb.startswith("read") or verb in READ_VERBS else "write"
+    if visit["outcome"] == "refused":
+        return "refused"
+    return "write" if visit["writes"] else "read"
 
 
 def proxy_grants(ctx: RequestContext, *, access: Access) -> list[dict[str, Any]]:

@@ -75,6 +75,13 @@ def local_datetime(value: datetime | str | None) -> str:
     return format_datetime(value.astimezone(LOCAL_TZ), "yyyy-MM-dd HH:mm", locale=current_locale.get())
 
 
+def local_time(value: datetime | None) -> str:
+    """The local time of day of a stored moment (the end of a span whose day is shown)."""
+    if value is None:
+        return ""
+    return format_datetime(value.astimezone(LOCAL_TZ), "HH:mm", locale=current_locale.get())
+
+
 def local_date(value: date | None) -> str:
     if value is None:
         return ""

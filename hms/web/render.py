@@ -69,6 +69,7 @@ def build_environment() -> Environment:
     env.filters["pnr"] = format_pnr
     env.filters["local_dt"] = i18n.local_datetime
     env.filters["local_date"] = i18n.local_date
+    env.filters["local_time"] = i18n.local_time
     env.filters["trim_number"] = trim_number
     env.filters["hhmm"] = hhmm
     return env

@@ -61,3 +61,27 @@ def test_a_period_outside_the_accesses_shows_nothing(client, cast):
     login(client, "adam")
     page = client.get("/admin/audit", params={"from": "2001-01-01", "to": "2001-12-31"})
     assert "No entry in the audit log matches." in page.text
+
+
+def test_actions_read_as_words_and_the_log_comes_in_pages(client, cast, owner):
+    # given Dr Alice opened Greta's record 60 times
+    login(client, "alice")
+    for _ in range(60):
+        client.get(f"/patients/{cast.greta_patient}")
+    client.cookies.clear()
+    client.cookies.set("hms_lang", "en")
+    login(client, "adam")
+    # when Adam searches the log for Alice
+    first = client.get("/admin/audit", params={"user": "alice"})
+    # then the action reads as words, with its code beside it
+    assert "Personal details: read" in first.text
+    assert "patient.read" in first.text
+    # and one page holds 50 rows, with a link to the older ones
+    assert first.text.count("<tr>") == 1 + 50
+    assert "Older entries" in first.text
+    assert "Newest entries" not in first.text
+    older = first.text.split('href="?', 2)[-1].split('"', 1)[0].replace("&amp;", "&")
+    second = client.get(f"/admin/audit?{older}")
+    assert second.status_code == 200
+    assert 1 < second.text.count("<tr>") <= 1 + 50
+    assert "Newest entries" in second.text

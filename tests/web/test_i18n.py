@@ -19,6 +19,7 @@ from babel.messages.pofile import read_po
 from hms.accounts import pages as account_pages
 from hms.accounts.passwords import check_password_strength
 from hms.accounts.service import ACTIVATION_FAILED, user_deactivate
+from hms.audit import actions
 from hms.core.context import CurrentUser
 from hms.core.errors import Invalid as FormInvalid
 from hms.core.roles import Role
@@ -85,6 +86,12 @@ def test_text_built_from_enum_values_in_templates_is_translated():
     # the patient page _(sex.capitalize()) and _(relationship.capitalize()).
     shown = {r.value.replace("_", " ").capitalize() for r in Role}
     shown |= {v.capitalize() for v in (*get_args(Sex), *get_args(Relationship))}
+    assert untranslated(shown) == []
+
+
+def test_the_parts_and_verbs_of_audit_actions_are_translated():
+    # the access log and the audit log show _(part) and _(verb) from these tables
+    shown = {*actions.PARTS.values(), *actions.PORTAL_PARTS.values(), *actions.VERBS.values()}
     assert untranslated(shown) == []
 
 
