@@ -38,6 +38,36 @@ def icd10_load(conn: psycopg.Connection) -> int:
     return len(rows)
 
 
+def icd10_swedish_load(conn: psycopg.Connection) -> int:
+    """Give the common codes their Swedish titles and tiers from
+    ``hms/db/reference/icd10_se_common.csv``, unless some code has a Swedish
+    title already; returns the number of codes given one. A code the WHO
+    table lacks is refused by the check below, not skipped in silence."""
+    present = (
+        conn.cursor(row_factory=tuple_row)
+        .execute("SELECT EXISTS (SELECT 1 FROM icd10_code WHERE title_sv IS NOT NULL)")
+        .fetchone()
+    )
+    if present and present[0]:
+        return 0
+    rows = _csv("icd10_se_common.csv")
+    with conn.cursor() as cur:
+        cur.executemany(
+            "UPDATE icd10_code SET title_sv = %(title_sv)s, common_tier = %(tier)s::smallint "
+            "WHERE code = %(code)s",
+            rows,
+        )
+    given = (
+        conn.cursor(row_factory=tuple_row)
+        .execute("SELECT count(*) FROM icd10_code WHERE title_sv IS NOT NULL")
+        .fetchone()
+    )
+    count = int(given[0]) if given else 0
+    if count != len(rows):
+        raise RuntimeError(f"icd10_se_common.csv names {len(rows) - count} codes the ICD-10 table lacks")
+    return count
+
+
 def _csv(name: str) -> list[dict[str, str]]:
     with (REFERENCE / name).open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))

@@ -63,8 +63,13 @@ def _icd10_matches(ctx: RequestContext, values: dict[str, Any], context: dict[st
     """The diagnosis form's code search (what was searched for, the codes found),
     with the care units and the patient's encounters."""
     icd_q = str(values.get("icd_q") or "").strip()
-    matches = read.icd10_search(ctx, query=icd_q) if icd_q else []
-    return {"icd_q": icd_q, "matches": matches, **_units_and_encounters(ctx, values, context)}
+    matches, more = read.icd10_search(ctx, query=icd_q) if icd_q else ([], False)
+    return {
+        "icd_q": icd_q,
+        "matches": matches,
+        "more_matches": more,
+        **_units_and_encounters(ctx, values, context),
+    }
 
 
 DIAGNOSIS_FORM = FormPage("journal/entry_diagnosis_new.html", fill=_default_unit, offers=_icd10_matches)

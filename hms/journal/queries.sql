@@ -538,20 +538,32 @@ WHERE v.patient_id = :patient_id AND v.author_id = :user_id AND v.status = 'draf
 ORDER BY v.updated_at DESC;
 
 -- name: icd10_search
--- Diagnosis picker: codes whose code or title match what was typed. Codes
--- starting with the query come first, then titles starting with it (so
--- "pneumoni" lists J18.9 Pneumonia, unspecified before titles that merely
--- mention pneumonia), then the rest, in code order.
+-- Diagnosis picker: codes whose code or titles (English, and Swedish where
+-- there is one) hold every word typed, best first: codes starting with what
+-- was typed, then the common diagnoses by tier (so "pneumoni" offers J18.9
+-- Pneumoni, ospecificerad before A20.2 Pneumonic plague), then titles
+-- starting with it, then the rest in code order. The caller asks for one row
+-- more than it shows, to know whether there are more.
 SELECT
-    code,
-    title
-FROM icd10_code
-WHERE search_text LIKE hms_like_contains(hms_fold(:q))
+    c.code,
+    c.title,
+    c.title_sv,
+    c.common_tier
+FROM icd10_code AS c
+WHERE
+    -- the first word narrows cheaply; then every word must be there
+    c.search_text LIKE hms_like_contains(substring(hms_fold(:q) FROM '[[:alnum:].]+'))
+    AND NOT EXISTS (
+        SELECT 1
+        FROM regexp_split_to_table(hms_fold(:q), '[^[:alnum:].]+') AS w (word)
+        WHERE w.word <> '' AND c.search_text NOT LIKE hms_like_contains(w.word)
+    )
 ORDER BY
-    (code LIKE hms_like_prefix(upper(:q))) DESC,
-    (hms_fold(title) LIKE hms_like_prefix(hms_fold(:q))) DESC,
-    code ASC
-LIMIT 50;
+    (c.code LIKE hms_like_prefix(upper(:q))) DESC,
+    c.common_tier ASC NULLS LAST,
+    (hms_fold(coalesce(c.title_sv, c.title)) LIKE hms_like_prefix(hms_fold(:q))) DESC,
+    c.code ASC
+LIMIT :limit;
 
 -- name: icd10_exists$
 -- Whether a code is a known ICD-10 code.

@@ -18,6 +18,8 @@ q = load("journal")
 
 PAGE_SIZE = 50
 PRINT_LIMIT = 10000
+# The diagnosis picker shows this many codes at most.
+ICD10_SHOWN = 30
 
 
 @dataclass(frozen=True)
@@ -154,10 +156,14 @@ def diagnoses(ctx: RequestContext, *, patient_id: int) -> list[dict[str, Any]]:
     return rows
 
 
-def icd10_search(ctx: RequestContext, *, query: str) -> list[dict[str, Any]]:
-    """Terminology, not patient data: no audit row."""
+def icd10_search(ctx: RequestContext, *, query: str) -> tuple[list[dict[str, Any]], bool]:
+    """The picker's best ``ICD10_SHOWN`` codes for what was typed, and whether
+    more match. Terminology, not patient data: no audit row."""
     query = query.strip()[:60]
-    return q.icd10_search(ctx.conn, q=query) if len(query) >= 2 else []
+    if len(query) < 2:
+        return [], False
+    rows: list[dict[str, Any]] = q.icd10_search(ctx.conn, q=query, limit=ICD10_SHOWN + 1)
+    return rows[:ICD10_SHOWN], len(rows) > ICD10_SHOWN
 
 
 def unit_patients(ctx: RequestContext) -> list[dict[str, Any]]:
