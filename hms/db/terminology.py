@@ -4,6 +4,7 @@ package, and the formulary (ATC groups, drugs, known interactions) from the
 CSV files in ``hms/db/reference``. Loaded by ``hms migrate`` when empty."""
 
 import csv
+from functools import cache
 from pathlib import Path
 
 import psycopg
@@ -66,6 +67,13 @@ def icd10_swedish_load(conn: psycopg.Connection) -> int:
     if count != len(rows):
         raise RuntimeError(f"icd10_se_common.csv names {len(rows) - count} codes the ICD-10 table lacks")
     return count
+
+
+@cache
+def swedish_icd10_titles() -> dict[str, str]:
+    """The Swedish titles of the common codes, by code, for the pages: the
+    same file the database's ``title_sv`` was loaded from."""
+    return {row["code"]: row["title_sv"] for row in _csv("icd10_se_common.csv")}
 
 
 def _csv(name: str) -> list[dict[str, str]]:

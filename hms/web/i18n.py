@@ -18,6 +18,8 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from fastapi import Request
 
+from hms.db.terminology import swedish_icd10_titles
+
 LOCALES = ("sv", "en")
 LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 _CATALOGUES = Path(__file__).resolve().parent.parent / "i18n"
@@ -73,6 +75,14 @@ def local_datetime(value: datetime | str | None) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return format_datetime(value.astimezone(LOCAL_TZ), "yyyy-MM-dd HH:mm", locale=current_locale.get())
+
+
+def icd10_title(code: str | None, title: str | None) -> str:
+    """A diagnosis's title in the page's language: the Swedish title where
+    the common codes have one, else the WHO (English) title."""
+    if code and current_locale.get() == "sv":
+        return swedish_icd10_titles().get(code) or title or ""
+    return title or ""
 
 
 def local_time(value: datetime | None) -> str:

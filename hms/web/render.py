@@ -66,6 +66,7 @@ def build_environment() -> Environment:
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["nav_items"] = nav_items
     env.globals["options"] = options
+    env.globals["icd10_title"] = i18n.icd10_title
     env.filters["pnr"] = format_pnr
     env.filters["local_dt"] = i18n.local_datetime
     env.filters["local_date"] = i18n.local_date

@@ -41,7 +41,7 @@ def test_alice_records_a_diagnosis_with_the_picker(client, cast, owner):
     listing = client.get(f"{journal(cast)}/diagnoses")
     assert listing.status_code == 200
     active = listing.text.split('id="active"')[1].split('id="resolved"')[0]
-    assert "J18.9" in active and "Pneumonia" in active
+    assert "J18.9" in active and "Pneumoni, ospecificerad" in active
     row = owner.execute("SELECT code, rank, recorded_by FROM diagnosis").fetchone()
     assert row == {"code": "J18.9", "rank": "primary", "recorded_by": cast.alice}
 

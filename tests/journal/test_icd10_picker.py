@@ -74,3 +74,17 @@ def test_the_hint_tells_how_many_are_shown(search):
     assert "1 code matches." in narrow
     assert "More codes match" not in narrow
     assert "No ICD-10 codes match." in search("zzzxq", locale="en")
+
+
+def test_a_recorded_diagnosis_reads_in_the_pages_language(client, cast, owner):
+    owner.execute(
+        "INSERT INTO diagnosis (patient_id, care_unit_id, code, rank, recorded_by) "
+        "VALUES (%s, %s, 'I50.9', 'primary', %s)",
+        [cast.greta_patient, cast.unit_med, cast.alice],
+    )
+    login(client, "alice")
+    for locale, title in (("sv", "Hjärtsvikt, ospecificerad"), ("en", "Heart failure, unspecified")):
+        client.cookies.set("hms_lang", locale)
+        for path in ("journal", "journal/diagnoses"):
+            page = client.get(f"/patients/{cast.greta_patient}/{path}")
+            assert title in page.text, (locale, path)
