@@ -159,6 +159,10 @@ JOINS = {
         {"audit_log"},
         "what each access was used for: the log rows within its hours",
     ),
+    "access.care_unit_in_care": (
+        {"encounter", "staff_care_unit"},
+        "the unit in care is the user's unit with the patient's encounter or assignment",
+    ),
     "accounts.user_care_units": ({"care_unit", "department"}, "a member's units with their names"),
     "accounts.staff_list": ({"care_unit"}, "the list filters and names staff by unit"),
     "audit.audit_search": ({"app_user", "patient"}, "each log row names its user, patient and account"),

@@ -24,7 +24,7 @@ from hms.web.render import page
 router = guarded_router()
 
 
-def _kept(ctx: RequestContext, values: dict[str, Any]) -> dict[str, Any]:
+def _kept(ctx: RequestContext, values: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
     """What a form shows again: everything typed but passwords."""
     return {k: v for k, v in values.items() if k not in PASSWORD_FIELDS}
 

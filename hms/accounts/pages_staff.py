@@ -35,7 +35,7 @@ def _submitted(form: dict[str, str], lists: dict[str, list[str]]) -> dict[str, A
     return {**form, "care_unit_ids": lists.get("care_unit_ids", [])}
 
 
-def _kept(ctx: RequestContext, values: dict[str, Any]) -> dict[str, Any]:
+def _kept(ctx: RequestContext, values: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
     """What a form shows again: everything typed but passwords."""
     return {k: v for k, v in values.items() if k not in PASSWORD_FIELDS}
 
@@ -195,7 +195,7 @@ def staff_role(
     return submit(
         save,
         again=lambda errors: _show(
-            request, ctx, user_id, status_code=422, role_values=_kept(ctx, submitted), role_errors=errors
+            request, ctx, user_id, status_code=422, role_values=_kept(ctx, submitted, {}), role_errors=errors
         ),
     )
 

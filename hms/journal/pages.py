@@ -122,6 +122,14 @@ def encounter_form(
     return _encounter_page(request, ctx, patient_id, {"care_unit_id": unit} if unit else {}, {})
 
 
+def _with_unit(ctx: RequestContext, patient_id: int, values: dict[str, Any]) -> dict[str, Any]:
+    """A new entry's form preselects the user's care unit that has the patient in care."""
+    if values.get("care_unit_id"):
+        return values
+    unit = read.preferred_care_unit(ctx, patient_id=patient_id)
+    return {**values, "care_unit_id": str(unit)} if unit else values
+
+
 def _encounter_page(
     request: Request,
     ctx: RequestContext,
@@ -132,7 +140,10 @@ def _encounter_page(
 ) -> Response:
     patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read")
     units = read.my_care_units(ctx)
-    unit_id = as_id(str(values.get("care_unit_id") or "")) or (units[0]["id"] if units else None)
+    unit_id = as_id(str(values.get("care_unit_id") or ""))
+    unit_id = unit_id or read.preferred_care_unit(ctx, patient_id=patient_id)
+    if unit_id is None and units:
+        unit_id = units[0]["id"]
     beds = read.free_beds(ctx, care_unit_id=unit_id) if unit_id else []
     return page(
         request,
@@ -229,6 +240,8 @@ def _note_form(
     status_code: int = 200,
 ) -> Response:
     patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read")
+    if note is None:
+        values = _with_unit(ctx, patient_id, values)
     kind = values.get("kind") or (note["kind"] if note else "progress")
     if kind not in forms.NOTE_HEADINGS:  # a form sent back with a kind of note there is not
         kind = note["kind"] if note else "progress"
@@ -412,6 +425,7 @@ def _vitals_page(
     notice: str = "",
 ) -> Response:
     patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read", audit=False)
+    values = _with_unit(ctx, patient_id, values)
     series = read.vitals_series(ctx, patient_id=patient_id)
     if notice in NOTICES:
         ctx.flash.append(NOTICES[notice])

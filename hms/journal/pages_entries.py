@@ -51,12 +51,13 @@ def _units_and_encounters(
     return {**_units(ctx, values, context), "encounters": _encounters(ctx, context["patient"]["id"])}
 
 
-def _default_unit(ctx: RequestContext, values: dict[str, Any]) -> dict[str, Any]:
-    """Preselect the user's care unit when there is only one."""
-    units = read.my_care_units(ctx)
-    if "care_unit_id" not in values and len(units) == 1:
-        values = {**values, "care_unit_id": str(units[0]["id"])}
-    return values
+def _default_unit(ctx: RequestContext, values: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    """Preselect the user's care unit that has the patient in care (or the
+    user's only unit)."""
+    if "care_unit_id" in values:
+        return values
+    unit = read.preferred_care_unit(ctx, patient_id=context["patient"]["id"])
+    return {**values, "care_unit_id": str(unit)} if unit else values
 
 
 def _icd10_matches(ctx: RequestContext, values: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:

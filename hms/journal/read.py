@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from hms.access import read as access_read
 from hms.access.policy import Access, patient_access
 from hms.accounts import read as accounts_read
 from hms.audit.service import audit_patient, audit_patients_listed
@@ -75,6 +76,11 @@ def timeline_authors(ctx: RequestContext) -> list[dict[str, Any]]:
 
 def my_care_units(ctx: RequestContext) -> list[dict[str, Any]]:
     return accounts_read.my_care_units(ctx)
+
+
+def preferred_care_unit(ctx: RequestContext, *, patient_id: int) -> int | None:
+    """The care unit a form about the patient preselects (hms.access.read)."""
+    return access_read.preferred_care_unit(ctx, patient_id=patient_id, units=my_care_units(ctx))
 
 
 def _refused(patient_id: int, action: str, object_type: str, object_id: int) -> dict[str, Any]:

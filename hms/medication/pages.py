@@ -71,10 +71,9 @@ def _list_page(
     status_code: int = 200,
 ) -> Response:
     rows = read.medication_list(ctx, patient_id=patient_id)
-    units = read.my_care_units(ctx)
     values = {
         "measured_at": _local(datetime.now(UTC)),
-        "care_unit_id": units[0]["id"] if units else "",
+        "care_unit_id": read.preferred_care_unit(ctx, patient_id=patient_id) or "",
     } | values
     return page(
         request,
@@ -87,7 +86,7 @@ def _list_page(
         facts=read.dosing_facts(ctx, patient_id=patient_id),
         can_prescribe=ctx.staff.can(Permission.PRESCRIBE),
         can_record=ctx.staff.can(Permission.MEDICATION_ADMINISTER),
-        units=units,
+        units=read.my_care_units(ctx),
         values=values,
         errors=errors,
     )
@@ -117,12 +116,11 @@ def renal_record(
 def prescribe_form(
     request: Request, patient_id: int, drug_id: str = "", ctx: RequestContext = Depends(current)
 ) -> Response:
-    units = read.my_care_units(ctx)
     values: dict[str, Any] = {
         "starts_at": _local(datetime.now(UTC)),
         "schedule": "times",
         "drug_id": drug_id,
-        "care_unit_id": units[0]["id"] if len(units) == 1 else "",
+        "care_unit_id": read.preferred_care_unit(ctx, patient_id=patient_id) or "",
     }
     return _prescribe_page(request, ctx, patient_id, values, {})
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from hms.access import read as access_read
 from hms.access.policy import patient_access
 from hms.accounts import read as accounts_read
 from hms.audit.service import audit_patient, audit_patients_listed
@@ -221,3 +222,8 @@ def care_units(ctx: RequestContext) -> list[dict[str, Any]]:
 
 def my_care_units(ctx: RequestContext) -> list[dict[str, Any]]:
     return accounts_read.my_care_units(ctx)
+
+
+def preferred_care_unit(ctx: RequestContext, *, patient_id: int) -> int | None:
+    """The care unit a form about the patient preselects (hms.access.read)."""
+    return access_read.preferred_care_unit(ctx, patient_id=patient_id, units=my_care_units(ctx))

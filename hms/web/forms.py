@@ -106,7 +106,7 @@ def submit(save: Callable[[], str], *, again: Callable[[dict[str, str]], Respons
     return RedirectResponse(url, status_code=303)
 
 
-def _unchanged(ctx: RequestContext, values: dict[str, Any]) -> dict[str, Any]:
+def _unchanged(ctx: RequestContext, values: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
@@ -120,12 +120,13 @@ class FormPage:
     again with the messages and what was typed (422).
 
     ``fill`` gives the values the form shows (defaults filled in, passwords
-    left out); ``offers`` the choices it offers, such as the user's care units,
-    from those values and the page's other context (asked only when the form
-    is shown, not when it is saved)."""
+    left out), from what was typed and the page's context; ``offers`` the
+    choices it offers, such as the user's care units, from those values and
+    the page's other context (asked only when the form is shown, not when it
+    is saved)."""
 
     template: str
-    fill: Callable[[RequestContext, dict[str, Any]], dict[str, Any]] = _unchanged
+    fill: Callable[[RequestContext, dict[str, Any], dict[str, Any]], dict[str, Any]] = _unchanged
     offers: Callable[[RequestContext, dict[str, Any], dict[str, Any]], dict[str, Any]] = _no_offers
 
     def show(
@@ -138,7 +139,7 @@ class FormPage:
         status_code: int = 200,
         **context: Any,
     ) -> Response:
-        values = self.fill(ctx, values)
+        values = self.fill(ctx, values, context)
         return page(
             request,
             ctx,
