@@ -52,6 +52,8 @@ class DiagnosisForm(Strict):
     onset_date: date | None = None
     resolved_date: date | None = None
     comment: str | None = Field(None, max_length=2000)
+    # Recording a code that is already active asks first; this is the answer.
+    record_again: bool = False
 
     @field_validator("code")
     @classmethod

@@ -569,6 +569,16 @@ LIMIT :limit;
 -- Whether a code is a known ICD-10 code.
 SELECT exists(SELECT 1 FROM icd10_code WHERE code = upper(:code));
 
+-- name: diagnosis_active_with_code$
+-- Whether the patient already has this code on the active problem list (as
+-- the reader sees it): recording it again asks first.
+SELECT exists(
+    SELECT 1 FROM diagnosis
+    WHERE
+        patient_id = :patient_id AND code = upper(:code)
+        AND resolved_date IS NULL AND entered_in_error_at IS NULL
+);
+
 -- name: diagnosis_add^
 -- Record a diagnosis.
 INSERT INTO diagnosis (patient_id, encounter_id, care_unit_id, code, rank, onset_date, resolved_date, comment, recorded_by)

@@ -184,10 +184,22 @@ def _entry(
         return int(row["id"])
 
 
+DIAGNOSIS_ALREADY_ACTIVE = (
+    "This diagnosis is already on the patient's active problem list. "
+    "Tick the box to record it once more, or cancel."
+)
+
+
 def diagnosis_add(ctx: RequestContext, *, patient_id: int, data: forms.DiagnosisForm) -> int:
     if not q.icd10_exists(ctx.conn, code=data.code):
         raise Invalid({"code": "Unknown ICD-10 code. Search by code or words and pick one."})
-    return _entry(ctx, patient_id, q.diagnosis_add, "diagnosis", **data.model_dump())
+    if (
+        not data.record_again
+        and data.resolved_date is None
+        and q.diagnosis_active_with_code(ctx.conn, patient_id=patient_id, code=data.code)
+    ):
+        raise Invalid({"record_again": DIAGNOSIS_ALREADY_ACTIVE})
+    return _entry(ctx, patient_id, q.diagnosis_add, "diagnosis", **data.model_dump(exclude={"record_again"}))
 
 
 def allergy_add(ctx: RequestContext, *, patient_id: int, data: forms.AllergyForm) -> int:

@@ -311,3 +311,33 @@ def test_the_journal_copy_lists_the_range_oldest_first_and_is_audited(client, ca
         "SELECT user_id, patient_id FROM audit_log WHERE action = 'journal.print'"
     ).fetchall()
     assert audit == [{"user_id": cast.alice, "patient_id": cast.greta_patient}]
+
+
+def test_recording_an_active_diagnosis_again_asks_first(client, cast, owner):
+    token = login(client, "alice")
+    client.cookies.set("hms_lang", "en")
+    form = {
+        "csrf_token": token,
+        "code": "J18.9",
+        "rank": "primary",
+        "care_unit_id": str(cast.unit_med),
+        "comment": "Höger underlob",
+    }
+    first = client.post(f"{journal(cast)}/diagnoses/new", data=form, follow_redirects=False)
+    assert first.status_code == 303
+    # the same code again: asked first, nothing saved, what was typed kept
+    again = client.post(f"{journal(cast)}/diagnoses/new", data=form, follow_redirects=False)
+    assert again.status_code == 422
+    assert "already on the patient" in again.text and "active problem list" in again.text
+    assert 'name="record_again"' in again.text
+    assert "Höger underlob" in again.text
+    assert count(owner, "diagnosis") == 1
+    # ticked: recorded once more
+    confirmed = client.post(
+        f"{journal(cast)}/diagnoses/new", data={**form, "record_again": "true"}, follow_redirects=False
+    )
+    assert confirmed.status_code == 303
+    assert count(owner, "diagnosis") == 2
+    # a resolved one does not ask
+    owner.execute("UPDATE diagnosis SET resolved_date = current_date")
+    assert client.post(f"{journal(cast)}/diagnoses/new", data=form, follow_redirects=False).status_code == 303

@@ -24,6 +24,7 @@ from hms.core.context import CurrentUser
 from hms.core.errors import Invalid as FormInvalid
 from hms.core.roles import Role
 from hms.db import errors as db_errors
+from hms.journal import service as journal_service
 from hms.patients import identity
 from hms.patients.forms import NextOfKinForm, RegistrationForm, Relationship, Sex
 from hms.patients.pages import NOTICES
@@ -123,7 +124,7 @@ def test_notices_login_and_account_messages_are_translated():
         identity.normalize("12345")
     messages = {*NOTICES.values(), account_pages.LOGIN_FAILED, *own.value.errors.values(), str(invalid.value)}
     messages |= {check_password_strength("short"), check_password_strength("all lower case 1")}
-    messages |= {ACTIVATION_FAILED}
+    messages |= {ACTIVATION_FAILED, journal_service.DIAGNOSIS_ALREADY_ACTIVE}
     assert untranslated(messages) == []
 
 
