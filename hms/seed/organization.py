@@ -1,4 +1,5 @@
-"""Seed step: the demo hospital's departments, care units, wards, rooms and beds."""
+"""Seed step: the demo hospital's departments, care units, wards, rooms and
+beds, named as a Swedish hospital names them."""
 
 from dataclasses import dataclass
 
@@ -30,28 +31,29 @@ class Department:
 
 
 HOSPITAL = (
-    Department("MED", "Internal medicine", (
-        Unit("MED1", "Medical ward 1", "inpatient", (Ward("Ward 11", 8, 2), Ward("Ward 12", 8, 2))),
-        Unit("MED2", "Cardiology ward", "inpatient", (Ward("Ward 14", 6, 2),)),
-        Unit("MEDMOT", "Medical outpatient clinic", "outpatient"),
+    Department("MED", "Medicinkliniken", (
+        Unit("MED1", "Medicinavdelning 1", "inpatient",
+             (Ward("Avdelning 11", 8, 2), Ward("Avdelning 12", 8, 2))),
+        Unit("MED2", "Kardiologavdelningen", "inpatient", (Ward("Avdelning 14", 6, 2),)),
+        Unit("MEDMOT", "Medicinmottagningen", "outpatient"),
     )),
-    Department("SURG", "Surgery", (
-        Unit("SURG1", "Surgical ward 1", "inpatient", (Ward("Ward 21", 8, 2),)),
-        Unit("SURGMOT", "Surgical outpatient clinic", "outpatient"),
+    Department("SURG", "Kirurgkliniken", (
+        Unit("SURG1", "Kirurgavdelning 1", "inpatient", (Ward("Avdelning 21", 8, 2),)),
+        Unit("SURGMOT", "Kirurgmottagningen", "outpatient"),
     )),
-    Department("EMERG", "Emergency", (
-        Unit("AKM", "Emergency department", "emergency", (Ward("Observation unit", 6, 1),)),
+    Department("EMERG", "Akutkliniken", (
+        Unit("AKM", "Akutmottagningen", "emergency", (Ward("Observationsenheten", 6, 1),)),
     )),
-    Department("PAED", "Paediatrics", (
-        Unit("PAED1", "Children's ward", "inpatient", (Ward("Ward 31", 6, 1),)),
-        Unit("BUMOT", "Children's outpatient clinic", "outpatient"),
+    Department("PAED", "Barn- och ungdomskliniken", (
+        Unit("PAED1", "Barnavdelningen", "inpatient", (Ward("Avdelning 31", 6, 1),)),
+        Unit("BUMOT", "Barnmottagningen", "outpatient"),
     )),
-    Department("GER", "Geriatrics", (
-        Unit("GER1", "Geriatric ward", "inpatient", (Ward("Ward 41", 8, 2),)),
+    Department("GER", "Geriatriska kliniken", (
+        Unit("GER1", "Geriatriska avdelningen", "inpatient", (Ward("Avdelning 41", 8, 2),)),
     )),
-    Department("ORT", "Orthopaedics", (
-        Unit("ORT1", "Orthopaedic ward", "inpatient", (Ward("Ward 51", 8, 2),)),
-        Unit("ORTMOT", "Orthopaedic outpatient clinic", "outpatient"),
+    Department("ORT", "Ortopedkliniken", (
+        Unit("ORT1", "Ortopedavdelningen", "inpatient", (Ward("Avdelning 51", 8, 2),)),
+        Unit("ORTMOT", "Ortopedmottagningen", "outpatient"),
     )),
 )  # fmt: skip
 

@@ -29,32 +29,34 @@ CLINICS = ("MEDMOT", "SURGMOT", "AKM", "BUMOT", "ORTMOT")
 
 GROUPS = [
     StaffGroup(
-        role="doctor", demo_username="doctor", count=14, professions=("Physician",),
-        titles=("Consultant physician", "Specialist physician", "Resident physician", "Intern"),
+        role="doctor", demo_username="doctor", count=14, professions=("Läkare",),
+        titles=("Överläkare", "Specialistläkare", "ST-läkare", "AT-läkare"),
         licensed=True, units=WARDS, demo_units=("MED1", "MEDMOT"),
     ),
     StaffGroup(
-        role="nurse", demo_username="nurse", count=18, professions=("Registered nurse", "Specialist nurse"),
-        titles=("Ward nurse", None, "Charge nurse"), licensed=True, units=WARDS, demo_units=("MED1",),
+        role="nurse", demo_username="nurse", count=18,
+        professions=("Sjuksköterska", "Specialistsjuksköterska"),
+        titles=("Avdelningssjuksköterska", None, "Avdelningschef"),
+        licensed=True, units=WARDS, demo_units=("MED1",),
     ),
     StaffGroup(
-        role="pharmacist", demo_username="pharmacist", count=4, professions=("Pharmacist", "Prescriptionist"),
-        titles=("Hospital pharmacist", None), licensed=True,
+        role="pharmacist", demo_username="pharmacist", count=4, professions=("Apotekare", "Receptarie"),
+        titles=("Sjukhusapotekare", None), licensed=True,
     ),
     StaffGroup(
         role="receptionist", demo_username="reception", count=6,
-        professions=("Receptionist", "Medical secretary"), titles=(None,),
+        professions=("Receptionist", "Medicinsk sekreterare"), titles=(None,),
         licensed=False, units=CLINICS, demo_units=("MED1", "MEDMOT"),
     ),
     StaffGroup(
         role="administrator", demo_username="admin", count=3,
-        professions=("Administrator", "Operations manager"), titles=("System administrator", None),
+        professions=("Systemförvaltare", "Verksamhetschef"), titles=("Systemadministratör", None),
         licensed=False,
     ),
     StaffGroup(
         role="external_specialist", demo_username="specialist", count=5,
-        professions=("Cardiologist", "Neurologist", "Dermatologist", "Oncologist", "Radiologist"),
-        titles=("Consultant, regional referral clinic",), licensed=True,
+        professions=("Kardiolog", "Neurolog", "Dermatolog", "Onkolog", "Radiolog"),
+        titles=("Överläkare, regionens specialistklinik",), licensed=True,
     ),
 ]  # fmt: skip
 
