@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from hms.core.context import RequestContext
-from hms.web import i18n
+from hms.web import i18n, labels
 from hms.web.navigation import nav_items
 from hms.web.sessions import set_csrf_cookie
 
@@ -68,6 +68,8 @@ def build_environment() -> Environment:
     env.globals["options"] = options
     env.globals["icd10_title"] = i18n.icd10_title
     env.filters["pnr"] = format_pnr
+    env.filters["label"] = labels.label
+    env.globals["subtype_label"] = labels.subtype_label
     env.filters["local_dt"] = i18n.local_datetime
     env.filters["local_date"] = i18n.local_date
     env.filters["local_time"] = i18n.local_time
