@@ -39,5 +39,7 @@ def greta_thread(acting_as, cast) -> dict[str, int]:
     greta = acting_as(cast.greta)
     thread = start(greta, cast.greta_patient, cast.unit_med, files=(("remiss.pdf", PDF),))
     message = greta.execute("SELECT id FROM thread_message WHERE thread_id = %s", [thread]).fetchone()["id"]
-    attachment = greta.execute("SELECT id FROM message_attachment WHERE message_id = %s", [message]).fetchone()
+    attachment = greta.execute(
+        "SELECT id FROM message_attachment WHERE message_id = %s", [message]
+    ).fetchone()
     return {"thread": thread, "message": message, "attachment": attachment["id"]}
