@@ -414,7 +414,7 @@ CONSTRAINT_MESSAGES.update(
             "care_unit_id",
             "Write to a care unit that has seen you: where you had a visit, a stay or an appointment.",
         ),
-        "message_thread_closed_read_only": ("body", "The conversation is closed; start a new one."),
+        "message_thread_closed_read_only": ("_form", "The conversation is closed; start a new one."),
         "message_thread_staff_of_unit": ("_form", "The care unit's doctors and nurses do this."),
         "message_thread_assignee_of_unit": ("assignee_id", "Choose a doctor or nurse of the care unit."),
         "message_thread_subject_length": ("subject", "Enter 1 to 150 characters."),

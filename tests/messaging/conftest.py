@@ -4,6 +4,11 @@ for PDF, PNG and JPEG by their first bytes."""
 
 import pytest
 
+from tests.access import conftest as access
+
+# Each person's logged-in browser (tests/access), in English.
+browser = access.browser
+
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(17)
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(20) + b"\xff\xd9"
