@@ -67,9 +67,9 @@ def patient_threads(ctx: RequestContext, *, patient_id: int) -> list[dict[str, A
 
 def units_for_patient(ctx: RequestContext, *, patient_id: int) -> list[dict[str, Any]]:
     """The care units the patient side may write to (those that have seen the patient)."""
-    access = patient_access(ctx, patient_id=patient_id, area="messages", action="message.units")
+    access = patient_access(ctx, patient_id=patient_id, area="messages", action="message.read_units")
     rows: list[dict[str, Any]] = q.units_for_patient(ctx.conn, patient_id=patient_id)
-    audit_patient(ctx, patient_id=patient_id, action="message.units", detail=access.reason)
+    audit_patient(ctx, patient_id=patient_id, action="message.read_units", detail=access.reason)
     return rows
 
 
@@ -98,11 +98,11 @@ def access_attachment(ctx: RequestContext, *, attachment_id: int) -> dict[str, A
     row: dict[str, Any] | None = q.attachment_get(ctx.conn, attachment_id=attachment_id)
     if row is None:
         detail = f"attachment {attachment_id}"
-        raise NotFound(audit={"patient_id": None, "action": "message.attachment", "detail": detail})
+        raise NotFound(audit={"patient_id": None, "action": "message.read_attachment", "detail": detail})
     audit_patient(
         ctx,
         patient_id=row["patient_id"],
-        action="message.attachment",
+        action="message.read_attachment",
         object_type="message_attachment",
         object_id=attachment_id,
     )
@@ -148,5 +148,6 @@ def inbox(ctx: RequestContext, *, filters: InboxFilter) -> list[dict[str, Any]]:
         assigned_to=ctx.staff.id if filters.mine else None,
         limit=INBOX_LIMIT,
     )
-    audit_patients_listed(ctx, patient_ids=sorted({r["patient_id"] for r in rows}), action="message.inbox")
+    patients = sorted({r["patient_id"] for r in rows})
+    audit_patients_listed(ctx, patient_ids=patients, action="message.read_inbox")
     return rows

@@ -131,7 +131,7 @@ def test_another_patient_replaying_gretas_message_links_sees_nothing_of_hers(
     assert (
         owner.execute(
             "SELECT count(*) AS n FROM audit_log WHERE user_id = %s AND outcome = 'refused' "
-            "AND action IN ('message.read', 'message.attachment')",
+            "AND action IN ('message.read', 'message.read_attachment')",
             [hugo],
         ).fetchone()["n"]
         >= 2

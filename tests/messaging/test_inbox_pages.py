@@ -21,7 +21,7 @@ def audited(owner, user: int) -> set[str]:
 def test_the_inbox_lists_the_units_threads_to_its_clinicians_only(browser, cast, greta_thread, owner):
     inbox = browser("bob").get("/messages")
     assert inbox.status_code == 200 and "Fråga om provsvar" in inbox.text and "Greta" in inbox.text
-    assert "message.inbox" in audited(owner, cast.bob)
+    assert "message.read_inbox" in audited(owner, cast.bob)
     assert "Fråga om provsvar" not in browser("charlie").get("/messages").text
     assert browser("rita").get("/messages").status_code == 403
     assert browser("greta").get("/messages").status_code == 403
@@ -108,7 +108,7 @@ def test_an_attachment_downloads_as_its_stored_type_and_is_audited(browser, cast
     assert response.headers["content-type"] == "application/pdf"
     assert response.headers["content-disposition"].startswith('attachment; filename="remiss.pdf"')
     assert "nosniff" in response.headers["x-content-type-options"]
-    assert "message.attachment" in audited(owner, cast.alice)
+    assert "message.read_attachment" in audited(owner, cast.alice)
     assert browser("greta").get(f"/my/messages/attachments/{greta_thread['attachment']}").content == PDF
 
 

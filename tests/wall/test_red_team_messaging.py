@@ -434,4 +434,4 @@ def test_another_patient_replaying_the_addresses_gets_404_and_the_refusal_is_aud
     refusals = owner.execute(
         "SELECT action FROM audit_log WHERE user_id = %s AND outcome = 'refused'", [hugo["user"]]
     ).fetchall()
-    assert {r["action"] for r in refusals} >= {"message.read", "message.attachment", "message.list"}
+    assert {r["action"] for r in refusals} >= {"message.read", "message.read_attachment", "message.list"}
