@@ -79,6 +79,8 @@ def _include_routers(app: FastAPI) -> None:
     from hms.medication import api as medication_api
     from hms.medication import pages as medication_pages
     from hms.medication import pages_ward as medication_ward_pages
+    from hms.messaging import pages as messaging_pages
+    from hms.messaging import pages_portal as messaging_portal_pages
     from hms.organization import pages as organization_pages
     from hms.patients import api as patient_api
     from hms.patients import pages as patient_pages
@@ -116,5 +118,7 @@ def _include_routers(app: FastAPI) -> None:
         scheduling_portal_pages,
         scheduling_feed_pages,
         portal_account_pages,
+        messaging_pages,
+        messaging_portal_pages,
     ):
         app.include_router(module.router)

@@ -271,6 +271,17 @@ JOINS = {
         "the waitlist names the unit and the clinician asked for or offered",
     ),
     "accounts.portal_account_of_patient": ({"patient_user"}, "the portal account a patient is linked to"),
+    "messaging.threads_for_patient": ({"care_unit"}, "each thread names the unit it is addressed to"),
+    "messaging.inbox": (
+        {"app_user", "care_unit", "patient"},
+        "the inbox names patient, unit and who holds it",
+    ),
+    "messaging.thread_get": (
+        {"app_user", "care_unit", "patient"},
+        "the thread names the same, and who closed it",
+    ),
+    "messaging.thread_messages": ({"app_user"}, "who wrote each message"),
+    "messaging.message_get": ({"app_user"}, "who wrote the message a note is filed from"),
 }
 TABLE_NAMED = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
 

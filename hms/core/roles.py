@@ -72,6 +72,8 @@ class Permission(StrEnum):
     SCHEDULE_SETUP = "schedule.setup"
     # Portal accounts.
     PORTAL_ACCOUNT_CREATE = "portal_account.create"
+    # Secure messaging.
+    MESSAGE_INBOX = "message.inbox"
 
 
 _FRONT_DESK = {Role.RECEPTIONIST, Role.ADMINISTRATOR}
@@ -132,6 +134,10 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # Reception gives patients and relatives their portal login (an activation
     # code); the database lets no one else (0023).
     Permission.PORTAL_ACCOUNT_CREATE: frozenset(_FRONT_DESK),
+    # Messages to a care unit are read and answered by its doctors and nurses
+    # (the database: only of the thread's unit); patients and relatives write
+    # in the portal (PORTAL_OWN_RECORD).
+    Permission.MESSAGE_INBOX: frozenset(_CARE_STAFF),
 }
 
 

@@ -403,3 +403,40 @@ CONSTRAINT_MESSAGES.update(
         "account_create_portal_by_code": ("role", "Portal accounts are created with an activation code."),
     }
 )
+
+# Secure messaging (migration 0025): the HM200–HM209 refusals of the
+# messaging functions and triggers, and the named checks on messages and files.
+CONSTRAINT_MESSAGES.update(
+    {
+        "message_by_verified_user": ("_form", "Log in to write messages."),
+        "message_thread_within_reach": ("_form", "No such conversation."),
+        "message_thread_unit_had_contact": (
+            "care_unit_id",
+            "Write to a care unit that has seen you: where you had a visit, a stay or an appointment.",
+        ),
+        "message_thread_closed_read_only": ("_form", "The conversation is closed; start a new one."),
+        "message_thread_staff_of_unit": ("_form", "The care unit's doctors and nurses do this."),
+        "message_thread_assignee_of_unit": ("assignee_id", "Choose a doctor or nurse of the care unit."),
+        "message_thread_subject_length": ("subject", "Enter 1 to 150 characters."),
+        "message_thread_status_transition": ("_form", "The conversation cannot change like that."),
+        "message_thread_identity_fixed": ("_form", "A conversation's patient, unit and subject are fixed."),
+        "thread_message_body_not_empty": ("body", "Write a message."),
+        "thread_message_body_length": ("body", "A message is at most 5000 characters."),
+        "thread_message_append_only": ("_form", "Messages and their attachments are kept as they were sent."),
+        "message_attachment_type_by_content": ("attachments", "Attach PDF, PNG or JPEG files only."),
+        "message_attachment_content_matches_type": ("attachments", "Attach PDF, PNG or JPEG files only."),
+        "message_attachment_name_matches_type": (
+            "attachments",
+            "The file's name does not match its content (PDF, PNG or JPEG).",
+        ),
+        "message_attachment_filename_safe": (
+            "attachments",
+            "Give the file a plain name of at most 200 characters.",
+        ),
+        "message_attachment_size": ("attachments", "Each attachment may be at most 5 MB."),
+        "message_attachment_at_most_three": ("attachments", "A message has at most three attachments."),
+        "message_attachment_with_message": ("attachments", "Files are attached to a message as it is sent."),
+        "message_filing_once": ("_form", "The message is already filed in the journal."),
+        "message_filing_note_fresh": ("_form", "A message is filed in a note signed for it just now."),
+    }
+)

@@ -21,6 +21,7 @@ from hms.db.migrate import migrate
 from hms.seed.context import DemoLogin, Progress, SeedContext, new_context, no_progress
 from hms.seed.journal import seed_journal
 from hms.seed.medication import seed_medication
+from hms.seed.messaging import seed_messaging
 from hms.seed.organization import seed_organization
 from hms.seed.patients import seed_next_of_kin, seed_patients
 from hms.seed.pharmacy import seed_pharmacy
@@ -50,6 +51,7 @@ STEPS: list[Step] = [
     seed_medication,
     seed_pharmacy,
     seed_scheduling,
+    seed_messaging,
 ]
 
 

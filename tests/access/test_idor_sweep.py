@@ -93,3 +93,58 @@ def test_hugo_still_reaches_his_own_record(world, browser, hugo):
     page = browser("hugo").get("/my")
     assert page.status_code == 200 and me.shown_in(page.text)
     assert not world.greta.shown_in(page.text)
+
+
+# Secure messaging --------------------------------------------------------------------
+
+
+@pytest.fixture()
+def greta_writes(world, acting_as) -> int:
+    """Greta asks the medical ward about her results, with a PDF attached."""
+    from tests.messaging.conftest import PDF, start
+
+    cast = world.cast
+    return start(acting_as(cast.greta), cast.greta_patient, cast.unit_med, files=(("remiss.pdf", PDF),))
+
+
+def replay(who, urls: set[str], person: Person) -> tuple[list[str], list[str]]:
+    """Each address opened by someone else: (what went wrong, what was refused)."""
+    wrong, refused = [], []
+    for url in sorted(urls):
+        response = who.get(url)
+        if response.status_code in (403, 404):
+            refused.append(url)
+        elif response.status_code >= 400 or person.shown_in(response.text) or b"%PDF" in response.content:
+            wrong.append(f"{url}: {response.status_code}")
+    return wrong, refused
+
+
+def test_another_patient_replaying_gretas_message_links_sees_nothing_of_hers(
+    world, browser, owner, hugo, greta_writes
+):
+    urls = crawl(browser("greta"), ["/my/messages"], depth=2)
+    assert {f"/my/messages/{greta_writes}"} <= urls
+    assert any(u.startswith("/my/messages/attachments/") for u in urls), urls
+    wrong, refused = replay(browser("hugo"), urls, world.greta)
+    assert wrong == []
+    assert f"/my/messages/{greta_writes}" in refused
+    assert (
+        owner.execute(
+            "SELECT count(*) AS n FROM audit_log WHERE user_id = %s AND outcome = 'refused' "
+            "AND action IN ('message.read', 'message.read_attachment')",
+            [hugo],
+        ).fetchone()["n"]
+        >= 2
+    )
+
+
+def test_a_clinician_of_another_unit_replaying_the_wards_inbox_links_sees_nothing(
+    world, browser, greta_writes
+):
+    urls = crawl(browser("bob"), ["/messages"], depth=2)
+    assert f"/messages/{greta_writes}" in urls
+    # The patient's own page, linked from the thread, is the route matrix's (demographics by role).
+    inbox_urls = {u for u in urls if u.startswith("/messages/")}
+    wrong, refused = replay(browser("charlie"), inbox_urls, world.greta)
+    assert wrong == []
+    assert f"/messages/{greta_writes}" in refused

@@ -202,3 +202,77 @@ def test_a_block_hides_the_medical_wards_entries_from_surgery_in_care(app, world
 @pytest.mark.parametrize("role", list(Role))
 def test_every_role_of_the_cast_is_swept(role):
     assert role in ROLES.values()
+
+
+# Secure messaging: the routes name a thread or a file, not a patient --------------------
+
+MESSAGE_PREFIXES = ("/messages", "/my/messages")
+# Who reaches Greta's thread: the ward's doctor and nurse, Greta, and Sven once
+# his grant has the messages scope.
+REACHES_GRETAS_THREAD = {"alice", "bob", "greta"}
+
+
+def message_get_routes(app) -> list[APIRoute]:
+    return [
+        r
+        for r in all_routes(app.routes)
+        if isinstance(r, APIRoute) and "GET" in r.methods and r.path.startswith(MESSAGE_PREFIXES)
+    ]
+
+
+def expected_for_message_route(route: APIRoute, username: str, reaches: set[str]) -> frozenset[int]:
+    policy = policy_of(route.endpoint)
+    assert policy is not None and policy.permission is not None, route.path
+    if not has_permission(ROLES[username], policy.permission):
+        return frozenset({403})
+    if route.path in ("/messages", "/my/messages"):
+        return ALLOWED  # a list: the user's own, or empty
+    return ALLOWED if username in reaches else frozenset({404})
+
+
+def message_sweep(app, world, browser, ids: dict[str, int], reaches: set[str]) -> list[str]:
+    wrong = []
+    routes = message_get_routes(app)
+    assert len(routes) >= 6, [r.path for r in routes]
+    for username in ROLES:
+        who = browser(username)
+        for route in routes:
+            url = route.path.format(**ids)
+            if route.path == "/my/messages/new":
+                url += f"?patient_id={world.greta.patient_id}"
+            response = who.get(url)
+            allowed = expected_for_message_route(route, username, reaches)
+            if response.status_code not in allowed:
+                wrong.append(f"{username} GET {url}: {response.status_code}, expected {_show(allowed)}")
+            shown = 200 <= response.status_code < 300 and world.greta.shown_in(response.text)
+            if shown and username not in reaches:
+                wrong.append(f"{username} GET {url} shows Greta")
+    return wrong
+
+
+@pytest.fixture()
+def greta_thread_ids(world, acting_as) -> dict[str, int]:
+    from tests.messaging.conftest import PDF, start
+
+    cast = world.cast
+    greta = acting_as(cast.greta)
+    thread = start(greta, cast.greta_patient, cast.unit_med, files=(("remiss.pdf", PDF),))
+    attachment = greta.execute("SELECT id FROM message_attachment").fetchone()["id"]
+    return {"thread_id": thread, "attachment_id": attachment}
+
+
+def test_every_role_on_gretas_thread_and_its_file(app, world, browser, greta_thread_ids):
+    assert message_sweep(app, world, browser, greta_thread_ids, REACHES_GRETAS_THREAD) == []
+
+
+def test_a_relative_reaches_the_thread_only_with_the_messages_scope(
+    app, world, browser, owner, greta_thread_ids
+):
+    grant_sven(owner, world.cast)  # the record scope: not messages
+    assert message_sweep(app, world, browser, greta_thread_ids, REACHES_GRETAS_THREAD) == []
+    owner.execute("UPDATE proxy_grant SET revoked_at = now()")
+    owner.execute(
+        "INSERT INTO proxy_grant (patient_id, relative_user_id, scopes, granted_by) VALUES (%s, %s, '{messages}', %s)",
+        [world.cast.greta_patient, world.cast.sven, world.cast.greta],
+    )
+    assert message_sweep(app, world, browser, greta_thread_ids, REACHES_GRETAS_THREAD | {"sven"}) == []

@@ -39,6 +39,9 @@ APP_MAY_EXECUTE = {
     # portal accounts: created and given codes by reception, activated by their holder with the code
     "portal_account_create_for_patient", "portal_account_create_for_relative", "portal_code_reissue",
     "portal_account_activate",
+    # secure messaging: each checks who acts and on which side (0025)
+    "message_thread_units", "message_thread_start", "message_post", "message_thread_assign",
+    "message_thread_mark_read", "message_thread_close", "message_file_to_journal",
 }  # fmt: skip
 
 WORKER_MAY_EXECUTE = {

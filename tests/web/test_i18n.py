@@ -236,3 +236,28 @@ def test_scheduling_notices_and_form_messages_are_translated():
             parse(model, data)
         texts |= set(failed.value.errors.values())
     assert untranslated(texts) == []
+
+
+def test_messaging_notices_and_file_messages_are_translated():
+    from hms.messaging import forms as messaging_forms
+    from hms.messaging import pages as messaging_pages
+    from hms.messaging import pages_portal as messaging_portal
+    from hms.messaging import service as messaging_service
+
+    texts = {
+        *messaging_pages.NOTICES.values(), *messaging_portal.NOTICES.values(), messaging_forms.EMPTY_MESSAGE,
+        messaging_service.NOT_IN_CARE, messaging_service.ONLY_PATIENT_SIDE, "No such message.",
+    }  # fmt: skip
+    pdf = b"%PDF-1.4"
+    for uploads in (
+        [messaging_forms.Upload("a.pdf", pdf)] * 4,
+        [messaging_forms.Upload("a.pdf", pdf + bytes(messaging_forms.MAX_BYTES))],
+        [messaging_forms.Upload("a.exe", b"MZ")],
+        [messaging_forms.Upload("a.png", pdf)],
+        [messaging_forms.Upload("a/b.pdf", pdf)],
+    ):
+        with pytest.raises(FormInvalid) as failed:
+            messaging_forms.check_uploads(uploads)
+        texts |= set(failed.value.errors.values())
+    assert len(texts) >= 12
+    assert untranslated(texts) == []

@@ -1,0 +1,1 @@
+"""Secure messaging between patients (or their relatives) and care units."""
