@@ -72,6 +72,8 @@ class Permission(StrEnum):
     SCHEDULE_SETUP = "schedule.setup"
     # Portal accounts.
     PORTAL_ACCOUNT_CREATE = "portal_account.create"
+    # Care requests (hms.requests).
+    CARE_REQUEST_HANDLE = "care_request.handle"
 
 
 _FRONT_DESK = {Role.RECEPTIONIST, Role.ADMINISTRATOR}
@@ -132,6 +134,10 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # Reception gives patients and relatives their portal login (an activation
     # code); the database lets no one else (0023).
     Permission.PORTAL_ACCOUNT_CREATE: frozenset(_FRONT_DESK),
+    # Care requests: patients and relatives file them in the portal
+    # (PORTAL_OWN_RECORD); doctors, nurses and receptionists handle those the
+    # database routes to them (0026).
+    Permission.CARE_REQUEST_HANDLE: frozenset(_CARE_STAFF | {Role.RECEPTIONIST}),
 }
 
 

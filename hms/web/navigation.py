@@ -31,5 +31,7 @@ def nav_items(user: CurrentUser) -> list[NavItem]:
         ("/schedule", "Calendar", Permission.SCHEDULE_READ),
         ("/admin/scheduling", "Scheduling set-up", Permission.SCHEDULE_SETUP),
         ("/my/appointments", "My appointments", Permission.PORTAL_OWN_RECORD),
+        ("/my/requests", "Requests", Permission.PORTAL_OWN_RECORD),
+        ("/requests", "Requests to handle", Permission.CARE_REQUEST_HANDLE),
     ]
     return [NavItem(href, _(label)) for href, label, perm in entries if user.can(perm)]
