@@ -69,3 +69,7 @@ def grant(owner: Any, cast: Any, scopes: list[str], **extra: Any) -> int:
 
 def status(owner: Any, request: int) -> str:
     return owner.execute("SELECT status FROM care_request WHERE id = %s", [request]).fetchone()["status"]
+
+
+# Each person's browser (tests.access: logged in once per test, English pages).
+from tests.access.conftest import browser  # noqa: E402,F401

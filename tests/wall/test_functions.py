@@ -39,6 +39,10 @@ APP_MAY_EXECUTE = {
     # portal accounts: created and given codes by reception, activated by their holder with the code
     "portal_account_create_for_patient", "portal_account_create_for_relative", "portal_code_reissue",
     "portal_account_activate",
+    # care requests: filed, taken, decided and withdrawn (each checks who acts), the units a
+    # request may go to, and the routing the staff's policy asks
+    "care_request_file", "care_request_take", "care_request_decide", "care_request_withdraw",
+    "care_request_units", "care_request_routes_to",
 }  # fmt: skip
 
 WORKER_MAY_EXECUTE = {
