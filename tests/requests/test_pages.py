@@ -39,7 +39,7 @@ def test_the_portal_lists_the_requests_with_status_and_answer(browser, owner, ca
     assert form.status_code == 200 and "Medical ward 1" in form.text
     file_question(browser, cast)
     listed = greta.get("/my/requests")
-    assert "Ask a question" in listed.text and "Open" in listed.text
+    assert "Ask a question" in listed.text and "Waiting" in listed.text
     request = only_request(owner)
     alice = browser("alice")
     assert alice.post(f"/requests/{request}/take").status_code == 303
