@@ -275,7 +275,10 @@ JOINS = {
         {"app_user", "care_unit", "patient", "prescription", "drug"},
         "the request names its patient, unit, handlers and a renewal's drug",
     ),
-    "requests.request_queue": ({"app_user", "care_unit", "patient"}, "the queue names patient, unit and handler"),
+    "requests.request_queue": (
+        {"app_user", "care_unit", "patient"},
+        "the queue names patient, unit and handler",
+    ),
 }
 TABLE_NAMED = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
 
