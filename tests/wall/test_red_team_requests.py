@@ -441,3 +441,56 @@ def test_a_correction_of_another_units_note_goes_to_that_units_doctors(acting_as
     refused(acting_as(cast.alice), TAKE, [request], constraint="care_request_routed")
     acting_as(cast.charlie).execute(TAKE, [request])
     assert status(owner, request) == "in_progress"
+
+
+def test_a_block_hides_a_units_requests_from_a_relative(acting_as, owner, cast):
+    grant(owner, cast, ["messages", "record"])
+    sven = acting_as(cast.sven)
+    request = file(acting_as(cast.greta), cast.greta_patient, "question", unit=cast.unit_med)
+    assert visible(sven, id=request) == 1
+    owner.execute(
+        "INSERT INTO journal_block (patient_id, care_unit_id, created_by) VALUES (%s, %s, %s)",
+        [cast.greta_patient, cast.unit_med, cast.greta],
+    )
+    assert visible(sven) == 0
+    assert (
+        sven.execute("SELECT id FROM care_request_units(%s, 'question')", [cast.greta_patient]).fetchall()
+        == []
+    )
+    refused(sven, FILE, [cast.greta_patient, "question", cast.unit_med, None, None, "Hello there", None],
+            constraint="care_request_unit_contact")  # fmt: skip
+    refused(sven, WITHDRAW, [request], constraint="care_request_own")
+    # The patient herself still sees and reaches it.
+    assert visible(acting_as(cast.greta), id=request) == 1
+
+
+def test_a_booking_answer_names_only_the_patients_own_appointment(acting_as, owner, cast, asa):
+    request = file(acting_as(cast.greta), cast.greta_patient, "booking", unit=cast.unit_med)
+    type_id = owner.execute(
+        "INSERT INTO appointment_type (care_unit_id, name, duration_minutes) VALUES (%s, 'Visit', 30) RETURNING id",
+        [cast.unit_med],
+    ).fetchone()["id"]
+    others = owner.execute(
+        "INSERT INTO appointment (patient_id, type_id, care_unit_id, clinician_id, mode, during, booked_by) "
+        "VALUES (%s, %s, %s, %s, 'in_person', tstzrange(now() + interval '1 day', now() + interval '1 day 30 minutes'), %s) "
+        "RETURNING id",
+        [asa["patient"], type_id, cast.unit_med, cast.alice, cast.rita],
+    ).fetchone()["id"]
+    rita = acting_as(cast.rita)
+    rita.execute(TAKE, [request])
+    refused(rita, DECIDE, [request, "answered", "Booked", None, None, others],
+            constraint="care_request_appointment_of_patient")  # fmt: skip
+    decide(rita, request, "answered", "Call us on 018-611 00 00.")
+    assert status(owner, request) == "answered"
+
+
+def test_the_patient_side_cannot_take_or_decide_its_own_request(acting_as, cast):
+    greta = acting_as(cast.greta)
+    request = file(greta, cast.greta_patient, "question", unit=cast.unit_med)
+    refused(greta, TAKE, [request], constraint="care_request_routed")
+    refused(
+        greta,
+        DECIDE,
+        [request, "answered", "Answered myself", None, None, None],
+        constraint="care_request_routed",
+    )
