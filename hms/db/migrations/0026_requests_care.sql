@@ -125,9 +125,10 @@ CREATE INDEX care_request_patient_idx ON care_request (patient_id, filed_at DESC
 -- still to be handled ("open requests routed to my units/role").
 CREATE INDEX care_request_unit_queue_idx ON care_request (care_unit_id, kind, filed_at)
 WHERE status IN ('open', 'in_progress');
--- Used by the staff queue: the renewals where I am the prescriber.
-CREATE INDEX care_request_prescriber_idx ON care_request (prescriber_id, status, filed_at)
-WHERE prescriber_id IS NOT NULL;
+-- Used by the staff queue: the renewals still to be handled where I am the
+-- prescriber ("requests where I am the prescriber").
+CREATE INDEX care_request_prescriber_idx ON care_request (prescriber_id, filed_at)
+WHERE kind = 'renewal' AND status IN ('open', 'in_progress');
 -- One decision per result: a renewal or an amendment answers one request.
 CREATE UNIQUE INDEX care_request_prescription_version_once ON care_request (prescription_version_id)
 WHERE prescription_version_id IS NOT NULL;
