@@ -82,7 +82,11 @@ def form_choices(ctx: RequestContext, *, patient_id: int, kind: str | None) -> d
     """What the request form offers for the patient: the care units in contact
     with them, the current prescriptions and the signed notes the reader
     sees. Offering is not permitting: the database decides when it is filed."""
-    units: list[dict[str, Any]] = q.request_units(ctx.conn, patient_id=patient_id, kind=kind or "question")
+    # A question and a certificate are asked under the messages area, a
+    # booking under appointments: a relative may hold one scope, not the other.
+    units: dict[int, dict[str, Any]] = {}
+    for asked in (kind if kind in ("question", "booking", "certificate") else "question", "booking"):
+        units |= {u["id"]: u for u in q.request_units(ctx.conn, patient_id=patient_id, kind=asked)}
     prescriptions: list[dict[str, Any]] = []
     if _access(ctx, patient_id, "medication") is not None:
         prescriptions = [
@@ -101,7 +105,7 @@ def form_choices(ctx: RequestContext, *, patient_id: int, kind: str | None) -> d
     audit_patient(
         ctx, patient_id=patient_id, action="request.form", object_type="patient", object_id=patient_id
     )
-    return {"units": units, "prescriptions": prescriptions, "notes": notes}
+    return {"units": list(units.values()), "prescriptions": prescriptions, "notes": notes}
 
 
 def access_request(ctx: RequestContext, *, request_id: int, action: str = "request.read") -> dict[str, Any]:
