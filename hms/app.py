@@ -87,6 +87,8 @@ def _include_routers(app: FastAPI) -> None:
     from hms.pharmacy import pages as pharmacy_pages
     from hms.pharmacy import pages_orders as pharmacy_order_pages
     from hms.portal import pages as portal_pages
+    from hms.requests import pages as request_pages
+    from hms.requests import pages_portal as request_portal_pages
     from hms.scheduling import pages as scheduling_pages
     from hms.scheduling import pages_calendar as scheduling_calendar_pages
     from hms.scheduling import pages_feed as scheduling_feed_pages
@@ -120,5 +122,7 @@ def _include_routers(app: FastAPI) -> None:
         portal_account_pages,
         messaging_pages,
         messaging_portal_pages,
+        request_pages,
+        request_portal_pages,
     ):
         app.include_router(module.router)

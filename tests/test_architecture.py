@@ -282,6 +282,18 @@ JOINS = {
     ),
     "messaging.thread_messages": ({"app_user"}, "who wrote each message"),
     "messaging.message_get": ({"app_user"}, "who wrote the message a note is filed from"),
+    "requests.requests_for_patient": (
+        {"app_user", "care_unit", "prescription", "drug"},
+        "each request's unit, who filed and answered it, and a renewal's drug",
+    ),
+    "requests.request_get": (
+        {"app_user", "care_unit", "patient", "prescription", "drug"},
+        "the request names its patient, unit, handlers and a renewal's drug",
+    ),
+    "requests.request_queue": (
+        {"app_user", "care_unit", "patient"},
+        "the queue names patient, unit and handler",
+    ),
 }
 TABLE_NAMED = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
 

@@ -74,6 +74,8 @@ class Permission(StrEnum):
     PORTAL_ACCOUNT_CREATE = "portal_account.create"
     # Secure messaging.
     MESSAGE_INBOX = "message.inbox"
+    # Care requests (hms.requests).
+    CARE_REQUEST_HANDLE = "care_request.handle"
 
 
 _FRONT_DESK = {Role.RECEPTIONIST, Role.ADMINISTRATOR}
@@ -138,6 +140,10 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # (the database: only of the thread's unit); patients and relatives write
     # in the portal (PORTAL_OWN_RECORD).
     Permission.MESSAGE_INBOX: frozenset(_CARE_STAFF),
+    # Care requests: patients and relatives file them in the portal
+    # (PORTAL_OWN_RECORD); doctors, nurses and receptionists handle those the
+    # database routes to them (0026).
+    Permission.CARE_REQUEST_HANDLE: frozenset(_CARE_STAFF | {Role.RECEPTIONIST}),
 }
 
 

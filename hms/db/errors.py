@@ -440,3 +440,53 @@ CONSTRAINT_MESSAGES.update(
         "message_filing_note_fresh": ("_form", "A message is filed in a note signed for it just now."),
     }
 )
+
+# Care requests (0026): who may file what, where it goes, and its steps.
+CONSTRAINT_MESSAGES.update(
+    {
+        "care_request_by_verified_user": ("_form", "Log in to file or handle care requests."),
+        "care_request_filer_may": (
+            "kind",
+            "You may not ask for this for the patient: only the patient, or a relative whose "
+            "authorisation covers it, may.",
+        ),
+        "care_request_prescription_own": (
+            "prescription_id",
+            "Choose one of the patient's current prescriptions.",
+        ),
+        "care_request_one_pending_renewal": (
+            "prescription_id",
+            "A renewal of this prescription is already asked for.",
+        ),
+        "care_request_note_visible": ("note_id", "Choose a signed note of the record that you can read."),
+        "care_request_proposed_text_length": (
+            "proposed_text",
+            "Say what the note should say instead (3 to 4000 characters).",
+        ),
+        "care_request_unit_contact": ("care_unit_id", "Choose a care unit that has cared for the patient."),
+        "care_request_body_length": ("body", "Write 3 to 4000 characters."),
+        "care_request_answer_length": ("answer", "Write at most 4000 characters."),
+        "care_request_routed": ("_form", "No such request among those routed to you."),
+        "care_request_own": ("_form", "No such request."),
+        "care_request_take_open": ("_form", "Only an open request can be taken."),
+        "care_request_transition": ("_form", "The request cannot take that step now."),
+        "care_request_taken_by_other": ("_form", "Another handler has taken this request."),
+        "care_request_refusal_has_reason": (
+            "reason",
+            "Give the reason for the refusal (at least 5 characters).",
+        ),
+        "care_request_answer_given": ("answer", "Write the answer."),
+        "care_request_outcome_of_kind": ("_form", "This kind of request is not answered that way."),
+        "care_request_appointment_of_patient": ("appointment_id", "Name one of the patient's appointments."),
+        "care_request_renewal_version": (
+            "_form",
+            "An approved renewal names the renewed prescription you wrote for it.",
+        ),
+        "care_request_amendment_version": (
+            "_form",
+            "An approved correction names the amended version you signed for it.",
+        ),
+        "care_request_withdraw_open": ("_form", "Only an open request can be withdrawn."),
+        "care_request_kept": ("_form", "What was asked, and a decision once made, do not change."),
+    }
+)

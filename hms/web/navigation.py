@@ -33,5 +33,7 @@ def nav_items(user: CurrentUser) -> list[NavItem]:
         ("/my/appointments", "My appointments", Permission.PORTAL_OWN_RECORD),
         ("/messages", "Messages from patients", Permission.MESSAGE_INBOX),
         ("/my/messages", "Messages", Permission.PORTAL_OWN_RECORD),
+        ("/my/requests", "Requests", Permission.PORTAL_OWN_RECORD),
+        ("/requests", "Requests to handle", Permission.CARE_REQUEST_HANDLE),
     ]
     return [NavItem(href, _(label)) for href, label, perm in entries if user.can(perm)]

@@ -28,6 +28,7 @@ DOMAINS = (
     "pharmacy",
     "scheduling",
     "messaging",
+    "requests",
 )
 
 

@@ -148,3 +148,29 @@ def test_a_clinician_of_another_unit_replaying_the_wards_inbox_links_sees_nothin
     wrong, refused = replay(browser("charlie"), inbox_urls, world.greta)
     assert wrong == []
     assert f"/messages/{greta_writes}" in refused
+
+
+def test_another_patient_replaying_gretas_request_links_sees_nothing_of_hers(world, browser, owner, hugo):
+    # given Greta has asked her ward a question and Dr Alice has it in her queue
+    greta = browser("greta")
+    filed = greta.post(
+        "/my/requests/new",
+        {"patient_id": str(world.greta.patient_id), "kind": "question",
+         "care_unit_id": str(world.cast.unit_med), "body": "May I take ibuprofen?"},
+    )  # fmt: skip
+    assert filed.status_code == 303
+    urls = crawl(greta, ["/my/requests"])
+    urls |= crawl(browser("alice"), ["/requests"], depth=1)
+    assert any(re.fullmatch(r"/my/requests/\d+", u) for u in urls), urls
+    assert any(re.fullmatch(r"/requests/\d+", u) for u in urls), urls
+    # when Hugo, another patient, and Dr Charlie of another unit open each of them
+    wrong = []
+    for who in ("hugo", "charlie"):
+        for url in sorted(urls):
+            response = browser(who).get(url)
+            # then each is refused, or shows nothing of Greta
+            if response.status_code not in (403, 404) and (
+                response.status_code >= 400 or world.greta.shown_in(response.text)
+            ):
+                wrong.append(f"{who} {url}: {response.status_code}")
+    assert wrong == []

@@ -276,3 +276,58 @@ def test_a_relative_reaches_the_thread_only_with_the_messages_scope(
         [world.cast.greta_patient, world.cast.sven, world.cast.greta],
     )
     assert message_sweep(app, world, browser, greta_thread_ids, REACHES_GRETAS_THREAD | {"sven"}) == []
+
+
+# Care requests (hms.requests): their routes name a request, not a patient.
+# A request reaches its patient side and the staff it is routed to; a
+# question of the medical ward goes to its doctors and nurses.
+REQUEST_SEES = {"greta": "portal", "alice": "staff", "bob": "staff"}
+
+
+def request_get_routes(app) -> list[APIRoute]:
+    return [
+        r
+        for r in all_routes(app.routes)
+        if isinstance(r, APIRoute) and "GET" in r.methods and r.path.startswith(("/requests", "/my/requests"))
+    ]
+
+
+def expected_for_request(route: APIRoute, username: str) -> frozenset[int]:
+    policy = policy_of(route.endpoint)
+    assert policy is not None, route.path
+    if policy.permission is not None and not has_permission(ROLES[username], policy.permission):
+        return frozenset({403})
+    if route.path == "/my/requests/new" and username == "sven":
+        return frozenset({404})  # a relative without a grant files for nobody
+    if "{request_id}" not in route.path:
+        return ALLOWED
+    side = "portal" if route.path.startswith("/my/") else "staff"
+    return ALLOWED if REQUEST_SEES.get(username) == side else frozenset({404})
+
+
+def test_every_care_request_route_answers_as_its_routing(app, world, browser, owner):
+    from tests.requests.conftest import file
+
+    assert len(request_get_routes(app)) >= 5
+    token = session_token(owner, world.cast.greta)
+    with owner.transaction():
+        owner.execute("SELECT hms_authenticate(%s)", [token])
+        request = file(owner, world.greta.patient_id, "question", unit=world.cast.unit_med)
+    wrong = []
+    for username in ROLES:
+        who = browser(username)
+        for route in request_get_routes(app):
+            url = route.path.format(request_id=request)
+            response = who.get(url)
+            allowed = expected_for_request(route, username)
+            if response.status_code not in allowed:
+                wrong.append(f"{username} GET {url}: {response.status_code}, expected {_show(allowed)}")
+            if username not in REQUEST_SEES and world.greta.shown_in(response.text) and username != "sven":
+                wrong.append(f"{username} GET {url} shows Greta")
+    assert wrong == []
+
+
+def session_token(owner, user_id: int) -> str:
+    from tests.acting import session_for
+
+    return session_for(owner, user_id)

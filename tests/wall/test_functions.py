@@ -42,6 +42,10 @@ APP_MAY_EXECUTE = {
     # secure messaging: each checks who acts and on which side (0025)
     "message_thread_units", "message_thread_start", "message_post", "message_thread_assign",
     "message_thread_mark_read", "message_thread_close", "message_file_to_journal",
+    # care requests: filed, taken, decided and withdrawn (each checks who acts), the units a
+    # request may go to, and the routing the staff's policy asks
+    "care_request_file", "care_request_take", "care_request_decide", "care_request_withdraw",
+    "care_request_units", "care_request_routes_to",
 }  # fmt: skip
 
 WORKER_MAY_EXECUTE = {

@@ -261,3 +261,14 @@ def test_messaging_notices_and_file_messages_are_translated():
         texts |= set(failed.value.errors.values())
     assert len(texts) >= 12
     assert untranslated(texts) == []
+
+
+def test_care_request_notices_and_form_messages_are_translated():
+    from hms.requests import forms as request_forms
+    from hms.requests import pages as request_pages
+    from hms.requests import pages_portal as request_portal_pages
+    from hms.requests import service as request_service
+
+    messages = {*request_pages.NOTICES.values(), *request_portal_pages.NOTICES.values()}
+    messages |= set(request_forms.FIELD_OF_ERROR) | {request_service.NOT_REACHED}
+    assert untranslated(messages) == []
