@@ -26,7 +26,7 @@ FORM = {
     "reason": "Unconscious in the emergency room, needs history",
     "care_unit_id": "{unit_med}", "kind": "progress", "action": "sign",
     "section_1": "Cough and fever.", "section_2": "Pneumonia.",
-    "code": "J18.9", "rank": "primary", "onset_date": "2024-03-01",
+    "code": "J15.9", "rank": "primary", "onset_date": "2024-03-01",
     "substance": "Penicillin", "category": "medication", "severity": "severe", "reaction": "Rash",
     "systolic": "120", "diastolic": "80", "pulse": "70", "temperature": "36.8",
     "respiratory_rate": "14", "spo2": "97", "consciousness": "A", "measured_at": "2024-03-02T08:00",
