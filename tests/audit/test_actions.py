@@ -41,3 +41,23 @@ def test_changes_and_parts_are_named(action, part, verb):
 def test_an_unknown_action_is_still_shown():
     described = actions.describe("something.unheard_of")
     assert described.part is None and described.verb == "read" and not described.writes
+
+
+@pytest.mark.parametrize(
+    ("action", "part"),
+    [
+        ("message.post", "Messages"),
+        ("message.file", "Messages"),
+        ("request.file", "Requests"),
+        ("request.approved", "Requests"),
+        ("request.refused", "Requests"),
+    ],
+)
+def test_messages_and_requests_are_changes(action, part):
+    described = actions.describe(action)
+    assert described.part == part and described.writes
+
+
+@pytest.mark.parametrize("action", ["message.read_inbox", "message.list", "request.queue", "request.form"])
+def test_their_pages_are_looks(action):
+    assert not actions.describe(action).writes
