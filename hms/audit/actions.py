@@ -175,6 +175,8 @@ def is_write(action: str) -> bool:
 def describe(action: str) -> Described:
     """The part and the verb of an action, as msgids."""
     obj, verb = split(action)
+    if obj == "route":  # route.refused: a page the guard refused to show
+        return Described(part=PARTS[obj], verb="read", writes=False)
     part = PORTAL_PARTS.get(verb) if obj == "portal" else PARTS.get(obj)
     writes = verb in WRITE_VERBS
     phrase = VERBS.get(verb) or ("changed" if writes else "read")
