@@ -235,3 +235,52 @@ SELECT
     is_active
 FROM app_user
 WHERE id = :user_id AND role IN ('patient', 'relative');
+
+-- name: notification_counts^
+-- The header's counts of what waits for the user, in one statement. It runs
+-- under row-level security like any page, so it never counts what the user
+-- could not open; each part is a scan of a partial index.
+--   messages: for doctors and nurses, their units' new threads
+--     (message_thread_unit_new_idx) and the threads assigned to them that
+--     they have not read since the patient wrote (message_thread_assigned_idx);
+--     for patients and relatives, threads the unit has answered since they
+--     last looked (message_thread_patient_unread_idx).
+--   requests: open care requests routed to the user, as a renewal's
+--     prescriber (care_request_prescriber_idx) or as the routed role of the
+--     request's unit (care_request_unit_queue_idx).
+SELECT
+    (
+        SELECT count(*) FROM message_thread AS t
+        WHERE
+            :role IN ('doctor', 'nurse') AND t.status = 'new'
+            AND t.care_unit_id IN (SELECT s.care_unit_id FROM staff_care_unit AS s WHERE s.user_id = :user_id)
+    )
+    + (
+        SELECT count(*) FROM message_thread AS t
+        WHERE t.status = 'assigned' AND t.assigned_to = :user_id AND t.unit_read_at IS NULL
+    )
+    + (
+        SELECT count(*) FROM message_thread AS t
+        WHERE
+            :role IN ('patient', 'relative') AND t.patient_unread
+            AND t.patient_id IN (
+                SELECT pu.patient_id FROM patient_user AS pu WHERE pu.user_id = :user_id
+                UNION ALL
+                SELECT g.patient_id FROM proxy_grant AS g
+                WHERE g.relative_user_id = :user_id AND g.revoked_at IS NULL
+            )
+    ) AS messages,
+    (
+        SELECT count(*) FROM care_request AS r
+        WHERE
+            r.status = 'open'
+            AND (
+                (r.kind = 'renewal' AND r.prescriber_id = :user_id AND :role = 'doctor')
+                OR (
+                    r.care_unit_id IN (
+                        SELECT s.care_unit_id FROM staff_care_unit AS s WHERE s.user_id = :user_id
+                    )
+                    AND care_request_routes_to(r.kind, :role)
+                )
+            )
+    ) AS requests;

@@ -16,6 +16,14 @@ def my_care_units(ctx: RequestContext) -> list[dict[str, Any]]:
     return rows
 
 
+def notification_counts(ctx: RequestContext) -> dict[str, int]:
+    """What waits for the user in each module, for the header: one statement,
+    read under row-level security (no patient data, so no audit row)."""
+    user = ctx.staff
+    row = q.notification_counts(ctx.conn, user_id=user.id, role=user.role.value)
+    return {key: int(value) for key, value in (row or {}).items()}
+
+
 def user_count_by_role(ctx: RequestContext) -> list[dict[str, Any]]:
     """Active accounts per role."""
     rows: list[dict[str, Any]] = q.user_count_by_role(ctx.conn)

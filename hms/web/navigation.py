@@ -11,9 +11,20 @@ from hms.web.i18n import gettext as _
 class NavItem:
     href: str
     label: str
+    count: int = 0  # what waits there for the user (the header's notifications)
 
 
-def nav_items(user: CurrentUser) -> list[NavItem]:
+# Which of the header's notification counts each entry shows.
+COUNTED = {
+    "/messages": "messages",
+    "/my/messages": "messages",
+    "/requests": "requests",
+    "/consultations": "consultations",
+    "/referrals": "referrals",
+}
+
+
+def nav_items(user: CurrentUser, counts: dict[str, int] | None = None) -> list[NavItem]:
     entries = [
         ("/patients", "Patients", Permission.PATIENT_SEARCH),
         ("/patients/new", "Register patient", Permission.PATIENT_REGISTER),
@@ -36,4 +47,9 @@ def nav_items(user: CurrentUser) -> list[NavItem]:
         ("/my/requests", "Requests", Permission.PORTAL_OWN_RECORD),
         ("/requests", "Requests to handle", Permission.CARE_REQUEST_HANDLE),
     ]
-    return [NavItem(href, _(label)) for href, label, perm in entries if user.can(perm)]
+    counts = counts or {}
+    return [
+        NavItem(href, _(label), counts.get(COUNTED.get(href, ""), 0))
+        for href, label, perm in entries
+        if user.can(perm)
+    ]

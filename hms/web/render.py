@@ -5,7 +5,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from fastapi import Request
+from psycopg.pq import TransactionStatus
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
@@ -80,6 +82,23 @@ def build_environment() -> Environment:
     return env
 
 
+def _notifications(ctx: RequestContext) -> dict[str, int]:
+    """The header's counts, when the page has a user and an open transaction
+    (an error page may be drawn after its transaction ended). Asked in a
+    savepoint, so a failure costs the counts and not the page."""
+    if ctx.user is None or ctx.conn.closed:
+        return {}
+    if ctx.conn.info.transaction_status not in (TransactionStatus.IDLE, TransactionStatus.INTRANS):
+        return {}
+    from hms.accounts import read as accounts_read  # the web layer asks the domain
+
+    try:
+        with ctx.conn.transaction():
+            return accounts_read.notification_counts(ctx)
+    except psycopg.Error:
+        return {}
+
+
 def page(
     request: Request,
     ctx: RequestContext,
@@ -93,7 +112,12 @@ def page(
     token = i18n.current_locale.set(ctx.locale)
     try:
         html = env.get_template(template).render(
-            request=request, ctx=ctx, user=ctx.user, csrf_token=ctx.csrf_token, **values
+            request=request,
+            ctx=ctx,
+            user=ctx.user,
+            csrf_token=ctx.csrf_token,
+            notifications=_notifications(ctx),
+            **values,
         )
     finally:
         i18n.current_locale.reset(token)

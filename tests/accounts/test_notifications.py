@@ -1,0 +1,47 @@
+"""The header counts what waits for the user: a unit's new messages, the
+answers a patient has not read, the care requests routed to the user. One
+statement, read under row-level security: nobody is told of what they could
+not open."""
+
+import re
+
+from tests.conftest import login
+from tests.messaging.conftest import post, start
+from tests.requests.conftest import file
+
+
+def counts(client, username: str) -> dict[str, int]:
+    client.cookies.clear()
+    client.cookies.set("hms_lang", "en")
+    login(client, username)
+    html = client.get("/").text
+    nav = html.split('class="mainnav"', 1)[1].split("</nav>", 1)[0]
+    found = re.findall(r'<a href="([^"]+)">[^<]*<span class="count"[^>]*>(\d+)</span>', nav)
+    return {href: int(n) for href, n in found}
+
+
+def test_a_new_thread_waits_for_the_units_clinicians_and_nobody_else(client, acting_as, cast):
+    start(acting_as(cast.greta), cast.greta_patient, cast.unit_med)
+    assert counts(client, "bob") == {"/messages": 1}
+    assert counts(client, "alice") == {"/messages": 1}
+    assert counts(client, "charlie") == {}  # another unit's doctor
+    assert counts(client, "greta") == {}  # nothing answered yet
+
+
+def test_an_answer_waits_for_the_patient_until_she_reads_it(client, acting_as, cast):
+    thread = start(acting_as(cast.greta), cast.greta_patient, cast.unit_med)
+    post(acting_as(cast.bob), thread, "Proverna är normala.")
+    assert counts(client, "greta") == {"/my/messages": 1}
+    assert client.get(f"/my/messages/{thread}").status_code == 200
+    assert counts(client, "greta") == {}
+    assert counts(client, "bob") == {}  # answered: nothing new for the unit
+
+
+def test_a_question_waits_for_the_wards_clinicians_a_booking_for_its_reception(client, acting_as, cast):
+    greta = acting_as(cast.greta)
+    file(greta, cast.greta_patient, "question", unit=cast.unit_med)
+    file(greta, cast.greta_patient, "booking", unit=cast.unit_med)
+    assert counts(client, "alice")["/requests"] == 1
+    assert counts(client, "bob")["/requests"] == 1
+    assert counts(client, "rita") == {"/requests": 1}
+    assert "/requests" not in counts(client, "charlie")
