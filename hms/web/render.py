@@ -7,9 +7,9 @@ from typing import Any
 
 import psycopg
 from fastapi import Request
-from psycopg.pq import TransactionStatus
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from psycopg.pq import TransactionStatus
 
 from hms.core.context import RequestContext
 from hms.web import i18n, labels
