@@ -20,6 +20,8 @@ def audit_patient(
     detail: str | None = None,
 ) -> None:
     """Record one read or write of one patient's data."""
+    if patient_id is not None and outcome == "allowed":
+        ctx.audited_patients.add(patient_id)
     q.audit_insert(
         ctx.conn,
         user_id=ctx.user.id if ctx.user else None,
@@ -41,6 +43,7 @@ def audit_patients_listed(
     """Record that a list or search showed these patients (one row each)."""
     if not patient_ids:
         return
+    ctx.audited_patients.update(patient_ids)
     q.audit_insert_many(
         ctx.conn,
         user_id=ctx.user.id if ctx.user else None,

@@ -31,6 +31,9 @@ class RequestContext:
     new_csrf_cookie: bool = False
     session_was_idle: bool = False
     flash: list[str] = field(default_factory=list)
+    # Patients this request has written an allowed audit row about: a page's
+    # parts (the allergy banner) add none of their own to its one row.
+    audited_patients: set[int] = field(default_factory=set)
 
     @property
     def staff(self) -> CurrentUser:

@@ -732,3 +732,20 @@ WHERE
         WHERE t.patient_id = :patient_id
     )
 ORDER BY cu.name;
+
+-- name: allergy_banner^
+-- The banner on every page about a patient: the reader's basis on the
+-- patient's clinical record, the allergies it shows (row-level security
+-- leaves out what a block hides), and whether a block hides anything.
+SELECT
+    hms_access_basis(:patient_id, 'clinical') AS basis,
+    (
+        SELECT
+            coalesce(jsonb_agg(jsonb_build_object(
+                'substance', a.substance, 'reaction', a.reaction, 'severity', a.severity,
+                'is_verified', a.is_verified, 'is_intolerance', a.is_intolerance
+            ) ORDER BY a.severity DESC, a.substance ASC), '[]'::jsonb)
+        FROM allergy AS a
+        WHERE a.patient_id = :patient_id AND a.entered_in_error_at IS NULL
+    ) AS allergies,
+    hms_blocked_for_me(:patient_id) AS blocked;

@@ -214,6 +214,27 @@ def access_journal_copy(
 # writes the page's one.
 
 
+# The roles whose pages about a patient carry the allergy banner.
+BANNER_ROLES = frozenset({"doctor", "nurse", "pharmacist", "external_specialist"})
+
+
+def allergy_banner(ctx: RequestContext, *, patient_id: int) -> dict[str, Any] | None:
+    """The allergies and the blocked marker every page about a patient shows
+    to those who treat or dispense; None for other roles and for a reader with
+    no basis on the patient's clinical record. Reading it is audited: by the
+    page's own row when the page wrote one about the patient, else by its own."""
+    if ctx.user is None or ctx.user.role.value not in BANNER_ROLES:
+        return None
+    row = q.allergy_banner(ctx.conn, patient_id=patient_id)
+    if row is None or row["basis"] is None:
+        return None
+    if patient_id not in ctx.audited_patients:
+        audit_patient(
+            ctx, patient_id=patient_id, action="allergy.read", object_type="allergy", detail="banner"
+        )
+    return {"allergies": row["allergies"], "blocked": bool(row["blocked"])}
+
+
 def summary_for(ctx: RequestContext, *, access: Access) -> dict[str, Any]:
     """The chart's summary (allergies, problem list, latest vitals)."""
     row: dict[str, Any] = q.chart_summary(ctx.conn, patient_id=access.patient_id)

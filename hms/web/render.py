@@ -99,6 +99,27 @@ def _notifications(ctx: RequestContext) -> dict[str, int]:
         return {}
 
 
+def _banner(ctx: RequestContext, values: dict[str, Any]) -> dict[str, Any] | None:
+    """The allergy banner of a page about a patient (one whose values name a
+    ``patient``), drawn by base.html above the page itself, so no page about
+    a patient can leave it out. Asked in a savepoint, like the counts."""
+    patient = values.get("patient")
+    if not isinstance(patient, dict) or not isinstance(patient.get("id"), int) or ctx.user is None:
+        return None
+    if ctx.conn.closed or ctx.conn.info.transaction_status not in (
+        TransactionStatus.IDLE,
+        TransactionStatus.INTRANS,
+    ):
+        return None
+    from hms.journal import read as journal_read  # the web layer asks the domain
+
+    try:
+        with ctx.conn.transaction():
+            return journal_read.allergy_banner(ctx, patient_id=patient["id"])
+    except psycopg.Error:
+        return None
+
+
 def page(
     request: Request,
     ctx: RequestContext,
@@ -117,6 +138,7 @@ def page(
             user=ctx.user,
             csrf_token=ctx.csrf_token,
             notifications=_notifications(ctx),
+            banner=_banner(ctx, values),
             **values,
         )
     finally:
