@@ -90,6 +90,8 @@ def _include_routers(app: FastAPI) -> None:
     from hms.scheduling import pages_feed as scheduling_feed_pages
     from hms.scheduling import pages_portal as scheduling_portal_pages
     from hms.scheduling import pages_setup as scheduling_setup_pages
+    from hms.referrals import pages as referral_pages
+    from hms.referrals import pages_patient as referral_patient_pages
     from hms.web import health
 
     for module in (
@@ -116,5 +118,7 @@ def _include_routers(app: FastAPI) -> None:
         scheduling_portal_pages,
         scheduling_feed_pages,
         portal_account_pages,
+        referral_pages,
+        referral_patient_pages,
     ):
         app.include_router(module.router)

@@ -267,6 +267,13 @@ JOINS = {
         "the waitlist names the unit and the clinician asked for or offered",
     ),
     "accounts.portal_account_of_patient": ({"patient_user"}, "the portal account a patient is linked to"),
+    "referrals.referral_get": (
+        {"app_user", "care_unit", "patient"},
+        "the referral names its patient, its units, who sent and who decided",
+    ),
+    "referrals.referral_diagnoses": ({"icd10_code"}, "each diagnosis named by its title"),
+    "referrals.referrals_incoming": ({"app_user", "care_unit", "patient"}, "the list names the same"),
+    "referrals.referrals_outgoing": ({"app_user", "care_unit", "patient"}, "the list names the same"),
 }
 TABLE_NAMED = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
 

@@ -159,7 +159,9 @@ def close(request: Request, consultation_id: int, ctx: RequestContext = Depends(
 
 @router.get("/{consultation_id}/withdraw", response_class=HTMLResponse)
 @requires(Permission.CONSULTATION_REQUEST)
-def withdraw_confirm(request: Request, consultation_id: int, ctx: RequestContext = Depends(current)) -> Response:
+def withdraw_confirm(
+    request: Request, consultation_id: int, ctx: RequestContext = Depends(current)
+) -> Response:
     """The confirmation step: what withdrawing means, and a reason if one likes."""
     return _withdraw_page(request, ctx, consultation_id, {}, {})
 

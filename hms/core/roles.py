@@ -72,6 +72,8 @@ class Permission(StrEnum):
     SCHEDULE_SETUP = "schedule.setup"
     # Portal accounts.
     PORTAL_ACCOUNT_CREATE = "portal_account.create"
+    # Referrals between the hospital's care units.
+    REFERRAL = "referral.manage"
 
 
 _FRONT_DESK = {Role.RECEPTIONIST, Role.ADMINISTRATOR}
@@ -132,6 +134,9 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # Reception gives patients and relatives their portal login (an activation
     # code); the database lets no one else (0023).
     Permission.PORTAL_ACCOUNT_CREATE: frozenset(_FRONT_DESK),
+    # Doctors refer their patients to another unit, and decide the referrals
+    # sent to their own units (the database: only those, 0028).
+    Permission.REFERRAL: frozenset({Role.DOCTOR}),
 }
 
 

@@ -56,7 +56,12 @@ def test_bad_input_is_shown_beside_the_fields_and_nothing_is_saved(alice, owner,
     # A doctor is no specialist, and the surgical ward is not Alice's.
     response = alice.post(
         f"/consultations/new?patient_id={cast.greta_patient}",
-        {"specialist_id": cast.charlie, "care_unit_id": cast.unit_surg, "question": QUESTION, "parts": ["notes"]},
+        {
+            "specialist_id": cast.charlie,
+            "care_unit_id": cast.unit_surg,
+            "question": QUESTION,
+            "parts": ["notes"],
+        },
     )
     assert response.status_code == 422
     assert "Choose a specialist from the list." in response.text

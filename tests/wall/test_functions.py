@@ -39,6 +39,12 @@ APP_MAY_EXECUTE = {
     # portal accounts: created and given codes by reception, activated by their holder with the code
     "portal_account_create_for_patient", "portal_account_create_for_relative", "portal_code_reissue",
     "portal_account_activate",
+    # consultations: the parts a specialist reads (restrictive policies), the answer with its
+    # journal note, closing, withdrawing, and the requester's reading of the answer
+    "hms_consultation_patients", "consultation_answer", "consultation_close", "consultation_withdraw",
+    "consultation_answer_seen",
+    # referrals between the hospital's units (each checks who acts)
+    "referral_send", "referral_accept", "referral_reject", "referral_withdraw",
 }  # fmt: skip
 
 WORKER_MAY_EXECUTE = {
