@@ -85,13 +85,13 @@ def _include_routers(app: FastAPI) -> None:
     from hms.pharmacy import pages as pharmacy_pages
     from hms.pharmacy import pages_orders as pharmacy_order_pages
     from hms.portal import pages as portal_pages
+    from hms.referrals import pages as referral_pages
+    from hms.referrals import pages_patient as referral_patient_pages
     from hms.scheduling import pages as scheduling_pages
     from hms.scheduling import pages_calendar as scheduling_calendar_pages
     from hms.scheduling import pages_feed as scheduling_feed_pages
     from hms.scheduling import pages_portal as scheduling_portal_pages
     from hms.scheduling import pages_setup as scheduling_setup_pages
-    from hms.referrals import pages as referral_pages
-    from hms.referrals import pages_patient as referral_patient_pages
     from hms.web import health
 
     for module in (

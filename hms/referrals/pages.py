@@ -34,7 +34,15 @@ def _redirect(referral_id: int, notice: str) -> RedirectResponse:
 @router.get("", response_class=HTMLResponse)
 @requires(Permission.REFERRAL)
 def index(request: Request, ctx: RequestContext = Depends(current)) -> Response:
-    return page(request, ctx, "referrals/list.html", **read.referrals_mine(ctx))
+    lists = read.referrals_mine(ctx)
+    return page(
+        request,
+        ctx,
+        "referrals/list.html",
+        waiting=lists["waiting"],
+        decided=lists["decided"],
+        outgoing=lists["outgoing"],
+    )
 
 
 @router.get("/{referral_id}", response_class=HTMLResponse)
