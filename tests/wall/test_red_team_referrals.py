@@ -10,11 +10,15 @@ import pytest
 
 from tests.journal import given
 from tests.journal.refusal import refused
-from tests.referrals.conftest import QUESTION, diagnoses, diana, send  # noqa: F401
+from tests.referrals import conftest as referrals
+from tests.referrals.conftest import QUESTION, send
 
 ACCEPT = "SELECT referral_accept(%s) AS care"
 REJECT = "SELECT referral_reject(%s, %s)"
 WITHDRAW = "SELECT referral_withdraw(%s, %s)"
+# The referral tests' fixtures, used here too.
+diagnoses = referrals.diagnoses
+diana = referrals.diana
 
 
 def basis(conn, patient: int, area: str = "clinical"):
