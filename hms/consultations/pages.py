@@ -176,7 +176,13 @@ def _withdraw_page(
 ) -> Response:
     consultation = read.access_consultation(ctx, consultation_id=consultation_id)
     if not policy.is_requester_of(ctx.staff, consultation):
-        raise NotFound()
+        raise NotFound(
+            audit={
+                "patient_id": consultation["patient_id"],
+                "action": "consultation.withdraw",
+                "detail": f"consultation {consultation_id}: not the requester",
+            }
+        )
     return page(
         request,
         ctx,

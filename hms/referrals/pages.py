@@ -123,7 +123,13 @@ def _withdraw_page(
 ) -> Response:
     referral = read.access_referral(ctx, referral_id=referral_id)
     if not policy.is_sender(ctx.staff, referral):
-        raise NotFound()
+        raise NotFound(
+            audit={
+                "patient_id": referral["patient_id"],
+                "action": "referral.withdraw",
+                "detail": f"referral {referral_id}: not the sender",
+            }
+        )
     return page(
         request,
         ctx,
