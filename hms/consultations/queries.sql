@@ -4,7 +4,7 @@
 -- (consultation_request, consultation_request_by_doctor) checks the
 -- requester's access, role and unit once more.
 INSERT INTO consultation (patient_id, care_unit_id, requested_by, specialist_id, question, parts)
-VALUES (:patient_id, :care_unit_id, :by, :specialist_id, :question, :parts::consultation_part [])
+VALUES (:patient_id, :care_unit_id, :by, :specialist_id, :question, :parts::consultation_part[])
 RETURNING id;
 
 -- name: consultation_answer$
@@ -39,7 +39,7 @@ SELECT
     c.question,
     c.answer,
     c.status::text AS status,
-    c.parts::text [] AS parts,
+    c.parts::text[] AS parts,
     c.created_at,
     c.answered_at,
     c.answer_note_id,

@@ -2,7 +2,7 @@
 -- Send a referral (migration 0028: a doctor, from their unit, for a patient
 -- in their care, naming her own diagnoses); returns its id.
 SELECT referral_send(
-    :patient_id, :from_unit_id, :to_unit_id, :urgency::referral_urgency, :question, :diagnosis_ids::bigint []
+    :patient_id, :from_unit_id, :to_unit_id, :urgency::referral_urgency, :question, :diagnosis_ids::bigint[]
 );
 
 -- name: referral_accept$
@@ -88,7 +88,7 @@ INNER JOIN care_unit AS fu ON r.from_unit_id = fu.id
 INNER JOIN care_unit AS tu ON r.to_unit_id = tu.id
 INNER JOIN app_user AS s ON r.sent_by = s.id
 LEFT JOIN patient AS p ON r.patient_id = p.id
-WHERE r.to_unit_id = ANY(:unit_ids::bigint [])
+WHERE r.to_unit_id = any(:unit_ids::bigint[])
 ORDER BY (r.status = 'sent') DESC, CASE WHEN r.status = 'sent' THEN r.sent_at END ASC, r.sent_at DESC, r.id DESC
 LIMIT :limit;
 

@@ -32,12 +32,12 @@
 -- depends: 0024_access_messages_area
 
 CREATE TYPE consultation_part AS ENUM ('summary', 'notes', 'diagnoses', 'vitals', 'medication');
-ALTER TYPE consultation_status ADD VALUE 'withdrawn';
+ALTER TYPE consultation_status ADD VALUE 'withdrawn' AFTER 'closed';
 -- The specialist's answer, as a journal note of its own kind.
-ALTER TYPE note_kind ADD VALUE 'consultation';
+ALTER TYPE note_kind ADD VALUE 'consultation' AFTER 'discharge_summary';
 
 ALTER TABLE consultation
-ADD COLUMN parts consultation_part [],
+ADD COLUMN parts consultation_part[],
 ADD COLUMN answer_note_id bigint,
 ADD COLUMN answer_seen_at timestamptz,
 ADD COLUMN withdrawn_at timestamptz,
@@ -108,14 +108,14 @@ $$;
 -- The patients whose open consultation to the acting specialist includes a
 -- part: the restrictive policies ask it once per statement (an InitPlan),
 -- only for external specialists.
-CREATE FUNCTION hms_consultation_patients(p_part consultation_part) RETURNS bigint []
+CREATE FUNCTION hms_consultation_patients(p_part consultation_part) RETURNS bigint[]
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public, pg_temp
 RETURN coalesce((
     SELECT array_agg(DISTINCT c.patient_id) FROM consultation AS c
     WHERE
         c.specialist_id = hms_current_user_id() AND c.status = 'open'
-        AND p_part = ANY(c.parts)  -- a parameter, not a column -- noqa: RF03
+        AND p_part = any(c.parts)  -- a parameter, not a column -- noqa: RF03
 ), '{}');
 COMMENT ON FUNCTION hms_consultation_patients IS
 'Patients of the acting specialist''s open consultations that include the part (empty for everyone else).';
@@ -150,14 +150,14 @@ BEGIN
         EXECUTE format(
             'CREATE POLICY %I ON %I AS RESTRICTIVE FOR SELECT TO hms_app USING ('
             '(SELECT hms_current_role()) IS DISTINCT FROM ''external_specialist'' '
-            'OR patient_id = ANY ((SELECT hms_consultation_patients(%L))::bigint [])%s)',
+            'OR patient_id = ANY ((SELECT hms_consultation_patients(%L))::bigint[])%s)',
             rule.tbl || '_consultation_part', rule.tbl, rule.part,
             CASE
                 WHEN rule.tbl = 'diagnosis' THEN
                     ' OR (resolved_date IS NULL AND entered_in_error_at IS NULL AND patient_id = ANY ('
-                    '(SELECT hms_consultation_patients(''summary''))::bigint []))'
+                    '(SELECT hms_consultation_patients(''summary''))::bigint[]))'
                 WHEN rule.also IS NOT NULL THEN
-                    format(' OR patient_id = ANY ((SELECT hms_consultation_patients(%L))::bigint [])', rule.also)
+                    format(' OR patient_id = ANY ((SELECT hms_consultation_patients(%L))::bigint[])', rule.also)
                 ELSE ''
             END
         );

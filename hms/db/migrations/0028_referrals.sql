@@ -143,7 +143,7 @@ RETURN hms_current_role() = 'doctor' AND EXISTS (
 -- Send a referral; returns its id.
 CREATE FUNCTION referral_send(
     p_patient bigint, p_from_unit bigint, p_to_unit bigint, p_urgency referral_urgency, p_question text,
-    p_diagnoses bigint [] DEFAULT '{}'
+    p_diagnoses bigint[] DEFAULT '{}'
 ) RETURNS bigint
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
@@ -171,7 +171,7 @@ BEGIN
     -- sender sees (a blocked unit's diagnosis is not theirs to pass on).
     SELECT count(*) INTO v_found FROM diagnosis AS d
     WHERE
-        d.id = ANY(p_diagnoses) AND d.patient_id = p_patient AND d.entered_in_error_at IS NULL
+        d.id = ANY (p_diagnoses) AND d.patient_id = p_patient AND d.entered_in_error_at IS NULL
         AND hms_row_visible(d.patient_id, d.care_unit_id, 'clinical');
     IF v_found <> cardinality(ARRAY(SELECT DISTINCT unnest(coalesce(p_diagnoses, '{}')))) THEN
         RAISE EXCEPTION 'Choose diagnoses from the patient''s own list.'
@@ -182,7 +182,7 @@ BEGIN
     RETURNING id INTO v_id;
     INSERT INTO referral_diagnosis (referral_id, patient_id, diagnosis_id, code)
     SELECT v_id, p_patient, d.id, d.code FROM diagnosis AS d
-    WHERE d.id = ANY(p_diagnoses) AND d.patient_id = p_patient;
+    WHERE d.id = ANY (p_diagnoses) AND d.patient_id = p_patient;
     RETURN v_id;
 END
 $$;
