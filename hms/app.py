@@ -87,6 +87,8 @@ def _include_routers(app: FastAPI) -> None:
     from hms.pharmacy import pages as pharmacy_pages
     from hms.pharmacy import pages_orders as pharmacy_order_pages
     from hms.portal import pages as portal_pages
+    from hms.referrals import pages as referral_pages
+    from hms.referrals import pages_patient as referral_patient_pages
     from hms.requests import pages as request_pages
     from hms.requests import pages_portal as request_portal_pages
     from hms.scheduling import pages as scheduling_pages
@@ -124,5 +126,7 @@ def _include_routers(app: FastAPI) -> None:
         messaging_portal_pages,
         request_pages,
         request_portal_pages,
+        referral_pages,
+        referral_patient_pages,
     ):
         app.include_router(module.router)

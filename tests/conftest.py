@@ -36,7 +36,14 @@ TEST_DB = f"hms_test_{os.getpid()}"
 ROOT = Path(__file__).resolve().parent.parent
 # Tables whose rows are reference data loaded by migrations (ICD-10 codes, the
 # LOINC codes of vitals); never emptied.
-REFERENCE_TABLES = {"icd10_code", "vital_sign_code", "atc_group", "drug", "drug_interaction"}
+REFERENCE_TABLES = {
+    "icd10_code",
+    "vital_sign_code",
+    "atc_group",
+    "drug",
+    "drug_interaction",
+    "referral_urgency_target",
+}
 PASSWORD = cast_module.PASSWORD
 
 

@@ -164,7 +164,7 @@ JOINS = {
         "the unit in care is the user's unit with the patient's encounter or assignment",
     ),
     "accounts.notification_counts": (
-        {"message_thread", "care_request", "patient_user", "proxy_grant"},
+        {"message_thread", "care_request", "patient_user", "proxy_grant", "consultation", "referral"},
         "the header counts what waits for the user in each module, in one statement",
     ),
     "accounts.user_care_units": ({"care_unit", "department"}, "a member's units with their names"),
@@ -298,6 +298,13 @@ JOINS = {
         {"app_user", "care_unit", "patient"},
         "the queue names patient, unit and handler",
     ),
+    "referrals.referral_get": (
+        {"app_user", "care_unit", "patient"},
+        "the referral names its patient, its units, who sent and who decided",
+    ),
+    "referrals.referral_diagnoses": ({"icd10_code"}, "each diagnosis named by its title"),
+    "referrals.referrals_incoming": ({"app_user", "care_unit", "patient"}, "the list names the same"),
+    "referrals.referrals_outgoing": ({"app_user", "care_unit", "patient"}, "the list names the same"),
 }
 TABLE_NAMED = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
 

@@ -248,6 +248,11 @@ WHERE id = :user_id AND role IN ('patient', 'relative');
 --   requests: open care requests routed to the user, as a renewal's
 --     prescriber (care_request_prescriber_idx) or as the routed role of the
 --     request's unit (care_request_unit_queue_idx).
+--   consultations: for the doctor who asked, answers not yet read
+--     (consultation_unseen_answer_idx); for the outside specialist, the open
+--     questions put to them (consultation_specialist_idx).
+--   referrals: referrals sent to the user's units and not yet decided
+--     (referral_incoming_sent_idx), for doctors.
 SELECT
     (
         SELECT count(*) FROM message_thread AS t
@@ -283,4 +288,18 @@ SELECT
                     AND care_request_routes_to(r.kind, :role)
                 )
             )
-    ) AS requests;
+    ) AS requests,
+    (
+        SELECT count(*) FROM consultation AS c
+        WHERE c.status = 'answered' AND c.requested_by = :user_id AND c.answer_seen_at IS NULL
+    )
+    + (
+        SELECT count(*) FROM consultation AS c
+        WHERE c.status = 'open' AND c.specialist_id = :user_id
+    ) AS consultations,
+    (
+        SELECT count(*) FROM referral AS f
+        WHERE
+            :role = 'doctor' AND f.status = 'sent'
+            AND f.to_unit_id IN (SELECT s.care_unit_id FROM staff_care_unit AS s WHERE s.user_id = :user_id)
+    ) AS referrals;

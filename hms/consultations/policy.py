@@ -2,7 +2,8 @@
 
 Role permissions live in ``hms.core.roles``; here are the rules about one
 consultation: a doctor asks, the specialist asked answers while it is open,
-and the doctor who asked closes it once answered. Which patient a doctor may
+the doctor who asked closes it once answered, or withdraws it
+while unanswered. Which patient a doctor may
 ask about is the access decision (``hms.access.policy``); what a specialist
 sees of the patient is ``hms_access_basis``, which counts open consultations
 only.
@@ -17,6 +18,7 @@ from hms.core.roles import Permission
 TRANSITIONS: dict[tuple[str, str], str] = {
     ("open", "answered"): "specialist",
     ("answered", "closed"): "requester",
+    ("open", "withdrawn"): "requester",
 }
 
 
@@ -48,3 +50,7 @@ def can_answer(user: CurrentUser, consultation: dict[str, Any]) -> bool:
 
 def can_close(user: CurrentUser, consultation: dict[str, Any]) -> bool:
     return may_transition(user, consultation, "closed")
+
+
+def can_withdraw(user: CurrentUser, consultation: dict[str, Any]) -> bool:
+    return may_transition(user, consultation, "withdrawn")

@@ -1,25 +1,30 @@
 -- name: consultation_request^
--- A doctor's question about a patient to an external specialist. Row-level
--- security (consultation_request) checks the requester's access once more.
-INSERT INTO consultation (patient_id, care_unit_id, requested_by, specialist_id, question)
-VALUES (:patient_id, :care_unit_id, :by, :specialist_id, :question)
+-- A doctor's question about a patient to an external specialist, with the
+-- parts of the record the specialist may read. Row-level security
+-- (consultation_request, consultation_request_by_doctor) checks the
+-- requester's access, role and unit once more.
+INSERT INTO consultation (patient_id, care_unit_id, requested_by, specialist_id, question, parts)
+VALUES (:patient_id, :care_unit_id, :by, :specialist_id, :question, :parts::consultation_part[])
 RETURNING id;
 
--- name: consultation_answer^
--- The specialist answers an open consultation; from then on they no longer
--- reach the patient (hms_access_basis counts only open consultations). The
--- status in the WHERE makes the transition race-free: one answer wins.
-UPDATE consultation
-SET status = 'answered', answer = :answer, answered_at = now()
-WHERE id = :consultation_id AND specialist_id = :by AND status = 'open'
-RETURNING id, patient_id;
+-- name: consultation_answer$
+-- The specialist answers an open consultation: the answer and its signed
+-- journal note in their name, in one function (migration 0027); returns the
+-- note's id. From then on they no longer reach the patient.
+SELECT consultation_answer(:consultation_id, :answer);
 
--- name: consultation_close^
+-- name: consultation_close!
 -- The requesting doctor closes an answered consultation.
-UPDATE consultation
-SET status = 'closed', closed_at = now()
-WHERE id = :consultation_id AND requested_by = :by AND status = 'answered'
-RETURNING id, patient_id;
+SELECT consultation_close(:consultation_id);
+
+-- name: consultation_withdraw!
+-- The requesting doctor withdraws a consultation not yet answered; the
+-- specialist's access ends at once.
+SELECT consultation_withdraw(:consultation_id, :reason);
+
+-- name: consultation_answer_seen!
+-- The requester opened the answer: it is no longer new to them.
+SELECT consultation_answer_seen(:consultation_id);
 
 -- name: consultation_get^
 -- One consultation, for its requester or its specialist only. The patient's
@@ -34,9 +39,14 @@ SELECT
     c.question,
     c.answer,
     c.status::text AS status,
+    c.parts::text[] AS parts,
     c.created_at,
     c.answered_at,
+    c.answer_note_id,
+    c.answer_seen_at,
     c.closed_at,
+    c.withdrawn_at,
+    c.withdraw_reason,
     cu.name AS care_unit,
     r.full_name AS requester,
     s.full_name AS specialist,
@@ -51,7 +61,8 @@ WHERE c.id = :consultation_id AND (c.requested_by = :user_id OR c.specialist_id 
 
 -- name: consultations_mine
 -- The user's consultations, as requester or as specialist: open ones first,
--- then newest first. Uses consultation_specialist_idx for specialists.
+-- then newest first. Uses consultation_specialist_idx for specialists and
+-- consultation_requester_idx for requesters.
 SELECT
     c.id,
     c.patient_id,
@@ -59,6 +70,8 @@ SELECT
     c.created_at,
     c.answered_at,
     c.closed_at,
+    c.withdrawn_at,
+    c.status = 'answered' AND c.answer_seen_at IS NULL AND c.requested_by = :user_id AS answer_unseen,
     left(c.question, 120) AS question_start,
     cu.name AS care_unit,
     r.full_name AS requester,

@@ -11,13 +11,15 @@ from hms.core.context import RequestContext
 from hms.core.errors import NotFound, Refused
 from hms.db.queries import load
 from hms.journal import read as journal_read
+from hms.medication import read as medication_read
 from hms.patients import read as patient_read
 
 q = load("consultations")
 
 LIST_LIMIT = 200
-# The specialist's summary shows the latest entries, not the whole history.
-SUMMARY_ENTRIES = 20
+# The specialist reads the latest notes and measurements, not the whole history.
+SHARED_NOTES = 20
+SHARED_VITALS = 20
 
 
 def consultations_mine(ctx: RequestContext, *, status: str | None = None) -> list[dict[str, Any]]:
@@ -60,22 +62,37 @@ def access_consultation(ctx: RequestContext, *, consultation_id: int) -> dict[st
     return row
 
 
-def access_journal_summary(ctx: RequestContext, *, consultation: dict[str, Any]) -> dict[str, Any] | None:
-    """What the specialist of an open consultation reads of the patient's
-    journal: the chart's summary and latest entries, read-only. None once the
-    consultation is answered or closed (the access decision refuses then).
+def access_shared_record(ctx: RequestContext, *, consultation: dict[str, Any]) -> dict[str, Any] | None:
+    """What the specialist of an open consultation reads of the patient: the
+    identity, and of the record only the parts the requester chose. None once
+    the consultation is answered, closed or withdrawn (the access decision
+    refuses then).
 
     The journal's chart requires JOURNAL_READ (doctors and nurses), so this
     reads the journal through its reads for a decision already made (basis
-    'consultation'), behind the same row-level security."""
+    'consultation'), behind the same row-level security, whose restrictive
+    policies (0027) let through only the chosen parts' rows: a part not
+    chosen is not asked for here, and would come back empty if it were."""
     if not policy.is_specialist_of(ctx.staff, consultation) or consultation["status"] != "open":
         return None
     patient_id = consultation["patient_id"]
-    access = patient_access(ctx, patient_id=patient_id, area="clinical", action="journal.read")
-    patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read", access=access)
-    summary = journal_read.summary_for(ctx, access=access)
-    timeline = journal_read.latest_entries_for(ctx, access=access, limit=SUMMARY_ENTRIES)
-    return {"patient": patient, "summary": summary, "timeline": timeline}
+    parts = set(consultation["parts"])
+    access = patient_access(ctx, patient_id=patient_id, area="clinical", action="consultation.record_read")
+    patient = patient_read.access_patient(
+        ctx, patient_id=patient_id, action="consultation.record_read", access=access
+    )
+    record: dict[str, Any] = {"patient": patient, "parts": parts}
+    if "summary" in parts:
+        record["summary"] = journal_read.summary_for(ctx, access=access)
+    if "notes" in parts:
+        record["notes"] = journal_read.signed_notes_for(ctx, access=access, limit=SHARED_NOTES)
+    if "diagnoses" in parts:
+        record["diagnoses"] = journal_read.diagnoses_for(ctx, access=access)
+    if "vitals" in parts:
+        record["vitals"] = journal_read.latest_vitals_for(ctx, access=access, limit=SHARED_VITALS)
+    if "medication" in parts:
+        record["medication"] = medication_read.current_medication(ctx, patient_id=patient_id)
+    return record
 
 
 def request_patient(ctx: RequestContext, *, patient_id: int) -> dict[str, Any]:

@@ -76,6 +76,8 @@ class Permission(StrEnum):
     MESSAGE_INBOX = "message.inbox"
     # Care requests (hms.requests).
     CARE_REQUEST_HANDLE = "care_request.handle"
+    # Referrals between the hospital's care units.
+    REFERRAL = "referral.manage"
 
 
 _FRONT_DESK = {Role.RECEPTIONIST, Role.ADMINISTRATOR}
@@ -144,6 +146,9 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # (PORTAL_OWN_RECORD); doctors, nurses and receptionists handle those the
     # database routes to them (0026).
     Permission.CARE_REQUEST_HANDLE: frozenset(_CARE_STAFF | {Role.RECEPTIONIST}),
+    # Doctors refer their patients to another unit, and decide the referrals
+    # sent to their own units (the database: only those, 0028).
+    Permission.REFERRAL: frozenset({Role.DOCTOR}),
 }
 
 

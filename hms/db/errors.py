@@ -490,3 +490,53 @@ CONSTRAINT_MESSAGES.update(
         "care_request_kept": ("_form", "What was asked, and a decision once made, do not change."),
     }
 )
+
+# Consultations finished (migration 0027): the answer and its journal note,
+# closing, withdrawing (HM240-HM245), and the parts of the record chosen.
+CONSTRAINT_MESSAGES.update(
+    {
+        "consultation_parts_chosen": (
+            "parts",
+            "Choose at least one part of the record the specialist may read.",
+        ),
+        "consultation_answer_by_specialist": ("_form", "Only the specialist asked answers the consultation."),
+        "consultation_answer_while_open": ("_form", "The consultation is no longer open."),
+        "consultation_answer_length": ("answer", "Write an answer of at most 8000 characters."),
+        "consultation_by_requester": ("_form", "Only the doctor who asked may do this."),
+        "consultation_close_answered": ("_form", "Only an answered consultation can be closed."),
+        "consultation_withdraw_open": ("_form", "Only a consultation not yet answered can be withdrawn."),
+        "consultation_withdraw_reason_length": ("reason", "Too long."),
+    }
+)
+
+# Referrals (migration 0028): the HM250-HM259 refusals of referral_send,
+# referral_accept, referral_reject and referral_withdraw.
+CONSTRAINT_MESSAGES.update(
+    {
+        "referral_question_length": ("question", "Write the question in at least 10 characters."),
+        "referral_to_another_unit": ("to_unit_id", "Choose another care unit than the one you refer from."),
+        "referral_by_doctor": ("_form", "Referrals are sent by doctors."),
+        "referral_from_own_unit": ("from_unit_id", "Choose one of your care units."),
+        "referral_patient_in_care": ("_form", "You may refer only a patient in your care."),
+        "referral_to_active_unit": ("to_unit_id", "Choose a care unit of the hospital to refer to."),
+        "referral_diagnosis_same_patient_fk": (
+            "diagnosis_ids",
+            "Choose diagnoses from the patient's own list.",
+        ),
+        "referral_one_open_per_unit": (
+            "to_unit_id",
+            "The patient already has a referral waiting at this care unit.",
+        ),
+        "referral_decided_by_receiving_unit": (
+            "_form",
+            "Only a doctor of the receiving care unit decides a referral.",
+        ),
+        "referral_moves_once": ("_form", "The referral is already answered."),
+        "referral_rejection_has_reason": (
+            "reason",
+            "Say why the referral is rejected (5 to 2000 characters).",
+        ),
+        "referral_withdrawn_by_sender": ("_form", "Only the doctor who sent a referral withdraws it."),
+        "referral_decision_reason_length": ("reason", "Too long."),
+    }
+)

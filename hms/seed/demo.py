@@ -26,6 +26,7 @@ from hms.seed.organization import seed_organization
 from hms.seed.patients import seed_next_of_kin, seed_patients
 from hms.seed.pharmacy import seed_pharmacy
 from hms.seed.portal import seed_portal_accounts, seed_relatives
+from hms.seed.referrals import seed_referrals
 from hms.seed.requests import seed_requests
 from hms.seed.scheduling import seed_scheduling
 from hms.seed.staff import GROUPS, seed_staff
@@ -54,6 +55,7 @@ STEPS: list[Step] = [
     seed_scheduling,
     seed_messaging,
     seed_requests,
+    seed_referrals,
 ]
 
 

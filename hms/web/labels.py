@@ -33,6 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
         "nursing": "Nursing note",
         "phone": "Phone note",
         "discharge_summary": "Discharge summary",
+        "consultation": "Consultation note",
     },
     "encounter_kind": {
         "outpatient": "Outpatient visit",
@@ -56,7 +57,12 @@ LABELS: dict[str, dict[str, str]] = {
         "outpatient": "Outpatient care",
         "emergency": "Emergency care",
     },
-    "consultation_status": {"open": "Awaiting answer", "answered": "Answered", "closed": "Closed"},
+    "consultation_status": {
+        "open": "Awaiting answer",
+        "answered": "Answered",
+        "closed": "Closed",
+        "withdrawn": "Withdrawn",
+    },
     "ward_order_status": {
         "requested": "Requested",
         "approved": "Approved",

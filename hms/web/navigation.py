@@ -46,6 +46,7 @@ def nav_items(user: CurrentUser, counts: dict[str, int] | None = None) -> list[N
         ("/my/messages", "Messages", Permission.PORTAL_OWN_RECORD),
         ("/my/requests", "Requests", Permission.PORTAL_OWN_RECORD),
         ("/requests", "Requests to handle", Permission.CARE_REQUEST_HANDLE),
+        ("/referrals", "Referrals", Permission.REFERRAL),
     ]
     counts = counts or {}
     return [

@@ -31,6 +31,7 @@ DOMAINS = (
     "scheduling",
     "messaging",
     "requests",
+    "referrals",
 )
 
 

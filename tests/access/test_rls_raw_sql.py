@@ -60,8 +60,8 @@ def test_reception_sees_the_patient_row_but_the_specialist_does_not(acting_as, w
 def test_the_specialist_reads_the_journal_only_while_a_consultation_is_open(acting_as, owner, world):
     cast = world.cast
     owner.execute(
-        "INSERT INTO consultation (patient_id, care_unit_id, requested_by, specialist_id, question) "
-        "VALUES (%s, %s, %s, %s, 'Is anticoagulation advisable now?') ",
+        "INSERT INTO consultation (patient_id, care_unit_id, requested_by, specialist_id, question, parts) "
+        "VALUES (%s, %s, %s, %s, 'Is anticoagulation advisable now?', '{notes}') ",
         [cast.greta_patient, cast.unit_med, cast.alice, cast.erik],
     )
     erik = acting_as(cast.erik, "external_specialist")

@@ -72,6 +72,8 @@ def area_of(path: str) -> str | None:
         return "medication"
     if path.startswith("/patients/{patient_id}/appointments"):
         return "appointments"
+    if path.startswith("/patients/{patient_id}/referrals"):
+        return "clinical"  # a doctor refers only a patient in their care
     return "demographics"
 
 

@@ -17,7 +17,7 @@ WRITTEN_TABLES = (
     "department", "care_unit", "ward", "room", "bed", "encounter", "bed_occupancy", "note",
     "note_version", "note_section", "diagnosis", "procedure_record", "allergy", "history_entry",
     "care_plan", "vital_signs", "care_assignment", "emergency_access", "journal_block",
-    "proxy_grant", "consultation", "audit_log",
+    "proxy_grant", "consultation", "audit_log", "referral", "referral_diagnosis",
 )  # fmt: skip
 
 # One plausible value for every field any write form reads: were the guard

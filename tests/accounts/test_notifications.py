@@ -6,6 +6,7 @@ not open."""
 import re
 
 from tests.conftest import login
+from tests.consultations.conftest import browser  # noqa: F401  (each person's logged-in client)
 from tests.messaging.conftest import post, start
 from tests.requests.conftest import file
 
@@ -45,3 +46,33 @@ def test_a_question_waits_for_the_wards_clinicians_a_booking_for_its_reception(c
     assert counts(client, "bob")["/requests"] == 1
     assert counts(client, "rita") == {"/requests": 1}
     assert "/requests" not in counts(client, "charlie")
+
+
+def nav_counts(html: str) -> dict[str, int]:
+    nav = html.split('class="mainnav"', 1)[1].split("</nav>", 1)[0]
+    found = re.findall(r'<a href="([^"]+)">[^<]*<span class="count"[^>]*>(\d+)</span>', nav)
+    return {href: int(n) for href, n in found}
+
+
+def test_a_consultation_waits_for_its_specialist_then_its_answer_for_the_doctor(browser, cast):
+    from tests.consultations.conftest import request_consultation
+
+    alice, erik = browser("alice"), browser("erik")
+    consultation = request_consultation(alice, cast, parts=["summary"])
+    assert nav_counts(erik.get("/").text) == {"/consultations": 1}
+    assert "/consultations" not in nav_counts(alice.get("/").text)
+    assert (
+        erik.post(f"/consultations/{consultation}/answer", {"answer": "Start apixaban."}).status_code == 303
+    )
+    assert "/consultations" not in nav_counts(erik.get("/").text)
+    assert nav_counts(alice.get("/").text)["/consultations"] == 1
+    alice.get(f"/consultations/{consultation}")
+    assert "/consultations" not in nav_counts(alice.get("/").text)
+
+
+def test_a_referral_waits_for_the_receiving_units_doctors(browser, acting_as, cast):
+    from tests.referrals.conftest import send
+
+    send(acting_as, cast)
+    assert nav_counts(browser("charlie").get("/").text).get("/referrals") == 1
+    assert "/referrals" not in nav_counts(browser("alice").get("/").text)  # she sent it

@@ -61,9 +61,19 @@ def greta_diagnosis(owner, cast) -> int:
 QUESTION = "Atrial fibrillation with pneumonia: is anticoagulation advisable now?"
 
 
-def request_consultation(alice: Browser, cast, **fields) -> int:
-    """Alice asks Erik about Greta through the form; returns the consultation's id."""
-    data = {"specialist_id": cast.erik, "care_unit_id": cast.unit_med, "question": QUESTION, **fields}
+ALL_PARTS = ["summary", "notes", "diagnoses", "vitals", "medication"]
+
+
+def request_consultation(alice: Browser, cast, parts: list[str] | None = None, **fields) -> int:
+    """Alice asks Erik about Greta through the form, letting him read the
+    parts named (every part unless told); returns the consultation's id."""
+    data = {
+        "specialist_id": cast.erik,
+        "care_unit_id": cast.unit_med,
+        "question": QUESTION,
+        "parts": ALL_PARTS if parts is None else parts,
+        **fields,
+    }
     response = alice.post(f"/consultations/new?patient_id={cast.greta_patient}", data)
     assert response.status_code == 303, response.text
     return int(response.headers["location"].split("/")[2].split("?")[0])

@@ -56,12 +56,27 @@ def test_bad_input_is_shown_beside_the_fields_and_nothing_is_saved(alice, owner,
     # A doctor is no specialist, and the surgical ward is not Alice's.
     response = alice.post(
         f"/consultations/new?patient_id={cast.greta_patient}",
-        {"specialist_id": cast.charlie, "care_unit_id": cast.unit_surg, "question": QUESTION},
+        {
+            "specialist_id": cast.charlie,
+            "care_unit_id": cast.unit_surg,
+            "question": QUESTION,
+            "parts": ["notes"],
+        },
     )
     assert response.status_code == 422
     assert "Choose a specialist from the list." in response.text
     assert "Choose one of your care units." in response.text
     assert QUESTION in response.text  # what she typed is kept
+    assert 'value="notes" checked' in response.text
+    assert _count(owner) == 0
+    # Without any part of the record chosen, nothing is sent either.
+    response = alice.post(
+        f"/consultations/new?patient_id={cast.greta_patient}",
+        {"specialist_id": cast.erik, "care_unit_id": cast.unit_med, "question": QUESTION},
+    )
+    assert response.status_code == 422
+    assert 'id="e-parts"' in response.text
+    assert "Choose at least one part of the record the specialist may read." in response.text
     assert _count(owner) == 0
 
 

@@ -22,7 +22,7 @@ def test_erik_sees_the_open_consultation_on_his_home_page_and_greta_s_journal(
     page = erik.get(f"/consultations/{consultation}")
     assert page.status_code == 200
     assert QUESTION in page.text
-    assert "Journal summary (read-only)" in page.text
+    assert "The patient's record (read-only)" in page.text
     assert "J18.9" in page.text and "Pneumonia, unspecified" in page.text
     assert "When you send your answer, your access to the patient ends." in page.text
     # but the chart itself stays the clinicians' (JOURNAL_READ)
@@ -47,8 +47,8 @@ def _answer(acting_as, cast, consultation: int) -> None:
         acting_as,
         cast.erik,
         "external_specialist",
-        "UPDATE consultation SET status = 'answered', answer = %s, answered_at = now() WHERE id = %s RETURNING id",
-        [ANSWER, consultation],
+        "SELECT consultation_answer(%s, %s) AS note",
+        [consultation, ANSWER],
     )
 
 
@@ -119,7 +119,13 @@ def test_alice_closes_the_answered_consultation(alice, erik, owner, cast):
 
 def test_the_database_refuses_closing_a_consultation_without_an_answer(alice, acting_as, cast):
     consultation = request_consultation(alice, cast)
-    with refused("HM041", "consultation_moves_forward"):
+    with refused("HM244", "consultation_close_answered"):
+        as_user(acting_as, cast.alice, "doctor", "SELECT consultation_close(%s)", [consultation])
+
+
+def test_the_app_role_updates_no_consultation_itself(alice, acting_as, cast):
+    consultation = request_consultation(alice, cast)
+    with refused("42501"):
         as_user(
             acting_as,
             cast.alice,
@@ -129,24 +135,11 @@ def test_the_database_refuses_closing_a_consultation_without_an_answer(alice, ac
         )
 
 
-def test_the_database_refuses_reopening_an_answered_consultation(alice, acting_as, cast):
+def test_the_database_refuses_reopening_an_answered_consultation(alice, acting_as, owner, cast):
     consultation = request_consultation(alice, cast)
-    as_user(
-        acting_as,
-        cast.erik,
-        "external_specialist",
-        "UPDATE consultation SET status = 'answered', answer = 'Inget att tillägga.', answered_at = now() "
-        "WHERE id = %s RETURNING id",
-        [consultation],
-    )
+    _answer(acting_as, cast, consultation)
     with refused("HM041", "consultation_moves_forward"):
-        as_user(
-            acting_as,
-            cast.erik,
-            "external_specialist",
-            "UPDATE consultation SET status = 'open' WHERE id = %s RETURNING id",
-            [consultation],
-        )
+        owner.execute("UPDATE consultation SET status = 'open' WHERE id = %s", [consultation])
 
 
 def test_the_pages_read_in_swedish(alice, erik, cast, greta_diagnosis):
@@ -154,5 +147,5 @@ def test_the_pages_read_in_swedish(alice, erik, cast, greta_diagnosis):
     erik.client.cookies.set("hms_lang", "sv")
     page = erik.get(f"/consultations/{consultation}")
     assert page.status_code == 200
-    assert "Frågeställning" in page.text and "Journalsammanfattning (endast läsning)" in page.text
+    assert "Frågeställning" in page.text and "Patientens journal (endast läsning)" in page.text
     assert "Väntar på svar" in erik.get("/").text

@@ -19,8 +19,9 @@ def blocked(owner, cast, greta_journal) -> dict[str, int]:
 
 def open_consultation(owner, cast) -> None:
     owner.execute(
-        "INSERT INTO consultation (patient_id, care_unit_id, requested_by, specialist_id, question) "
-        "VALUES (%s, %s, %s, %s, 'Atrial fibrillation: anticoagulate now or later?')",
+        "INSERT INTO consultation (patient_id, care_unit_id, requested_by, specialist_id, question, parts) "
+        "VALUES (%s, %s, %s, %s, 'Atrial fibrillation: anticoagulate now or later?', "
+        "'{summary,notes,diagnoses,vitals,medication}')",
         [cast.greta_patient, cast.unit_med, cast.alice, cast.erik],
     )
 

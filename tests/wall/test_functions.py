@@ -46,6 +46,12 @@ APP_MAY_EXECUTE = {
     # request may go to, and the routing the staff's policy asks
     "care_request_file", "care_request_take", "care_request_decide", "care_request_withdraw",
     "care_request_units", "care_request_routes_to",
+    # consultations: the parts a specialist reads (restrictive policies), the answer with its
+    # journal note, closing, withdrawing, and the requester's reading of the answer
+    "hms_consultation_patients", "consultation_answer", "consultation_close", "consultation_withdraw",
+    "consultation_answer_seen",
+    # referrals between the hospital's units (each checks who acts)
+    "referral_send", "referral_accept", "referral_reject", "referral_withdraw",
 }  # fmt: skip
 
 WORKER_MAY_EXECUTE = {

@@ -272,3 +272,30 @@ def test_care_request_notices_and_form_messages_are_translated():
     messages = {*request_pages.NOTICES.values(), *request_portal_pages.NOTICES.values()}
     messages |= set(request_forms.FIELD_OF_ERROR) | {request_service.NOT_REACHED}
     assert untranslated(messages) == []
+
+
+def test_consultation_and_referral_notices_and_form_messages_are_translated():
+    from hms.consultations import forms as consultation_forms
+    from hms.consultations import pages as consultation_pages
+    from hms.consultations import service as consultation_service
+    from hms.referrals import forms as referral_forms
+    from hms.referrals import pages as referral_pages
+    from hms.referrals import service as referral_service
+
+    texts = {
+        *consultation_pages.NOTICES.values(), *referral_pages.NOTICES.values(),
+        consultation_service.NO_LONGER_OPEN, consultation_service.NOT_ANSWERED,
+        consultation_service.NOT_WITHDRAWABLE, referral_service.NOT_MY_UNIT, referral_service.NOT_ANOTHER_UNIT,
+        referral_service.NOT_A_UNIT, referral_service.NOT_HER_DIAGNOSIS, referral_service.ALREADY_ANSWERED,
+    }  # fmt: skip
+    for data, model in (
+        ({"specialist_id": "1", "care_unit_id": "1", "question": "Short"}, consultation_forms.ConsultationForm),
+        ({"from_unit_id": "1", "to_unit_id": "2", "urgency": "routine", "question": "Short"},
+         referral_forms.ReferralForm),
+        ({"reason": "No"}, referral_forms.RejectForm),
+    ):  # fmt: skip
+        with pytest.raises(FormInvalid) as failed:
+            parse(model, data)
+        texts |= set(failed.value.errors.values())
+    assert len(texts) >= 16
+    assert untranslated(texts) == []
