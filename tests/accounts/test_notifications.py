@@ -6,9 +6,12 @@ not open."""
 import re
 
 from tests.conftest import login
-from tests.consultations.conftest import browser  # noqa: F401  (each person's logged-in client)
+from tests.consultations import conftest as consultations
 from tests.messaging.conftest import post, start
 from tests.requests.conftest import file
+
+# Each person's logged-in client (tests/consultations).
+browser = consultations.browser
 
 
 def counts(client, username: str) -> dict[str, int]:
