@@ -36,7 +36,10 @@ TEST_DB = f"hms_test_{os.getpid()}"
 ROOT = Path(__file__).resolve().parent.parent
 # Tables whose rows are reference data loaded by migrations (ICD-10 codes, the
 # LOINC codes of vitals); never emptied.
-REFERENCE_TABLES = {"icd10_code", "vital_sign_code", "atc_group", "drug", "drug_interaction"}
+REFERENCE_TABLES = {
+    "icd10_code", "vital_sign_code", "atc_group", "drug", "drug_interaction",
+    "lab_test", "lab_reference_range", "lab_panel", "lab_panel_test",
+}  # fmt: skip
 PASSWORD = cast_module.PASSWORD
 
 
