@@ -72,6 +72,13 @@ class Permission(StrEnum):
     SCHEDULE_SETUP = "schedule.setup"
     # Portal accounts.
     PORTAL_ACCOUNT_CREATE = "portal_account.create"
+    # Laboratory and radiology.
+    LAB_READ = "lab.read"
+    LAB_ORDER = "lab.order"
+    LAB_SAMPLE = "lab.sample"
+    LAB_RESULT = "lab.result"
+    LAB_ACKNOWLEDGE = "lab.acknowledge"
+    RADIOLOGY_REPORT = "radiology.report"
 
 
 _FRONT_DESK = {Role.RECEPTIONIST, Role.ADMINISTRATOR}
@@ -132,6 +139,16 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # Reception gives patients and relatives their portal login (an activation
     # code); the database lets no one else (0023).
     Permission.PORTAL_ACCOUNT_CREATE: frozenset(_FRONT_DESK),
+    # Laboratory and radiology (0029): doctors order, acknowledge and write
+    # imaging reports; the ordering unit's nurses take samples; doctors and
+    # nurses enter results. The database narrows each to the patient in care
+    # and the ordering doctor or unit.
+    Permission.LAB_READ: frozenset(_CARE_STAFF),
+    Permission.LAB_ORDER: frozenset({Role.DOCTOR}),
+    Permission.LAB_SAMPLE: frozenset({Role.NURSE}),
+    Permission.LAB_RESULT: frozenset(_CARE_STAFF),
+    Permission.LAB_ACKNOWLEDGE: frozenset({Role.DOCTOR}),
+    Permission.RADIOLOGY_REPORT: frozenset({Role.DOCTOR}),
 }
 
 

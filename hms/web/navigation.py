@@ -31,5 +31,6 @@ def nav_items(user: CurrentUser) -> list[NavItem]:
         ("/schedule", "Calendar", Permission.SCHEDULE_READ),
         ("/admin/scheduling", "Scheduling set-up", Permission.SCHEDULE_SETUP),
         ("/my/appointments", "My appointments", Permission.PORTAL_OWN_RECORD),
+        ("/lab/sampling", "Samples to take", Permission.LAB_SAMPLE),
     ]
     return [NavItem(href, _(label)) for href, label, perm in entries if user.can(perm)]

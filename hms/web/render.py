@@ -27,6 +27,7 @@ DOMAINS = (
     "medication",
     "pharmacy",
     "scheduling",
+    "lab",
 )
 
 
