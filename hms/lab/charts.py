@@ -73,7 +73,9 @@ def trend_chart(rows: list[dict[str, Any]], *, unit: str) -> Chart | None:
     def y(value: float) -> float:
         return round(y1 - (value - lo) / (hi - lo) * (y1 - y0), 1)
 
-    points = [Point(x(r["sampled_at"]), y(float(r["value"])), r["value"], r["flag"], r["sampled_at"]) for r in rows]
+    points = [
+        Point(x(r["sampled_at"]), y(float(r["value"])), r["value"], r["flag"], r["sampled_at"]) for r in rows
+    ]
     band = None
     if low is not None or high is not None:
         top, bottom = y(high if high is not None else hi), y(low if low is not None else lo)

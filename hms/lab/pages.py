@@ -56,7 +56,9 @@ def aware(value: datetime) -> datetime:
 
 @router.get("/patients/{patient_id}/lab", response_class=HTMLResponse)
 @requires(Permission.LAB_READ)
-def lab_page(request: Request, patient_id: int, notice: str = "", ctx: RequestContext = Depends(current)) -> Response:
+def lab_page(
+    request: Request, patient_id: int, notice: str = "", ctx: RequestContext = Depends(current)
+) -> Response:
     flash(ctx, notice)
     return _lab_page(request, ctx, patient_id, {}, {})
 
@@ -165,7 +167,9 @@ def order_sample(
         service.order_sample(ctx, order=order, sampled_at=aware(data.sampled_at))
     except Invalid as exc:
         errors = {f"sampled_at_{order_id}": exc.errors.get("sampled_at") or exc.errors.get("_form", "")}
-        return _lab_page(request, ctx, patient_id, {f"sampled_at_{order_id}": form.get("sampled_at")}, errors, 422)
+        return _lab_page(
+            request, ctx, patient_id, {f"sampled_at_{order_id}": form.get("sampled_at")}, errors, 422
+        )
     return RedirectResponse(_back(form, f"/patients/{patient_id}/lab") + "?notice=sampled", status_code=303)
 
 
@@ -256,7 +260,11 @@ def _result_lines(order: dict[str, Any], form: dict[str, str]) -> list[forms.Res
     lines, errors = [], {}
     for line in order["lines"]:
         key = f"value_{line['item_id']}"
-        raw = {"loinc": line["loinc"], "value": form.get(key, "").replace(",", "."), "comment": form.get(f"comment_{line['item_id']}", "")}
+        raw = {
+            "loinc": line["loinc"],
+            "value": form.get(key, "").replace(",", "."),
+            "comment": form.get(f"comment_{line['item_id']}", ""),
+        }
         if not raw["value"].strip():
             continue
         try:

@@ -123,4 +123,6 @@ def report_acknowledge(
         service.radiology_acknowledge(ctx, examination=exam)
     except Invalid as exc:
         return _report_page(request, ctx, patient_id, exam, {}, exc.errors, status_code=422)
-    return RedirectResponse(f"/patients/{patient_id}/lab?notice=report_acknowledged#radiology", status_code=303)
+    return RedirectResponse(
+        f"/patients/{patient_id}/lab?notice=report_acknowledged#radiology", status_code=303
+    )

@@ -29,12 +29,18 @@ def can_read(user: CurrentUser) -> bool:
 
 def may_sample(user: CurrentUser, order: dict[str, Any], my_units: set[int]) -> bool:
     return (
-        user.can(Permission.LAB_SAMPLE) and "sampled" in FORWARD[order["status"]] and order["care_unit_id"] in my_units
+        user.can(Permission.LAB_SAMPLE)
+        and "sampled" in FORWARD[order["status"]]
+        and order["care_unit_id"] in my_units
     )
 
 
 def may_enter_results(user: CurrentUser, order: dict[str, Any]) -> bool:
-    return user.can(Permission.LAB_RESULT) and order["status"] in ("sampled", "partially_resulted", "resulted")
+    return user.can(Permission.LAB_RESULT) and order["status"] in (
+        "sampled",
+        "partially_resulted",
+        "resulted",
+    )
 
 
 def may_acknowledge(user: CurrentUser, row: dict[str, Any], my_units: set[int]) -> bool:

@@ -63,21 +63,32 @@ def lab_page(ctx: RequestContext, *, patient_id: int) -> dict[str, Any]:
         "access": access,
         "orders": _with_lines(ctx, patient_id, orders),
         "analytes": q.analytes_for_patient(ctx.conn, patient_id=patient_id),
-        "radiology": q.radiology_for_patient(ctx.conn, patient_id=patient_id, order_id=None, limit=ORDER_LIMIT),
+        "radiology": q.radiology_for_patient(
+            ctx.conn, patient_id=patient_id, order_id=None, limit=ORDER_LIMIT
+        ),
     }
     audit_patient(
-        ctx, patient_id=patient_id, action="lab.list", object_type="patient", object_id=patient_id, detail=access.reason
+        ctx,
+        patient_id=patient_id,
+        action="lab.list",
+        object_type="patient",
+        object_id=patient_id,
+        detail=access.reason,
     )
     return page
 
 
-def access_order(ctx: RequestContext, *, patient_id: int, order_id: int, audit: bool = True) -> dict[str, Any]:
+def access_order(
+    ctx: RequestContext, *, patient_id: int, order_id: int, audit: bool = True
+) -> dict[str, Any]:
     """One order with its lines and every result of them (corrections
     included); 404 when the user may not see it or it is not this patient's."""
     access = lab_access(ctx, patient_id=patient_id)
     order: dict[str, Any] | None = q.order_get(ctx.conn, order_id=order_id, patient_id=patient_id)
     if order is None:
-        raise NotFound(audit={"patient_id": patient_id, "action": "lab.read", "detail": f"lab order {order_id}"})
+        raise NotFound(
+            audit={"patient_id": patient_id, "action": "lab.read", "detail": f"lab order {order_id}"}
+        )
     order = _with_lines(ctx, patient_id, [order])[0]
     order["history"] = q.result_history(
         ctx.conn, patient_id=patient_id, item_ids=[line["item_id"] for line in order["lines"]]
@@ -99,7 +110,9 @@ def access_result(ctx: RequestContext, *, patient_id: int, result_id: int) -> di
     lab_access(ctx, patient_id=patient_id)
     row: dict[str, Any] | None = q.result_get(ctx.conn, result_id=result_id, patient_id=patient_id)
     if row is None:
-        raise NotFound(audit={"patient_id": patient_id, "action": "lab.read", "detail": f"lab result {result_id}"})
+        raise NotFound(
+            audit={"patient_id": patient_id, "action": "lab.read", "detail": f"lab result {result_id}"}
+        )
     return row
 
 
@@ -137,7 +150,11 @@ def access_radiology(ctx: RequestContext, *, patient_id: int, radiology_id: int)
     rows = q.radiology_for_patient(ctx.conn, patient_id=patient_id, order_id=radiology_id, limit=1)
     if not rows:
         raise NotFound(
-            audit={"patient_id": patient_id, "action": "radiology.read", "detail": f"examination {radiology_id}"}
+            audit={
+                "patient_id": patient_id,
+                "action": "radiology.read",
+                "detail": f"examination {radiology_id}",
+            }
         )
     audit_patient(
         ctx,
@@ -165,7 +182,9 @@ def critical_unacknowledged_mine(ctx: RequestContext) -> list[dict[str, Any]]:
     return rows
 
 
-def critical_unacknowledged_for(ctx: RequestContext, *, patient_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def critical_unacknowledged_for(
+    ctx: RequestContext, *, patient_ids: list[int]
+) -> dict[int, list[dict[str, Any]]]:
     """For a ward board: each listed patient's current critical results that
     no one has acknowledged (oldest first), in one query. Patients without
     any are left out; row-level security keeps to what the user may see, and

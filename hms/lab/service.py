@@ -46,7 +46,9 @@ def order_place(ctx: RequestContext, *, patient_id: int, data: OrderForm) -> int
             tests=data.tests,
             panels=data.panels,
         )
-        audit_patient(ctx, patient_id=patient_id, action="lab.order", object_type="lab_order", object_id=row["id"])
+        audit_patient(
+            ctx, patient_id=patient_id, action="lab.order", object_type="lab_order", object_id=row["id"]
+        )
     order_id: int = row["id"]
     return order_id
 
@@ -130,7 +132,11 @@ def radiology_place(ctx: RequestContext, *, patient_id: int, data: RadiologyForm
     with savepoint(ctx.conn):
         row = q.radiology_place(ctx.conn, patient_id=patient_id, **data.model_dump())
         audit_patient(
-            ctx, patient_id=patient_id, action="radiology.order", object_type="radiology_order", object_id=row["id"]
+            ctx,
+            patient_id=patient_id,
+            action="radiology.order",
+            object_type="radiology_order",
+            object_id=row["id"],
         )
     radiology_id: int = row["id"]
     return radiology_id
@@ -160,7 +166,9 @@ def radiology_acknowledge(ctx: RequestContext, *, examination: dict[str, Any]) -
     ):
         raise Refused()
     with savepoint(ctx.conn):
-        q.radiology_acknowledge(ctx.conn, report_id=examination["report_id"], patient_id=examination["patient_id"])
+        q.radiology_acknowledge(
+            ctx.conn, report_id=examination["report_id"], patient_id=examination["patient_id"]
+        )
         audit_patient(
             ctx,
             patient_id=examination["patient_id"],
@@ -171,4 +179,6 @@ def radiology_acknowledge(ctx: RequestContext, *, examination: dict[str, Any]) -
 
 
 def _audit(ctx: RequestContext, order: dict[str, Any], action: str) -> None:
-    audit_patient(ctx, patient_id=order["patient_id"], action=action, object_type="lab_order", object_id=order["id"])
+    audit_patient(
+        ctx, patient_id=order["patient_id"], action=action, object_type="lab_order", object_id=order["id"]
+    )

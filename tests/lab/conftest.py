@@ -43,7 +43,8 @@ def sample(conn: psycopg.Connection, order_id: int, at: datetime | None = None) 
 def line(conn: psycopg.Connection, order_id: int, loinc: str) -> dict:
     """An order line (read as the owner or an acting user)."""
     return conn.execute(
-        "SELECT id, patient_id, loinc FROM lab_order_item WHERE order_id = %s AND loinc = %s", [order_id, loinc]
+        "SELECT id, patient_id, loinc FROM lab_order_item WHERE order_id = %s AND loinc = %s",
+        [order_id, loinc],
     ).fetchone()
 
 

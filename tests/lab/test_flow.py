@@ -51,7 +51,9 @@ def test_order_sample_result_and_acknowledge_through_the_pages(browser, cast, ow
     done = alice.post(f"/patients/{greta}/lab/results/{result_id}/acknowledge", {"back": "home"})
     assert done.status_code == 303
     assert "6.8" not in alice.get("/").text
-    ack = owner.execute("SELECT acknowledged_by FROM lab_result_ack WHERE result_id = %s", [result_id]).fetchone()
+    ack = owner.execute(
+        "SELECT acknowledged_by FROM lab_result_ack WHERE result_id = %s", [result_id]
+    ).fetchone()
     assert ack["acknowledged_by"] == cast.alice
     page = alice.get(f"/patients/{greta}/lab")
     assert page.status_code == 200 and "Critical high" in page.text
