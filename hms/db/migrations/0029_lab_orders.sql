@@ -138,6 +138,7 @@ BEGIN ATOMIC
             min(b.critical_high) AS critical_high,
             3 AS rank
         FROM band AS b
+        WHERE p_sex IN ('other', 'unknown')
         HAVING count(*) > 0
     )
 
