@@ -39,6 +39,9 @@ APP_MAY_EXECUTE = {
     # portal accounts: created and given codes by reception, activated by their holder with the code
     "portal_account_create_for_patient", "portal_account_create_for_relative", "portal_code_reissue",
     "portal_account_activate",
+    # laboratory and radiology: the orders (each checks who acts) and the flag's pure helpers
+    "lab_order_place", "lab_order_sample", "lab_order_cancel", "radiology_order_place", "lab_range_for",
+    "lab_flag_of",
 }  # fmt: skip
 
 WORKER_MAY_EXECUTE = {
