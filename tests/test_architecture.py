@@ -275,8 +275,14 @@ JOINS = {
         {"patient", "staff_care_unit"},
         "the doctor's list names the patients, of orders from the doctor's units",
     ),
-    "lab.sampling_worklist": ({"patient", "care_unit", "app_user"}, "the worklist names patient, unit and orderer"),
-    "lab.radiology_for_patient": ({"app_user", "care_unit"}, "who ordered, reported and acknowledged, from which unit"),
+    "lab.sampling_worklist": (
+        {"patient", "care_unit", "app_user"},
+        "the worklist names patient, unit and orderer",
+    ),
+    "lab.radiology_for_patient": (
+        {"app_user", "care_unit"},
+        "who ordered, reported and acknowledged, from which unit",
+    ),
 }
 TABLE_NAMED = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
 

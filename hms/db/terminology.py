@@ -122,12 +122,20 @@ def lab_catalogue_load(conn: psycopg.Connection) -> dict[str, int]:
     panels = _csv("lab_panels.csv")
     members = _csv("lab_panel_tests.csv")
     with conn.transaction(), conn.cursor() as cur:
-        with cur.copy(
-            "COPY lab_test (loinc, short_name, name_en, name_sv, unit, specimen, decimals, sort_order) FROM STDIN"
-        ) as copy:
+        test_columns = "loinc, short_name, name_en, name_sv, unit, specimen, decimals, sort_order"
+        with cur.copy(f"COPY lab_test ({test_columns}) FROM STDIN") as copy:
             for n, t in enumerate(tests, start=1):
                 copy.write_row(
-                    (t["loinc"], t["short_name"], t["name_en"], t["name_sv"], t["unit"], t["specimen"], t["decimals"], n)
+                    (
+                        t["loinc"],
+                        t["short_name"],
+                        t["name_en"],
+                        t["name_sv"],
+                        t["unit"],
+                        t["specimen"],
+                        t["decimals"],
+                        n,
+                    )
                 )
         columns = ("loinc", "sex", "age_from", "age_to", "low", "high", "critical_low", "critical_high")
         with cur.copy(f"COPY lab_reference_range ({', '.join(columns)}) FROM STDIN") as copy:
@@ -142,6 +150,9 @@ def lab_catalogue_load(conn: psycopg.Connection) -> dict[str, int]:
                 positions[m["panel_code"]] = positions.get(m["panel_code"], 0) + 1
                 copy.write_row((m["panel_code"], m["loinc"], positions[m["panel_code"]]))
     loaded.update(
-        lab_test=len(tests), lab_reference_range=len(ranges), lab_panel=len(panels), lab_panel_test=len(members)
+        lab_test=len(tests),
+        lab_reference_range=len(ranges),
+        lab_panel=len(panels),
+        lab_panel_test=len(members),
     )
     return loaded

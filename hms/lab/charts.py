@@ -62,8 +62,8 @@ def trend_chart(rows: list[dict[str, Any]], *, unit: str) -> Chart | None:
     high = None if latest["ref_high"] is None else float(latest["ref_high"])
     lo, hi = _bounds([float(r["value"]) for r in rows], low, high)
     x0, y0, x1, y1 = LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM
-    t0 = rows[0]["sampled_at"].timestamp()
-    span = (rows[-1]["sampled_at"].timestamp() - t0) or 1.0
+    t0: float = rows[0]["sampled_at"].timestamp()
+    span: float = (rows[-1]["sampled_at"].timestamp() - t0) or 1.0
 
     def x(at: datetime) -> float:
         if len(rows) == 1:

@@ -257,7 +257,8 @@ def results_enter(
 def _result_lines(order: dict[str, Any], form: dict[str, str]) -> list[forms.ResultLine]:
     """One result per filled field (``value_<line>``, ``comment_<line>``),
     every field's error reported beside it."""
-    lines, errors = [], {}
+    lines: list[forms.ResultLine] = []
+    errors: dict[str, str] = {}
     for line in order["lines"]:
         key = f"value_{line['item_id']}"
         raw = {

@@ -57,7 +57,7 @@ ORDER BY r.age_from, r.sex;
 SELECT
     lab_order_place(
         :patient_id, :care_unit_id, cast(:priority AS lab_priority), :question,
-        cast(:tests AS text []), cast(:panels AS text [])
+        cast(:tests AS text[]), cast(:panels AS text[])
     ) AS id;
 
 -- name: order_sample^
@@ -143,11 +143,14 @@ INNER JOIN lab_test AS t ON i.loinc = t.loinc
 LEFT JOIN lab_result AS r
     ON
         i.id = r.item_id
-        AND NOT EXISTS (SELECT 1 FROM lab_result AS n WHERE n.supersedes = r.id)
+        AND NOT EXISTS (
+            SELECT 1 FROM lab_result AS n
+            WHERE n.supersedes = r.id
+        )
 LEFT JOIN app_user AS eb ON r.entered_by = eb.id
 LEFT JOIN lab_result_ack AS a ON r.id = a.result_id
 LEFT JOIN app_user AS ab ON a.acknowledged_by = ab.id
-WHERE i.patient_id = :patient_id AND i.order_id = ANY(:order_ids)
+WHERE i.patient_id = :patient_id AND i.order_id = any(:order_ids)
 ORDER BY i.order_id, t.sort_order;
 
 -- name: result_history
@@ -164,8 +167,8 @@ SELECT
     eb.full_name AS entered_by_name
 FROM lab_result AS r
 INNER JOIN app_user AS eb ON r.entered_by = eb.id
-WHERE r.patient_id = :patient_id AND r.item_id = ANY(:item_ids)
-ORDER BY r.item_id, r.id DESC;
+WHERE r.patient_id = :patient_id AND r.item_id = any(:item_ids)
+ORDER BY r.item_id ASC, r.id DESC;
 
 -- name: result_insert^
 -- A result of an order line; the database fills unit, range, flag and writer.
@@ -212,7 +215,10 @@ INNER JOIN lab_order_item AS i ON r.item_id = i.id
 INNER JOIN lab_order AS o ON i.order_id = o.id
 WHERE
     r.patient_id = :patient_id AND r.loinc = :loinc
-    AND NOT EXISTS (SELECT 1 FROM lab_result AS n WHERE n.supersedes = r.id)
+    AND NOT EXISTS (
+        SELECT 1 FROM lab_result AS n
+        WHERE n.supersedes = r.id
+    )
 ORDER BY o.sampled_at, r.id
 LIMIT :limit;
 
@@ -256,11 +262,20 @@ INNER JOIN lab_test AS t ON r.loinc = t.loinc
 INNER JOIN patient AS p ON r.patient_id = p.id
 WHERE
     r.flag IN ('critical_low', 'critical_high')
-    AND NOT EXISTS (SELECT 1 FROM lab_result_ack AS a WHERE a.result_id = r.id)
-    AND NOT EXISTS (SELECT 1 FROM lab_result AS n WHERE n.supersedes = r.id)
+    AND NOT EXISTS (
+        SELECT 1 FROM lab_result_ack AS a
+        WHERE a.result_id = r.id
+    )
+    AND NOT EXISTS (
+        SELECT 1 FROM lab_result AS n
+        WHERE n.supersedes = r.id
+    )
     AND (
         o.ordered_by = :user_id
-        OR o.care_unit_id IN (SELECT s.care_unit_id FROM staff_care_unit AS s WHERE s.user_id = :user_id)
+        OR o.care_unit_id IN (
+            SELECT s.care_unit_id FROM staff_care_unit AS s
+            WHERE s.user_id = :user_id
+        )
     )
 ORDER BY r.entered_at
 LIMIT :limit;
@@ -287,10 +302,16 @@ INNER JOIN lab_order_item AS i ON r.item_id = i.id
 INNER JOIN lab_order AS o ON i.order_id = o.id
 INNER JOIN lab_test AS t ON r.loinc = t.loinc
 WHERE
-    r.patient_id = ANY(:patient_ids)
+    r.patient_id = any(:patient_ids)
     AND r.flag IN ('critical_low', 'critical_high')
-    AND NOT EXISTS (SELECT 1 FROM lab_result_ack AS a WHERE a.result_id = r.id)
-    AND NOT EXISTS (SELECT 1 FROM lab_result AS n WHERE n.supersedes = r.id)
+    AND NOT EXISTS (
+        SELECT 1 FROM lab_result_ack AS a
+        WHERE a.result_id = r.id
+    )
+    AND NOT EXISTS (
+        SELECT 1 FROM lab_result AS n
+        WHERE n.supersedes = r.id
+    )
 ORDER BY r.patient_id, r.entered_at;
 
 -- name: sampling_worklist
@@ -316,8 +337,8 @@ FROM lab_order AS o
 INNER JOIN patient AS p ON o.patient_id = p.id
 INNER JOIN care_unit AS cu ON o.care_unit_id = cu.id
 INNER JOIN app_user AS ob ON o.ordered_by = ob.id
-WHERE o.status = 'ordered' AND o.care_unit_id = ANY(:care_unit_ids)
-ORDER BY o.priority DESC, o.ordered_at
+WHERE o.status = 'ordered' AND o.care_unit_id = any(:care_unit_ids)
+ORDER BY o.priority DESC, o.ordered_at ASC
 LIMIT :limit;
 
 -- name: radiology_place^

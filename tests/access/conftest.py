@@ -71,7 +71,10 @@ def world(owner, cast) -> World:
 
 def _lab(owner, cast, patients: list[int]) -> dict[str, dict[int, int]]:
     orders = {p: given_orders(owner, cast, patient=p) for p in patients}
-    return {"lab_orders": {p: o[0] for p, o in orders.items()}, "radiology": {p: o[1] for p, o in orders.items()}}
+    return {
+        "lab_orders": {p: o[0] for p, o in orders.items()},
+        "radiology": {p: o[1] for p, o in orders.items()},
+    }
 
 
 class Browser:

@@ -66,7 +66,9 @@ def area_of(path: str) -> str | None:
         return "medication"
     if path.startswith(("/patients/{patient_id}/journal", "/my/patients/")):
         return "clinical"
-    if path.startswith(("/patients/{patient_id}/lab", "/patients/{patient_id}/radiology", "/api/patients/{patient_id}/lab")):
+    if path.startswith(
+        ("/patients/{patient_id}/lab", "/patients/{patient_id}/radiology", "/api/patients/{patient_id}/lab")
+    ):
         return "clinical"
     if path == "/patients/{patient_id}/emergency-access":
         return None

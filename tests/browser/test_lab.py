@@ -13,7 +13,9 @@ from tests.browser.conftest import log_in
 pytestmark = pytest.mark.browser
 
 
-def test_a_critical_potassium_reaches_the_ordering_doctor_who_acknowledges_it(page, browser, live_server, cast):
+def test_a_critical_potassium_reaches_the_ordering_doctor_who_acknowledges_it(
+    page, browser, live_server, cast
+):
     greta = cast.greta_patient
     # given Dr Alice orders the electrolytes for Greta, urgently
     log_in(page, "alice")

@@ -65,4 +65,3 @@ def sampled(acting_as, cast) -> dict:
     order_id = order(acting_as(cast.alice), cast)
     sample(acting_as(cast.bob), order_id)
     return {"order": order_id, "line": line(acting_as(cast.alice), order_id, POTASSIUM)}
-

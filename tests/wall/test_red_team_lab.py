@@ -39,7 +39,8 @@ def _staff(owner, cast, username: str, role: str, unit: int) -> int:
         [username, password_hash(), role, username.capitalize()],
     ).fetchone()["id"]
     owner.execute(
-        "INSERT INTO staff_profile (user_id, role, profession) VALUES (%s, %s, %s)", [user, role, role.capitalize()]
+        "INSERT INTO staff_profile (user_id, role, profession) VALUES (%s, %s, %s)",
+        [user, role, role.capitalize()],
     )
     owner.execute("INSERT INTO staff_care_unit (user_id, care_unit_id) VALUES (%s, %s)", [user, unit])
     return user
