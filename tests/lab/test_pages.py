@@ -170,3 +170,14 @@ def test_a_ward_board_gets_each_patients_critical_results_in_one_query(acting_as
             client_addr=None,
         )
         assert read.critical_unacknowledged_for(ctx, patient_ids=[cast.greta_patient]) == {}
+
+
+def test_the_lab_pages_speak_swedish(browser, cast, sampled):
+    bob = browser("bob")
+    bob.client.cookies.set("hms_lang", "sv")
+    greta = cast.greta_patient
+    page = bob.get(f"/patients/{greta}/lab")
+    assert page.status_code == 200 and "Labbeställningar" in page.text and "Registrera svar" in page.text
+    form = bob.get(f"/patients/{greta}/lab/orders/{sampled['order']}/results")
+    assert "Spara svaren" in form.text and "Kalium" in form.text
+    assert "Prover att ta" in bob.get("/lab/sampling").text
