@@ -33,7 +33,8 @@ class Chart:
     # The shaded reference band (top y, height), when the test has one.
     band: tuple[float, float] | None
     y_ticks: list[tuple[float, str]] = field(default_factory=list)
-    x_ticks: list[tuple[float, str]] = field(default_factory=list)
+    # (x, label, text-anchor): the first and last labels kept inside the plot
+    x_ticks: list[tuple[float, str, str]] = field(default_factory=list)
     plot: tuple[int, int, int, int] = (LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM)
 
 
@@ -44,6 +45,12 @@ def _bounds(values: list[float], low: float | None, high: float | None) -> tuple
         lo, hi = lo - 1, hi + 1
     pad = (hi - lo) * 0.1
     return lo - pad, hi + pad
+
+
+def _anchor(i: int, n: int) -> str:
+    if n == 1:
+        return "middle"
+    return "start" if i == 0 else "end" if i == n - 1 else "middle"
 
 
 def _label(value: float, span: float) -> str:
@@ -83,7 +90,11 @@ def trend_chart(rows: list[dict[str, Any]], *, unit: str) -> Chart | None:
     step = (hi - lo) / (TICKS - 1)
     y_ticks = [(y(lo + i * step), _label(lo + i * step, hi - lo)) for i in range(TICKS)]
     shown = points if len(points) <= 6 else [points[i * (len(points) - 1) // 5] for i in range(6)]
-    x_ticks = [(p.x, f"{p.at.astimezone(LOCAL_TZ):%Y-%m-%d}") for p in shown]
+    # Within a week the time of day tells samples apart; over longer spans the date.
+    label = "%m-%d %H:%M" if span < 7 * 86400 else "%Y-%m-%d"
+    x_ticks = [
+        (p.x, f"{p.at.astimezone(LOCAL_TZ):{label}}", _anchor(i, len(shown))) for i, p in enumerate(shown)
+    ]
     return Chart(
         width=WIDTH,
         height=HEIGHT,

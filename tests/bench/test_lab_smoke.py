@@ -14,7 +14,9 @@ def test_lab_bench_runs_on_a_small_ward(owner_url, owner, cast):
     assert lab.prepare(owner_url, ward=1, orders=3, doctor="alice", nurse="bob", say=lambda _: None) == ward
     flags = owner.execute("SELECT count(*) AS n, count(flag) AS flagged FROM lab_result").fetchone()
     assert flags["n"] == 3 * 12 and flags["flagged"] > 0
-    result = lab.run(owner_url, patients=ward, requests=20, doctor="alice", password=PASSWORD, say=lambda _: None)
+    result = lab.run(
+        owner_url, patients=ward, requests=20, doctor="alice", password=PASSWORD, say=lambda _: None
+    )
     out = json.loads(lab.as_json(result))
     assert out["lab_patients"] == 1 and out["lab_results"] == 36
     for name in ("page", "trend", "board"):
