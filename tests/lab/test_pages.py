@@ -181,3 +181,26 @@ def test_the_lab_pages_speak_swedish(browser, cast, sampled):
     form = bob.get(f"/patients/{greta}/lab/orders/{sampled['order']}/results")
     assert "Spara svaren" in form.text and "Kalium" in form.text
     assert "Prover att ta" in bob.get("/lab/sampling").text
+
+
+def test_a_sample_time_in_the_future_is_refused_beside_its_order(browser, acting_as, cast, owner):
+    order_id = order(acting_as(cast.alice), cast)
+    response = browser("bob").post(
+        f"/patients/{cast.greta_patient}/lab/orders/{order_id}/sample", {"sampled_at": "2099-01-01T08:00"}
+    )
+    assert response.status_code == 422
+    assert "The sample time must be after the order and not in the future." in response.text
+    assert 'value="2099-01-01T08:00"' in response.text
+    assert (
+        owner.execute("SELECT status FROM lab_order WHERE id = %s", [order_id]).fetchone()["status"]
+        == "ordered"
+    )
+
+
+def test_the_ordering_doctor_cancels_an_order_with_a_reason(browser, acting_as, cast, owner):
+    order_id = order(acting_as(cast.alice), cast)
+    url = f"/patients/{cast.greta_patient}/lab/orders/{order_id}/cancel"
+    assert browser("alice").post(url, {"reason": "x"}).status_code == 422
+    assert browser("alice").post(url, {"reason": "Fel patient vald"}).status_code == 303
+    row = owner.execute("SELECT status, cancelled_by FROM lab_order WHERE id = %s", [order_id]).fetchone()
+    assert row == {"status": "cancelled", "cancelled_by": cast.alice}
