@@ -390,3 +390,38 @@ def test_a_haemoglobin_panel_line_takes_the_females_range(acting_as, owner, cast
     sample(acting_as(cast.bob), order_id)
     made = result(acting_as(cast.bob), line(owner, order_id, HAEMOGLOBIN), 125)
     assert made["flag"] == "normal"
+
+
+# --- Patients and relatives -----------------------------------------------------------------
+
+LAB_ROWS = "SELECT (SELECT count(*) FROM lab_order) + (SELECT count(*) FROM lab_result) AS n"
+
+
+@pytest.mark.parametrize(
+    ("scopes", "starts", "ends", "revoked", "sees"),
+    [
+        ("{record}", "0 days", None, False, True),
+        ("{appointments}", "0 days", None, False, False),  # lacks the scope
+        ("{record}", "30 days", "1 day", False, False),  # expired yesterday
+        ("{record}", "0 days", None, True, False),  # revoked
+    ],
+)
+def test_a_relative_reads_lab_rows_only_under_a_grant_in_force_with_the_scope(
+    acting_as, owner, cast, sampled, scopes, starts, ends, revoked, sees
+):
+    result(acting_as(cast.alice), sampled["line"], 4.0)
+    owner.execute(
+        "INSERT INTO proxy_grant (patient_id, relative_user_id, scopes, granted_by, starts_on, ends_on) "
+        "VALUES (%s, %s, %s, %s, current_date - %s::interval, current_date - %s::interval)",
+        [cast.greta_patient, cast.sven, scopes, cast.greta, starts, ends],
+    )
+    if revoked:
+        owner.execute("UPDATE proxy_grant SET revoked_at = now()")
+    assert acting_as(cast.sven).execute(LAB_ROWS).fetchone()["n"] == (2 if sees else 0)
+    # the patient herself reads her own results, and writes none
+    assert acting_as(cast.greta).execute(LAB_ROWS).fetchone()["n"] == 2
+    refused(
+        acting_as(cast.greta),
+        "INSERT INTO lab_result_ack (result_id, patient_id) SELECT id, patient_id FROM lab_result",
+        constraint="lab_result_ack_by_ordering_doctor",
+    )
