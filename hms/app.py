@@ -76,6 +76,9 @@ def _include_routers(app: FastAPI) -> None:
     from hms.consultations import pages as consultation_pages
     from hms.journal import pages as journal_pages
     from hms.journal import pages_entries as journal_entry_pages
+    from hms.lab import api as lab_api
+    from hms.lab import pages as lab_pages
+    from hms.lab import pages_radiology as lab_radiology_pages
     from hms.medication import api as medication_api
     from hms.medication import pages as medication_pages
     from hms.medication import pages_ward as medication_ward_pages
@@ -128,5 +131,8 @@ def _include_routers(app: FastAPI) -> None:
         request_portal_pages,
         referral_pages,
         referral_patient_pages,
+        lab_pages,
+        lab_radiology_pages,
+        lab_api,
     ):
         app.include_router(module.router)

@@ -439,6 +439,30 @@ def bench_pharmacy(
     typer.echo(result.as_json())
 
 
+@bench_app.command("lab")
+def bench_lab(
+    patients: int = typer.Option(2_000, min=1, help="Patients in the bench database (seeded once, reused)."),
+    ward: int = typer.Option(
+        30, min=1, max=500, help="Patients on the ward, each with weeks of blood tests."
+    ),
+    requests: int = typer.Option(200, min=20, help="Timed requests of each kind."),
+    seed: int = typer.Option(42, help="Seed of the bench hospital and of the patients opened."),
+) -> None:
+    """Time the lab page and an analyte's trend through HTTP, and the ward board's query of
+    unacknowledged critical results, for a ward of patients with 20 orders each, on
+    `hms_bench_lab`. The last line is JSON."""
+    from hms.bench import lab, search
+
+    url = lab.bench_database(get_settings())
+    have = search.prepare(url, patients=patients, seed=seed, progress=_progress_bar)
+    typer.echo(f"bench database {lab.BENCH_DB}: {have:,} patients")
+    on_ward = lab.prepare(url, ward=ward, say=typer.echo)
+    result = lab.run(url, patients=on_ward, requests=requests, seed=seed, say=typer.echo)
+    for line in result.lines():
+        typer.echo(line)
+    typer.echo(lab.as_json(result))
+
+
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 

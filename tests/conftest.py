@@ -43,6 +43,10 @@ REFERENCE_TABLES = {
     "drug",
     "drug_interaction",
     "referral_urgency_target",
+    "lab_test",
+    "lab_reference_range",
+    "lab_panel",
+    "lab_panel_test",
 }
 PASSWORD = cast_module.PASSWORD
 

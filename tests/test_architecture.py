@@ -305,6 +305,22 @@ JOINS = {
     "referrals.referral_diagnoses": ({"icd10_code"}, "each diagnosis named by its title"),
     "referrals.referrals_incoming": ({"app_user", "care_unit", "patient"}, "the list names the same"),
     "referrals.referrals_outgoing": ({"app_user", "care_unit", "patient"}, "the list names the same"),
+    "lab.orders_for_patient": ({"app_user", "care_unit"}, "who ordered and sampled, from which unit"),
+    "lab.order_get": ({"app_user", "care_unit"}, "who ordered and sampled, from which unit"),
+    "lab.lines_for_patient": ({"app_user"}, "who entered and who acknowledged each result"),
+    "lab.result_history": ({"app_user"}, "who entered each result and correction"),
+    "lab.critical_unacknowledged_mine": (
+        {"patient", "staff_care_unit"},
+        "the doctor's list names the patients, of orders from the doctor's units",
+    ),
+    "lab.sampling_worklist": (
+        {"patient", "care_unit", "app_user"},
+        "the worklist names patient, unit and orderer",
+    ),
+    "lab.radiology_for_patient": (
+        {"app_user", "care_unit"},
+        "who ordered, reported and acknowledged, from which unit",
+    ),
 }
 TABLE_NAMED = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
 

@@ -10,6 +10,7 @@ from hms.core.clock import today
 from hms.core.context import RequestContext
 from hms.core.roles import Role
 from hms.journal import read as journal_read
+from hms.lab import read as lab_read
 from hms.medication import read as medication_read
 from hms.organization import read as organization_read
 from hms.patients import read as patient_read
@@ -57,6 +58,7 @@ def _clinician(ctx: RequestContext) -> dict[str, Any]:
             {**row, "href": f"/patients/{row['patient_id']}/journal", "since": row["started_at"]}
             for row in journal_read.unit_patients(ctx)
         ],
+        "lab_critical": lab_read.critical_unacknowledged_mine(ctx),
     }
 
 

@@ -42,6 +42,8 @@ PARTS: dict[str, str] = {
     "account": "Portal account",
     "portal_account": "Portal account",
     "route": "A page about the patient",
+    "lab": "Laboratory results",
+    "radiology": "Imaging",
 }
 
 # Portal actions name the page, not the part; these say which part it was.
@@ -107,6 +109,9 @@ WRITE_VERBS = frozenset(
         "walk_in",
         "withdraw",
         "write",
+        "acknowledge",
+        "order",
+        "sample",
     }
 )
 
@@ -153,6 +158,9 @@ VERBS: dict[str, str] = {
     "update": "changed",
     "withdraw": "withdrawn",
     "write": "recorded",
+    "acknowledge": "acknowledged",
+    "order": "ordered",
+    "sample": "sampled",
 }
 
 

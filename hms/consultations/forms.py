@@ -9,8 +9,8 @@ NO_PARTS = "Choose at least one part of the record the specialist may read."
 
 # The parts of the record a specialist may be let into (the enum
 # consultation_part; migration 0027 says which tables each one opens).
-Part = Literal["summary", "notes", "diagnoses", "vitals", "medication"]
-PARTS: tuple[str, ...] = ("summary", "notes", "diagnoses", "vitals", "medication")
+Part = Literal["summary", "notes", "diagnoses", "vitals", "medication", "lab"]
+PARTS: tuple[str, ...] = ("summary", "notes", "diagnoses", "vitals", "medication", "lab")
 
 
 class Strict(BaseModel):

@@ -11,6 +11,7 @@ from hms.core.context import RequestContext
 from hms.core.errors import NotFound, Refused
 from hms.db.queries import load
 from hms.journal import read as journal_read
+from hms.lab import read as lab_read
 from hms.medication import read as medication_read
 from hms.patients import read as patient_read
 
@@ -92,6 +93,8 @@ def access_shared_record(ctx: RequestContext, *, consultation: dict[str, Any]) -
         record["vitals"] = journal_read.latest_vitals_for(ctx, access=access, limit=SHARED_VITALS)
     if "medication" in parts:
         record["medication"] = medication_read.current_medication(ctx, patient_id=patient_id)
+    if "lab" in parts:
+        record["lab"] = lab_read.results_shared(ctx, access=access)
     return record
 
 

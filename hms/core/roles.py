@@ -78,6 +78,13 @@ class Permission(StrEnum):
     CARE_REQUEST_HANDLE = "care_request.handle"
     # Referrals between the hospital's care units.
     REFERRAL = "referral.manage"
+    # Laboratory and radiology.
+    LAB_READ = "lab.read"
+    LAB_ORDER = "lab.order"
+    LAB_SAMPLE = "lab.sample"
+    LAB_RESULT = "lab.result"
+    LAB_ACKNOWLEDGE = "lab.acknowledge"
+    RADIOLOGY_REPORT = "radiology.report"
 
 
 _FRONT_DESK = {Role.RECEPTIONIST, Role.ADMINISTRATOR}
@@ -149,6 +156,16 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # Doctors refer their patients to another unit, and decide the referrals
     # sent to their own units (the database: only those, 0028).
     Permission.REFERRAL: frozenset({Role.DOCTOR}),
+    # Laboratory and radiology (0029): doctors order, acknowledge and write
+    # imaging reports; the ordering unit's nurses take samples; doctors and
+    # nurses enter results. The database narrows each to the patient in care
+    # and the ordering doctor or unit.
+    Permission.LAB_READ: frozenset(_CARE_STAFF),
+    Permission.LAB_ORDER: frozenset({Role.DOCTOR}),
+    Permission.LAB_SAMPLE: frozenset({Role.NURSE}),
+    Permission.LAB_RESULT: frozenset(_CARE_STAFF),
+    Permission.LAB_ACKNOWLEDGE: frozenset({Role.DOCTOR}),
+    Permission.RADIOLOGY_REPORT: frozenset({Role.DOCTOR}),
 }
 
 

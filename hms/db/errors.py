@@ -540,3 +540,62 @@ CONSTRAINT_MESSAGES.update(
         "referral_decision_reason_length": ("reason", "Too long."),
     }
 )
+
+# Laboratory and radiology (0029): the HM260-HM275 refusals and the constraints.
+CONSTRAINT_MESSAGES.update(
+    {
+        "lab_order_by_doctor": ("_form", "Only a doctor orders tests and examinations."),
+        "lab_order_own_unit": ("care_unit_id", "Choose one of your care units."),
+        "lab_order_patient_in_care": ("_form", "The patient is not in your care."),
+        "lab_order_has_tests": ("tests", "Choose at least one test or panel."),
+        "lab_order_visible": ("_form", "No such order."),
+        "lab_order_sampled_by_unit_nurse": ("_form", "A nurse of the ordering unit takes the sample."),
+        "lab_order_sampled_at_plausible": (
+            "sampled_at",
+            "The sample time must be after the order and not in the future.",
+        ),
+        "lab_order_sampled_after_order": (
+            "sampled_at",
+            "The sample time must be after the order and not in the future.",
+        ),
+        "lab_order_cancelled_by_orderer": (
+            "_form",
+            "The doctor who ordered, or a doctor of the ordering unit, cancels an order.",
+        ),
+        "lab_order_status_forward": ("_form", "The order has moved on; open it again."),
+        "lab_order_question_length": ("clinical_question", "Enter 3 to 1000 characters."),
+        "lab_order_cancel_reason_length": ("reason", "Enter 3 to 500 characters."),
+        "lab_result_line_fk": ("_form", "The order has no such test."),
+        "lab_result_by_clinician": ("_form", "Results are entered by doctors and nurses."),
+        "lab_result_after_sampling": ("_form", "Results come after the sample is taken."),
+        "lab_result_supersedes_current": (
+            "_form",
+            "The test has a newer result; a correction replaces the current one.",
+        ),
+        "lab_result_superseded_once": (
+            "_form",
+            "The test has a newer result; a correction replaces the current one.",
+        ),
+        "lab_result_value_plausible": ("_form", "The value is outside what the laboratory reports."),
+        "lab_result_comment_length": ("_form", "Enter at most 1000 characters."),
+        "lab_result_ack_pkey": ("_form", "The result is already acknowledged."),
+        "lab_result_ack_result_fk": ("_form", "No such result."),
+        "lab_result_ack_by_ordering_doctor": (
+            "_form",
+            "The doctor who ordered, or a doctor of the ordering unit, acknowledges a result.",
+        ),
+        "radiology_order_body_part_length": ("body_part", "Enter 2 to 100 characters."),
+        "radiology_order_question_length": ("question", "Enter 3 to 2000 characters."),
+        "radiology_order_status_forward": ("_form", "The examination has moved on; open it again."),
+        "radiology_report_by_doctor": ("_form", "A doctor with the patient in care writes the report."),
+        "radiology_report_once": ("_form", "The examination is already reported or cancelled."),
+        "radiology_report_order_fk": ("_form", "No such examination."),
+        "radiology_report_body_length": ("body", "Enter 5 to 20000 characters."),
+        "radiology_report_ack_pkey": ("_form", "The report is already acknowledged."),
+        "radiology_report_ack_report_fk": ("_form", "No such report."),
+        "radiology_report_ack_by_ordering_doctor": (
+            "_form",
+            "The doctor who ordered, or a doctor of the ordering unit, acknowledges a report.",
+        ),
+    }
+)

@@ -39,15 +39,17 @@ def migrate(url: str) -> list[str]:
 
 def load_reference_data(url: str) -> None:
     """Reference data that comes from packages and files rather than SQL:
-    ICD-10 with the Swedish titles of the common codes, then the formulary."""
+    ICD-10 with the Swedish titles of the common codes, then the formulary,
+    then the laboratory catalogue."""
     import psycopg
 
-    from hms.db.terminology import formulary_load, icd10_load, icd10_swedish_load
+    from hms.db.terminology import formulary_load, icd10_load, icd10_swedish_load, lab_catalogue_load
 
     with psycopg.connect(url) as conn:
         icd10_load(conn)
         icd10_swedish_load(conn)
         formulary_load(conn)
+        lab_catalogue_load(conn)
 
 
 def pending(url: str) -> list[str]:

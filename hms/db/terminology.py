@@ -143,3 +143,54 @@ def formulary_load(conn: psycopg.Connection) -> dict[str, int]:
                 )
     loaded.update(atc_group=len(groups), drug=len(drugs), drug_interaction=len(interactions))
     return loaded
+
+
+def lab_catalogue_load(conn: psycopg.Connection) -> dict[str, int]:
+    """Fill the laboratory catalogue (tests, reference ranges, panels and
+    their tests) from ``hms/db/reference/lab_*.csv`` if no test is there yet,
+    all in one transaction; returns the rows loaded into each table. Empty
+    cells are NULL; the ranges' age bands are intervals ('18 years'), which
+    the column's type parses, and the tables' constraints check the rest."""
+    loaded = {"lab_test": 0, "lab_reference_range": 0, "lab_panel": 0, "lab_panel_test": 0}
+    present = conn.cursor(row_factory=tuple_row).execute("SELECT EXISTS (SELECT 1 FROM lab_test)").fetchone()
+    if present and present[0]:
+        return loaded
+    tests = _csv("lab_tests.csv")
+    ranges = _csv("lab_ranges.csv")
+    panels = _csv("lab_panels.csv")
+    members = _csv("lab_panel_tests.csv")
+    with conn.transaction(), conn.cursor() as cur:
+        test_columns = "loinc, short_name, name_en, name_sv, unit, specimen, decimals, sort_order"
+        with cur.copy(f"COPY lab_test ({test_columns}) FROM STDIN") as copy:
+            for n, t in enumerate(tests, start=1):
+                copy.write_row(
+                    (
+                        t["loinc"],
+                        t["short_name"],
+                        t["name_en"],
+                        t["name_sv"],
+                        t["unit"],
+                        t["specimen"],
+                        t["decimals"],
+                        n,
+                    )
+                )
+        columns = ("loinc", "sex", "age_from", "age_to", "low", "high", "critical_low", "critical_high")
+        with cur.copy(f"COPY lab_reference_range ({', '.join(columns)}) FROM STDIN") as copy:
+            for r in ranges:
+                copy.write_row(tuple(_or_null(r[c]) for c in columns))
+        with cur.copy("COPY lab_panel (code, name_en, name_sv, sort_order) FROM STDIN") as copy:
+            for n, p in enumerate(panels, start=1):
+                copy.write_row((p["code"], p["name_en"], p["name_sv"], n))
+        positions: dict[str, int] = {}
+        with cur.copy("COPY lab_panel_test (panel_code, loinc, position) FROM STDIN") as copy:
+            for m in members:
+                positions[m["panel_code"]] = positions.get(m["panel_code"], 0) + 1
+                copy.write_row((m["panel_code"], m["loinc"], positions[m["panel_code"]]))
+    loaded.update(
+        lab_test=len(tests),
+        lab_reference_range=len(ranges),
+        lab_panel=len(panels),
+        lab_panel_test=len(members),
+    )
+    return loaded

@@ -20,6 +20,7 @@ from hms.db.connect import ensure_database, with_database
 from hms.db.migrate import migrate
 from hms.seed.context import DemoLogin, Progress, SeedContext, new_context, no_progress
 from hms.seed.journal import seed_journal
+from hms.seed.lab import seed_lab
 from hms.seed.medication import seed_medication
 from hms.seed.messaging import seed_messaging
 from hms.seed.organization import seed_organization
@@ -56,6 +57,7 @@ STEPS: list[Step] = [
     seed_messaging,
     seed_requests,
     seed_referrals,
+    seed_lab,
 ]
 
 

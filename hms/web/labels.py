@@ -78,6 +78,13 @@ LABELS: dict[str, dict[str, str]] = {
         "adjustment": "Adjustment",
         "wastage": "Wastage",
     },
+    "lab_flag": {
+        "normal": "Normal",
+        "low": "Low",
+        "high": "High",
+        "critical_low": "Critically low",
+        "critical_high": "Critically high",
+    },
     # The timeline's kinds of entry.
     "entry_kind": {
         "note": "Note",

@@ -47,6 +47,7 @@ def nav_items(user: CurrentUser, counts: dict[str, int] | None = None) -> list[N
         ("/my/requests", "Requests", Permission.PORTAL_OWN_RECORD),
         ("/requests", "Requests to handle", Permission.CARE_REQUEST_HANDLE),
         ("/referrals", "Referrals", Permission.REFERRAL),
+        ("/lab/sampling", "Samples to take", Permission.LAB_SAMPLE),
     ]
     counts = counts or {}
     return [

@@ -32,6 +32,7 @@ DOMAINS = (
     "messaging",
     "requests",
     "referrals",
+    "lab",
 )
 
 

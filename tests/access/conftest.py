@@ -4,7 +4,7 @@ patient nobody on the cast has any relation to. Each person reads the pages
 in English through a browser of their own, logged in once per test."""
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import login
 from tests.db.pnr import number
 from tests.journal import given
+from tests.lab.given import given_orders
 from tests.medication.conftest import given_prescription
 
 OLLE_PNR = number("19500304")
@@ -38,6 +39,8 @@ class World:
     notes: dict[int, int]  # patient id -> that patient's signed note
     prescriptions: dict[int, int]  # patient id -> that patient's prescription
     encounter: int  # Greta's open encounter on the medical ward
+    lab_orders: dict[int, int] = field(default_factory=dict)  # patient id -> a lab order of the medical ward
+    radiology: dict[int, int] = field(default_factory=dict)  # patient id -> an examination likewise
 
     def patients(self) -> list[Person]:
         return [self.greta, self.olle]
@@ -62,7 +65,16 @@ def world(owner, cast) -> World:
         notes={cast.greta_patient: greta_note, olle: olle_note},
         prescriptions={p: given_prescription(owner, cast, patient=p) for p in (cast.greta_patient, olle)},
         encounter=encounter,
+        **_lab(owner, cast, [cast.greta_patient, olle]),
     )
+
+
+def _lab(owner, cast, patients: list[int]) -> dict[str, dict[int, int]]:
+    orders = {p: given_orders(owner, cast, patient=p) for p in patients}
+    return {
+        "lab_orders": {p: o[0] for p, o in orders.items()},
+        "radiology": {p: o[1] for p, o in orders.items()},
+    }
 
 
 class Browser:

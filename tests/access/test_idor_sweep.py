@@ -60,6 +60,16 @@ def test_another_patient_replaying_gretas_links_sees_nothing_of_hers(world, brow
     # given every address Greta's portal leads to, and those naming her record directly
     urls = crawl(browser("greta"), ["/my", "/"])
     urls |= {f"/patients/{greta}", f"/api/patients/{greta}", f"/my/patients/{greta}"}
+    lab_order, exam = world.lab_orders[greta], world.radiology[greta]
+    urls |= {
+        f"/patients/{greta}/lab",
+        f"/patients/{greta}/lab/new",
+        f"/patients/{greta}/lab/orders/{lab_order}/results",
+        f"/patients/{greta}/lab/trend?loinc=2823-3",
+        f"/patients/{greta}/radiology/new",
+        f"/patients/{greta}/radiology/{exam}/report",
+        f"/api/patients/{greta}/lab/results",
+    }
     assert len(urls) >= 6, urls
     # when Hugo, another patient, opens each of them
     hugo_browser = browser("hugo")

@@ -66,6 +66,10 @@ def area_of(path: str) -> str | None:
         return "medication"
     if path.startswith(("/patients/{patient_id}/journal", "/my/patients/")):
         return "clinical"
+    if path.startswith(
+        ("/patients/{patient_id}/lab", "/patients/{patient_id}/radiology", "/api/patients/{patient_id}/lab")
+    ):
+        return "clinical"
     if path == "/patients/{patient_id}/emergency-access":
         return None
     if path.startswith("/pharmacy/patients/"):
@@ -95,7 +99,9 @@ def expected(route: APIRoute, role: Role, relation: str) -> frozenset[int]:
         return frozenset({403})
     area = area_of(route.path)
     if area is None or area in ROLE_AREAS.get(role, set()) | RELATION_AREAS[relation]:
-        if relation == "blocked" and ("{note_id}" in route.path or "{prescription_id}" in route.path):
+        if relation == "blocked" and any(
+            f"{{{name}}}" in route.path for name in ("note_id", "prescription_id", "order_id", "radiology_id")
+        ):
             return frozenset({404})  # the note or prescription is the blocked unit's
         return ALLOWED
     if role in CLINICIANS and area in ("clinical", "medication"):
@@ -108,6 +114,8 @@ def url_of(route: APIRoute, world, patient_id: int) -> str:
         "patient_id": patient_id,
         "note_id": world.notes[patient_id],
         "prescription_id": world.prescriptions[patient_id],
+        "order_id": world.lab_orders[patient_id],
+        "radiology_id": world.radiology[patient_id],
     }
     names = re.findall(r"{(\w+)}", route.path)
     unknown = set(names) - set(ids)

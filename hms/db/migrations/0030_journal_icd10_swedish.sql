@@ -13,7 +13,7 @@
 --     trigram index. A generated column cannot change its expression, so it
 --     is made anew: a rewrite of a reference table of some 12,000 rows, under
 --     the lock `hms migrate` takes before the app starts.
--- depends: 0028_referrals
+-- depends: 0029_lab_orders
 
 ALTER TABLE icd10_code
 ADD COLUMN title_sv text CONSTRAINT icd10_code_title_sv_length CHECK (length(title_sv) BETWEEN 1 AND 300);

@@ -1,0 +1,1 @@
+"""Laboratory orders and results, and imaging examinations with their reports."""
