@@ -9,15 +9,21 @@ patient of the surgical unit with a portal account of his own. Sven is
 Greta's son; his grant varies. A test marked ``xfail(strict=True)`` shows a
 hole still open: it fails as long as the system lets the attack through."""
 
+import re
+
 import psycopg
 import pytest
 
 from tests import cast as cast_module
+from tests.access import conftest as access
 from tests.conftest import login
 from tests.journal import given
 from tests.lab.conftest import POTASSIUM, line, order, sample
 from tests.messaging.conftest import PDF, grant, start
 from tests.referrals.conftest import send
+
+# Each person's logged-in browser (tests/access), in English.
+browser = access.browser
 
 HUGO = ("195003031233", "Hugo", "Holm", "1950-03-03", "male")
 
@@ -277,3 +283,87 @@ def test_no_result_is_written_into_an_order_a_block_hides(acting_as, owner, cast
     # when Charlie enters a result on the order line he cannot see, it is refused
     with pytest.raises(psycopg.Error):
         charlie.execute(RESULT, [item["id"], cast.greta_patient, POTASSIUM])
+
+
+# --- Every new form, replayed by someone else (holds) -----------------------------------------
+
+FORM = re.compile(r'<form[^>]*method="post"[^>]*action="([^"]+)"')
+NEW_ROUTES = re.compile(r"/(my/)?(messages|requests)/|/patients/\d+/(lab|radiology)/")
+HOSTILE = {
+    "body": "Jag svarar i din tråd.",
+    "answer": "Beviljas.",
+    "reason": "Fel patient, makulera.",
+    "assignee_id": "",
+    "sampled_at": "2026-01-01T08:00",
+    "note_text": "Ny text i journalen.",
+}
+STATE = (
+    "SELECT (SELECT string_agg(status || ':' || coalesce(assigned_to::text, '') || ':' || "
+    "coalesce(closed_by::text, ''), ',' ORDER BY id) FROM message_thread) AS threads, "
+    "(SELECT count(*) FROM thread_message) AS messages, "
+    "(SELECT count(*) FROM message_filing) AS filings, "
+    "(SELECT string_agg(status || ':' || coalesce(taken_by::text, ''), ',' ORDER BY id) FROM care_request) AS requests, "
+    "(SELECT string_agg(status::text, ',' ORDER BY id) FROM lab_order) AS orders, "
+    "(SELECT count(*) FROM lab_result) AS results, (SELECT count(*) FROM lab_result_ack) AS acks, "
+    "(SELECT string_agg(status::text, ',' ORDER BY id) FROM radiology_order) AS exams, "
+    "(SELECT count(*) FROM note) AS notes"
+)
+
+
+def test_every_new_form_replayed_by_another_patient_or_unit_is_refused_and_changes_nothing(
+    acting_as, owner, browser, cast, hugo
+):
+    # Given Greta's conversation with the medical ward and her question to it
+    greta_thread = start(acting_as(cast.greta), cast.greta_patient, cast.unit_med)
+    request = (
+        acting_as(cast.greta)
+        .execute(
+            "SELECT care_request_file(%s, 'question', %s, NULL, NULL, 'Får jag ta ibuprofen?', NULL) AS id",
+            [cast.greta_patient, cast.unit_med],
+        )
+        .fetchone()["id"]
+    )
+    # a sampled potassium order with a result, and a chest X-ray, on the medical ward
+    order_id = order(acting_as(cast.alice), cast)
+    sample(acting_as(cast.bob), order_id)
+    acting_as(cast.bob).execute(
+        RESULT, [line(owner, order_id, POTASSIUM)["id"], cast.greta_patient, POTASSIUM]
+    )
+    exam = (
+        acting_as(cast.alice)
+        .execute(
+            "SELECT radiology_order_place(%s, %s, 'xray', 'Thorax', 'Pneumoni? Feber sedan tre dagar.', "
+            "'routine') AS id",
+            [cast.greta_patient, cast.unit_med],
+        )
+        .fetchone()["id"]
+    )
+    greta = cast.greta_patient
+    pages = {
+        "greta": [f"/my/messages/{greta_thread}", f"/my/requests/{request}"],
+        "bob": [f"/messages/{greta_thread}"],
+        "alice": [
+            f"/requests/{request}",
+            f"/patients/{greta}/lab",
+            f"/patients/{greta}/radiology/{exam}/report",
+        ],
+    }
+    actions = set()
+    for who, urls in pages.items():
+        for url in urls:
+            page = browser(who).get(url)
+            assert page.status_code == 200, url
+            found = {a.replace("&amp;", "&") for a in FORM.findall(page.text)}
+            actions |= {a for a in found if NEW_ROUTES.match(a)}
+    assert len(actions) >= 8, sorted(actions)
+    before = owner.execute(STATE).fetchone()
+    # when Hugo (another patient) and Dr Charlie (another unit) post each form
+    wrong = []
+    for who in ("hugo", "charlie"):
+        for action in sorted(actions):
+            response = browser(who).post(action, HOSTILE)
+            if response.status_code not in (403, 404):
+                wrong.append(f"{who} {action}: {response.status_code}")
+    # then each is refused and nothing changed
+    assert wrong == []
+    assert owner.execute(STATE).fetchone() == before
