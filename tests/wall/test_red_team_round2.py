@@ -6,8 +6,13 @@ hostile users through the pages.
 
 The scene: Greta (in the medical ward's care, tests/cast.py) and Hugo, a
 patient of the surgical unit with a portal account of his own. Sven is
-Greta's son; his grant varies. A test marked ``xfail(strict=True)`` shows a
-hole still open: it fails as long as the system lets the attack through."""
+Greta's son; his grant varies. Nine of these attacks were holes when first
+written, and 0035_access_round_two closes them: a block binds a relative in
+messaging; a lab result or a radiology report names a line of its own
+patient in a unit the writer sees, refused alike otherwise; a referral
+carries no diagnosis a block hides from the receiving unit; a specialist
+reads only their own consultations; an error mark is the verified user's.
+Each test fails on the code before it."""
 
 import re
 
@@ -88,11 +93,6 @@ def blocked_surgery_thread(owner, acting_as, cast) -> int:
     return thread
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: a block does not bind a relative in messaging: with the messages scope he reads the "
-    "patient's conversation with the unit she blocked (care requests to that unit are hidden from him)",
-)
 def test_a_block_hides_a_units_conversation_from_a_relative(acting_as, cast, blocked_surgery_thread):
     sven = acting_as(cast.sven)
     # the same relative is not offered the blocked unit for a care request (0026) ...
@@ -106,11 +106,6 @@ def test_a_block_hides_a_units_conversation_from_a_relative(acting_as, cast, blo
     assert sven.execute("SELECT id FROM message_attachment").fetchall() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: message_thread_units lists a unit the patient blocked to a relative (care_request_units "
-    "leaves it out), telling him she has been cared for there, and lets him write to it",
-)
 def test_a_relative_is_not_told_of_nor_writes_to_a_blocked_unit(acting_as, cast, blocked_surgery_thread):
     sven = acting_as(cast.sven)
     units = {
@@ -135,12 +130,6 @@ def hugos_lab(acting_as, cast, hugo) -> dict:
 RESULT = "INSERT INTO lab_result (item_id, patient_id, loinc, value) VALUES (%s, %s, %s, 4.1)"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: lab_result_fill looks up the order line of any patient before any check, so a nurse "
-    "entering a 'result' on another patient's line learns from the error whether it exists, whether it "
-    "was sampled and whether it has a result (HM271/HM272 vs 'No such order line')",
-)
 def test_a_result_on_another_patients_line_is_refused_as_if_it_did_not_exist(
     acting_as, owner, cast, hugos_lab
 ):
@@ -151,12 +140,6 @@ def test_a_result_on_another_patients_line_is_refused_as_if_it_did_not_exist(
     assert not_sampled == nothing
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: radiology_report_fill looks up any patient's examination before the patient check, so "
-    "a doctor learns from the error whether another patient's examination exists and whether it is reported "
-    "(HM275 vs 'No such examination')",
-)
 def test_a_report_on_another_patients_examination_is_refused_as_if_it_did_not_exist(
     acting_as, owner, cast, hugo
 ):
@@ -180,11 +163,6 @@ def test_a_report_on_another_patients_examination_is_refused_as_if_it_did_not_ex
 # --- Referrals and blocks ------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: a referral carries a blocked unit's diagnosis to another unit: referral_send checks only "
-    "that the sender sees it, and referral_diagnosis is read by the receiving unit with no block applied",
-)
 def test_a_referral_does_not_carry_a_blocked_diagnosis_past_the_block(acting_as, owner, cast):
     # Given Greta's HIV diagnosis on the medical ward, which she blocks from every other unit
     hidden = given.clinical(owner, cast, "diagnosis", code="B24")
@@ -208,12 +186,6 @@ CONSULT = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (not a confidentiality hole): consultation_parts_chosen still allows one to five parts "
-    "(0027); since the sixth part 'lab' (0031) a doctor cannot share every part, and a part may be "
-    "named twice",
-)
 def test_a_doctor_may_share_all_six_parts_each_once(acting_as, cast):
     alice = acting_as(cast.alice)
     every = "{summary,notes,diagnoses,vitals,medication,lab}"
@@ -237,12 +209,6 @@ def test_a_doctor_without_care_gets_no_banner_on_the_registry_page(client, owner
     assert "Penicillin" not in page.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: hms_app updates note.entered_in_error_by itself (note_update policy, no trigger fills "
-    "it), so a nurse voids the specialist's answer note in the specialist's own name; "
-    "note_mark_in_error's acting-as check is bypassed by a plain UPDATE",
-)
 def test_the_answer_note_is_not_voided_in_someone_elses_name(acting_as, owner, cast):
     alice, erik, bob = acting_as(cast.alice), acting_as(cast.erik), acting_as(cast.bob)
     consultation = alice.execute(
@@ -264,12 +230,6 @@ def test_the_answer_note_is_not_voided_in_someone_elses_name(acting_as, owner, c
     assert marked["entered_in_error_by"] == cast.bob
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: lab_result_fill checks no visibility of the order: a clinician of another unit, whom "
-    "the patient's block keeps out of the ordering unit's entries, writes a result into an order he "
-    "cannot read (lab_order_for_change checks hms_row_visible; the result path does not)",
-)
 def test_no_result_is_written_into_an_order_a_block_hides(acting_as, owner, cast):
     # Given Alice's potassium order for Greta on the medical ward, sampled by Bob
     order_id = order(acting_as(cast.alice), cast)
@@ -369,11 +329,6 @@ def test_every_new_form_replayed_by_another_patient_or_unit_is_refused_and_chang
     assert owner.execute(STATE).fetchone() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: radiology_report_fill checks only that the writer may write the patient's record, not "
-    "that the examination's unit is visible to him: a doctor kept out by a block reports on it",
-)
 def test_no_report_is_written_on_an_examination_a_block_hides(acting_as, owner, cast):
     exam = (
         acting_as(cast.alice)
@@ -411,13 +366,6 @@ def frida(owner) -> int:
     return user
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE: the consultation table has no restrictive part policy: a specialist let into one part "
-    "(vitals) reads every other consultation of the patient through consultation_read's clinical arm, "
-    "the other specialists' questions and answers included (an answer is the text of a journal note, "
-    "which the notes part alone opens)",
-)
 def test_a_specialist_reads_no_other_consultation_of_the_patient(acting_as, cast, frida):
     alice = acting_as(cast.alice)
     # Given Dr Frida's answer about Greta (a journal note, for the notes part)
