@@ -238,7 +238,8 @@ def discharge_submit(
     encounter = _open_encounter(ctx, patient_id, encounter_id)
     if encounter["kind"] != "admission":
         return _redirect(patient_id, f"/encounters/{encounter_id}/close")
-    values = {name: form.get(name, "") for name, _ in forms.DISCHARGE_SECTIONS}
+    # Browsers send line breaks as CRLF (and the confirmation page carries them back).
+    values = {name: form.get(name, "").replace("\r\n", "\n") for name, _ in forms.DISCHARGE_SECTIONS}
     action = form.get("action")
     if action == "edit":
         return _discharge_page(request, ctx, patient_id, encounter, values, {})

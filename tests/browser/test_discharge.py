@@ -15,6 +15,7 @@ from tests.medication.conftest import ensure_drugs, prescribe
 pytestmark = pytest.mark.browser
 
 COURSE = "Pneumonia treated with penicillin; afebrile since day two, walking on the ward."
+COURSE_MORE = "Oxygen stopped on day three."
 FOLLOW_UP = "Chest X-ray in six weeks at the health centre."
 
 
@@ -59,7 +60,7 @@ def test_a_doctor_discharges_with_a_summary_and_the_patient_reads_it(page, cast,
     expect(page.locator("#f-follow_up")).to_have_value(FOLLOW_UP)
 
     # when she writes the course of care and reviews the summary
-    page.fill("#f-course", COURSE)
+    page.fill("#f-course", f"{COURSE}\n{COURSE_MORE}")
     page.click("button[name=action][value=review]")
 
     # then a confirmation page shows the summary, and nothing is done yet
@@ -75,6 +76,9 @@ def test_a_doctor_discharges_with_a_summary_and_the_patient_reads_it(page, cast,
     expect(page.locator("p.flash")).to_contain_text("The patient is discharged and the bed is free.")
     expect(page.locator("table.timeline")).to_contain_text("Discharge summary")
     assert given.value(owner, "SELECT ended_at FROM encounter WHERE id = %s", [stay]) is not None
+    # the lines typed stay lines, through the confirmation page and back
+    body = given.value(owner, "SELECT body FROM note_section WHERE heading = 'Vårdförlopp'")
+    assert body == f"{COURSE}\n{COURSE_MORE}"
 
     # and Greta reads the epikris in her portal, first on her record page
     switch_user(page, "greta")
