@@ -289,10 +289,10 @@ def encounter_close(
     ctx: RequestContext = Depends(current),
     form: dict[str, str] = Depends(form_data),
 ) -> Response:
-    """Closes only when the confirmation page's button sent confirm=yes;
-    anything else shows that page."""
+    """Closes only when the confirmation page's button sent confirmed=yes (as
+    every irreversible action asks); anything else shows that page."""
     encounter = _open_encounter(ctx, patient_id, encounter_id)
-    if form.get("confirm") != "yes":
+    if form.get("confirmed") != "yes":
         return _close_page(request, ctx, patient_id, encounter)
     try:
         service.encounter_close(ctx, patient_id=patient_id, encounter_id=encounter_id)

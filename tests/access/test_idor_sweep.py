@@ -198,7 +198,7 @@ def test_another_patient_or_unit_cannot_reach_or_end_gretas_encounters(
     stay = given.admit(acting_as(cast.alice, "doctor"), cast)
     base = f"/patients/{greta}/journal/encounters"
     urls = [f"{base}/{stay}/discharge", f"{base}/{world.encounter}/close", f"{base}/{stay}/close"]
-    summary = {"action": "confirm", "course": "Utskriven.", "follow_up": "Ingen.", "confirm": "yes"}
+    summary = {"action": "confirm", "course": "Utskriven.", "follow_up": "Ingen.", "confirmed": "yes"}
     # when Hugo (another patient) and Dr Charlie (another unit) open and post each of them
     wrong = []
     for who in ("hugo", "charlie"):

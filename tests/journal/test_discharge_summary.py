@@ -222,6 +222,6 @@ def test_closing_a_visit_asks_first_and_a_nurse_may_close_it(acting_as, client, 
     unconfirmed = client.post(url(cast, visit, "close"), data={"csrf_token": token}, follow_redirects=False)
     assert unconfirmed.status_code == 200 and ended(owner, visit) is None
     done = client.post(
-        url(cast, visit, "close"), data={"csrf_token": token, "confirm": "yes"}, follow_redirects=False
+        url(cast, visit, "close"), data={"csrf_token": token, "confirmed": "yes"}, follow_redirects=False
     )
     assert done.status_code == 303 and ended(owner, visit) is not None
