@@ -100,9 +100,10 @@ def expected(route: APIRoute, role: Role, relation: str) -> frozenset[int]:
     area = area_of(route.path)
     if area is None or area in ROLE_AREAS.get(role, set()) | RELATION_AREAS[relation]:
         if relation == "blocked" and any(
-            f"{{{name}}}" in route.path for name in ("note_id", "prescription_id", "order_id", "radiology_id")
+            f"{{{name}}}" in route.path
+            for name in ("note_id", "prescription_id", "order_id", "radiology_id", "encounter_id")
         ):
-            return frozenset({404})  # the note or prescription is the blocked unit's
+            return frozenset({404})  # the note, prescription or encounter is the blocked unit's
         return ALLOWED
     if role in CLINICIANS and area in ("clinical", "medication"):
         return frozenset({403})  # with the offer of emergency access
@@ -116,6 +117,8 @@ def url_of(route: APIRoute, world, patient_id: int) -> str:
         "prescription_id": world.prescriptions[patient_id],
         "order_id": world.lab_orders[patient_id],
         "radiology_id": world.radiology[patient_id],
+        # Greta's open visit (discharge and close, each a confirmation page)
+        "encounter_id": world.encounter,
     }
     names = re.findall(r"{(\w+)}", route.path)
     unknown = set(names) - set(ids)
