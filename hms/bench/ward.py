@@ -121,6 +121,7 @@ def prepare(
             _admit(conn, rng, bed, patient, unit, doctor_id, nurse_id)
             _vitals(conn, rng, patient, unit, nurse_id, years)
             lab._history(conn, patient, unit, doctor_id, nurse_id, orders)
+            _acknowledge_old(conn, patient)
             _care(conn, rng, patient, unit, doctor_id, nurse_id)
             if n % 5 == 0:
                 say(f"  {n} of {len(free)} beds given their history")
@@ -215,6 +216,19 @@ def _vitals(
         "now() - make_interval(mins => %s), "
         "interval '4 hours') AS t",
         [patient, unit, nurse, years, (m := rng.randint(5, 480)), m],
+    )
+
+
+def _acknowledge_old(conn: psycopg.Connection, patient: int) -> None:
+    """The doctor has acknowledged the critical results of samples older than
+    three days (lab._history leaves every critical one waiting), so the board
+    shows those of the last days, as on a ward that works its list."""
+    conn.execute(
+        "INSERT INTO lab_result_ack (result_id, patient_id) SELECT r.id, r.patient_id FROM lab_result AS r "
+        "INNER JOIN lab_order_item AS i ON r.item_id = i.id INNER JOIN lab_order AS o ON i.order_id = o.id "
+        "WHERE r.patient_id = %s AND o.sampled_at < now() - interval '3 days' "
+        "AND NOT EXISTS (SELECT 1 FROM lab_result_ack AS a WHERE a.result_id = r.id)",
+        [patient],
     )
 
 
