@@ -220,3 +220,20 @@ def test_another_patient_or_unit_cannot_reach_or_end_gretas_encounters(
         [greta, hugo, cast.charlie],
     ).fetchone()["n"]
     assert refusals == 2
+
+
+def test_a_clinician_of_another_unit_replaying_the_ward_board_links_sees_nothing(world, browser, acting_as):
+    # given Greta lies in bed A of the medical ward, on its board
+    given.admit(acting_as(world.cast.alice), world.cast)
+    # (/ward leads straight to the medical ward's board, its only ward)
+    board = f"/ward/{world.cast.ward_med}"
+    assert browser("bob").get("/ward").headers["location"] == board
+    urls = crawl(browser("bob"), ["/ward", board], depth=2)
+    assert f"/patients/{world.greta.patient_id}/journal" in urls
+    # the patients' own pages linked from the board are the route matrix's
+    board_urls = {u for u in urls if u.startswith("/ward")}
+    # when Dr Charlie of the surgical unit opens each of them
+    wrong, refused = replay(browser("charlie"), board_urls, world.greta)
+    # then each is refused or shows nothing of Greta
+    assert wrong == []
+    assert f"/ward/{world.cast.ward_med}" in refused
