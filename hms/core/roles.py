@@ -171,7 +171,7 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.LAB_ACKNOWLEDGE: frozenset({Role.DOCTOR}),
     Permission.RADIOLOGY_REPORT: frozenset({Role.DOCTOR}),
     # An admission ends with a discharge summary a doctor signs (the database
-    # refuses the discharge without one, and the signature by anyone else, 0036).
+    # refuses the discharge without one, and the signature by anyone else, 0034).
     Permission.DISCHARGE_SUMMARY: frozenset({Role.DOCTOR}),
     # The ward board: doctors and nurses, of the wards of their own care units
     # (the board's query keeps to those, and row-level security to the patients in care).

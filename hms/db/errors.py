@@ -600,7 +600,7 @@ CONSTRAINT_MESSAGES.update(
     }
 )
 
-# The discharge summary (0036): HM290-HM291.
+# The discharge summary (0034): HM290-HM291.
 CONSTRAINT_MESSAGES.update(
     {
         "encounter_discharge_has_summary": (

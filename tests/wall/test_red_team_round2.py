@@ -7,7 +7,7 @@ hostile users through the pages.
 The scene: Greta (in the medical ward's care, tests/cast.py) and Hugo, a
 patient of the surgical unit with a portal account of his own. Sven is
 Greta's son; his grant varies. Nine of these attacks were holes when first
-written, and 0035_access_round_two closes them: a block binds a relative in
+written, and 0033_access_round_two closes them: a block binds a relative in
 messaging; a lab result or a radiology report names a line of its own
 patient in a unit the writer sees, refused alike otherwise; a referral
 carries no diagnosis a block hides from the receiving unit; a specialist

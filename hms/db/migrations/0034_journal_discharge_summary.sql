@@ -6,7 +6,7 @@
 -- encounter exists, and only a doctor signs a discharge summary.
 -- Maintenance (the schema owner loading history, such as the demo seed,
 -- which writes its stays before their notes) is not a request and passes.
--- depends: 0035_access_round_two
+-- depends: 0033_access_round_two
 
 CREATE FUNCTION encounter_discharge_needs_summary() RETURNS trigger
 LANGUAGE plpgsql
