@@ -74,13 +74,20 @@ def test_marking_an_unknown_note_is_refused(dr_alice, cast):
         dr_alice.execute(MARK, [999_999, cast.alice, "Wrong patient"])
 
 
-def test_a_raw_mark_needs_who_as_well(dr_alice, cast):
+def test_a_raw_mark_is_the_verified_users_whatever_it_says(dr_alice, owner, cast):
+    # who and when are filled from the verified session (0033), not taken from the UPDATE
     note_id, _ = given.signed_note(dr_alice, cast)
-    with refused("23514", "note_in_error_complete"):
-        dr_alice.execute(
-            "UPDATE note SET entered_in_error_at = now(), entered_in_error_reason = 'Wrong patient' WHERE id = %s",
-            [note_id],
-        )
+    dr_alice.execute(
+        "UPDATE note SET entered_in_error_at = now() - interval '3 days', entered_in_error_by = %s, "
+        "entered_in_error_reason = 'Wrong patient' WHERE id = %s",
+        [cast.bob, note_id],
+    )
+    row = owner.execute(
+        "SELECT entered_in_error_by, entered_in_error_at > now() - interval '1 minute' AS now_ish FROM note "
+        "WHERE id = %s",
+        [note_id],
+    ).fetchone()
+    assert row == {"entered_in_error_by": cast.alice, "now_ish": True}
 
 
 def test_a_raw_mark_needs_a_reason(dr_alice, cast):
