@@ -10,7 +10,7 @@ enum in the database to a label here, and every label to a Swedish
 translation.
 """
 
-from hms.web.i18n import gettext
+from hms.web.i18n import current_locale, gettext
 
 LABELS: dict[str, dict[str, str]] = {
     "proxy_scope": {
@@ -109,6 +109,34 @@ TIMELINE_SUBTYPES = {
     "care_plan": "care_plan_status",
     "vitals": "news2_band",
 }
+
+
+# A note's sections are headed by the Swedish journal's keywords (sökord),
+# stored as written; the English interface shows them in English.
+NOTE_HEADINGS_EN: dict[str, str] = {
+    "Kontaktorsak": "Reason for contact",
+    "Anamnes": "History",
+    "Status": "Examination",
+    "Bedömning": "Assessment",
+    "Åtgärd": "Plan",
+    "Aktuellt": "Current",
+    "Omvårdnadsstatus": "Nursing status",
+    "Observationer": "Observations",
+    "Planering": "Planning",
+    "Vårdförlopp": "Course of care",
+    "Diagnoser": "Diagnoses",
+    "Läkemedel": "Medication",
+    "Uppföljning": "Follow-up",
+    "Frågeställning": "Question",
+    "Konsultsvar": "Consultant's answer",
+}
+
+
+def heading(keyword: str) -> str:
+    """A note section's heading in the page's language."""
+    if current_locale.get() == "sv":
+        return keyword
+    return NOTE_HEADINGS_EN.get(keyword, keyword)
 
 
 def label(value: str | None, kind: str) -> str:

@@ -75,6 +75,7 @@ def build_environment() -> Environment:
     env.globals["icd10_title"] = i18n.icd10_title
     env.filters["pnr"] = format_pnr
     env.filters["label"] = labels.label
+    env.filters["heading"] = labels.heading
     env.globals["subtype_label"] = labels.subtype_label
     env.filters["local_dt"] = i18n.local_datetime
     env.filters["local_date"] = i18n.local_date

@@ -52,3 +52,20 @@ def test_a_value_reads_in_its_own_sense(value, kind, swedish):
         assert labels.label(value, kind) == swedish
     finally:
         i18n.current_locale.reset(token)
+
+
+def test_note_headings_follow_the_language():
+    from hms.journal.forms import NOTE_HEADINGS
+
+    keywords = {h for headings in NOTE_HEADINGS.values() for h in headings}
+    assert keywords <= set(labels.NOTE_HEADINGS_EN)
+    token = i18n.current_locale.set("en")
+    try:
+        assert labels.heading("Bedömning") == "Assessment"
+    finally:
+        i18n.current_locale.reset(token)
+    token = i18n.current_locale.set("sv")
+    try:
+        assert labels.heading("Bedömning") == "Bedömning"
+    finally:
+        i18n.current_locale.reset(token)
