@@ -390,7 +390,9 @@ def _note_action(
                 form=form,
                 back=f"/patients/{patient_id}/journal/notes/{note_id}",
                 subject=note,
-                patient=patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read", audit=False),
+                patient=patient_read.access_patient(
+                    ctx, patient_id=patient_id, action="journal.read", audit=False
+                ),
             )
         service.note_mark_in_error(ctx, patient_id=patient_id, note_id=note_id, reason=reason)
     except Invalid as exc:

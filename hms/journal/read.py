@@ -171,7 +171,9 @@ def active_care_plan(ctx: RequestContext, *, patient_id: int, care_plan_id: int)
     plan: dict[str, Any] | None = next((p for p in plans if p["id"] == care_plan_id), None)
     if plan is None:
         raise NotFound()
-    audit_patient(ctx, patient_id=patient_id, action="care_plan.read", object_type="care_plan", object_id=care_plan_id)
+    audit_patient(
+        ctx, patient_id=patient_id, action="care_plan.read", object_type="care_plan", object_id=care_plan_id
+    )
     return plan
 
 

@@ -170,7 +170,9 @@ def appointment_cancel(
         data = parse(forms.CancelForm, form)
         if not confirmed(form) and policy.may_change(ctx.staff, appointment, read.now()):
             back = f"/schedule/appointments/{appointment_id}"
-            return confirm_page(request, ctx, kind="appointment_cancel", form=form, back=back, subject=appointment)
+            return confirm_page(
+                request, ctx, kind="appointment_cancel", form=form, back=back, subject=appointment
+            )
         service.appointment_cancel(ctx, appointment=appointment, data=data)
     except Invalid as exc:
         return _appointment_page(request, ctx, appointment, errors=exc.errors, values=form, status_code=422)

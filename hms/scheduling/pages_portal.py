@@ -175,10 +175,13 @@ def cancel(
     form: dict[str, str] = Depends(form_data),
 ) -> Response:
     # Until confirmed, the page only reads the appointment, and the audit says so.
-    appointment = _own_appointment(ctx, appointment_id, "appointment.cancel" if confirmed(form) else "appointment.read")
+    action = "appointment.cancel" if confirmed(form) else "appointment.read"
+    appointment = _own_appointment(ctx, appointment_id, action)
     if not confirmed(form) and policy.may_change(ctx.staff, appointment, read.now()):
         back = f"/my/appointments?patient_id={appointment['patient_id']}"
-        return confirm_page(request, ctx, kind="my_appointment_cancel", form=form, back=back, subject=appointment)
+        return confirm_page(
+            request, ctx, kind="my_appointment_cancel", form=form, back=back, subject=appointment
+        )
     try:
         data = parse(forms.CancelForm, {"reason": form.get("reason") or PORTAL_CANCEL_REASON})
         service.appointment_cancel(ctx, appointment=appointment, data=data)
