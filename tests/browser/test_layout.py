@@ -57,11 +57,41 @@ def main_pages(cast, journal: dict[str, int]) -> dict[str, list[str]]:
             "/requests",
             "/referrals",
             "/consultations",
+            "/schedule/my-day",
+            f"{chart}/print",
         ],
         "bob": ["/", f"{chart}/vitals", "/medication/mar", "/lab/sampling", "/messages"],
-        "petra": ["/", "/medication/review", "/medication/active", "/medication/formulary", "/pharmacy"],
-        "rita": ["/", "/patients", "/patients/new", f"/patients/{p}", "/schedule"],
-        "adam": ["/", "/admin/staff", "/admin/organization", "/admin/audit", "/admin/scheduling"],
+        "petra": [
+            "/",
+            "/medication/review",
+            "/medication/active",
+            "/medication/formulary",
+            "/pharmacy",
+            "/pharmacy/dispense",
+            "/pharmacy/low-stock",
+            "/pharmacy/expiring",
+            "/pharmacy/orders",
+            "/pharmacy/value",
+        ],
+        "rita": [
+            "/",
+            "/patients",
+            "/patients/new",
+            f"/patients/{p}",
+            "/schedule",
+            "/schedule/find",
+            "/schedule/walk-in",
+        ],
+        "adam": [
+            "/",
+            "/admin/staff",
+            "/admin/staff/new",
+            "/admin/organization",
+            "/admin/audit",
+            "/admin/audit/emergency",
+            "/admin/audit/reports",
+            "/admin/scheduling",
+        ],
         "erik": ["/", "/consultations"],
         "greta": [
             "/",
@@ -70,7 +100,9 @@ def main_pages(cast, journal: dict[str, int]) -> dict[str, list[str]]:
             "/my/medication",
             "/my/appointments",
             "/my/messages",
+            "/my/messages/new",
             "/my/requests",
+            "/my/requests/new",
             "/my/proxies",
             "/my/blocks",
             "/my/access-log",
@@ -120,3 +152,55 @@ def test_main_pages_fit_a_phone_and_pass_axe(browser, live_server, cast, journal
             findings[url] = found
     page.context.close()
     assert not wide and not findings, f"too wide (px): {wide}; accessibility violations: {findings}"
+
+
+def test_the_timeline_is_compact_with_the_date_on_one_line_and_a_small_open_link(
+    browser, live_server, cast, journal
+):
+    # given Dr Alice at Greta's chart on a phone
+    page = phone(browser, live_server)
+    log_in(page, "alice")
+    page.goto(f"/patients/{cast.greta_patient}/journal")
+    note_row = page.locator("table.timeline tbody tr").filter(has=page.locator("a.open-link"))
+    # then each date stands on one line
+    for time in page.locator("table.timeline td.when time").all():
+        assert time.evaluate("t => t.getClientRects().length") == 1
+    # and a note's text is text, with a small "Open" link to the note beside it
+    assert note_row.locator(".entry-text a").count() == 0
+    link = note_row.locator("a.open-link")
+    assert link.inner_text() == "Open"
+    assert link.get_attribute("href") == f"/patients/{cast.greta_patient}/journal/notes/{journal['note']}"
+    # and the wide table scrolls inside its box, not the page
+    assert sideways(page) <= 0
+    page.context.close()
+
+
+def test_marking_a_diagnosis_in_error_asks_on_a_page_that_fits_a_phone(
+    browser, live_server, cast, journal, owner
+):
+    # given Dr Alice at Greta's diagnoses on a phone
+    page = phone(browser, live_server)
+    log_in(page, "alice")
+    page.goto(f"/patients/{cast.greta_patient}/journal/diagnoses")
+    form = page.locator("form[action$='/error']").first
+    form.locator("input[name=reason]").fill("Fel patient vald")
+
+    # when she presses "Mark entered in error", she is asked first
+    form.locator("button[type=submit]").click()
+    question = page.locator("h1#confirm-question")
+    assert question.inner_text() == "Mark the diagnosis as entered in error?"
+    assert "J18.9" in page.locator(".confirm-details").inner_text()
+    assert sideways(page) <= 0 and serious_violations(page) == []
+    in_error = "SELECT count(*) AS n FROM diagnosis WHERE entered_in_error_at IS NOT NULL"
+    assert owner.execute(in_error).fetchone()["n"] == 0
+
+    # when she goes back, nothing has changed; when she confirms, it is marked
+    page.click("form.confirm-form a:has-text('No, go back')")
+    assert owner.execute(in_error).fetchone()["n"] == 0
+    form = page.locator("form[action$='/error']").first
+    form.locator("input[name=reason]").fill("Fel patient vald")
+    form.locator("button[type=submit]").click()
+    page.click("form.confirm-form button[name=confirmed]")
+    page.wait_for_url(lambda url: "notice=diagnosis_in_error" in url)
+    assert owner.execute(in_error).fetchone()["n"] == 1
+    page.context.close()
