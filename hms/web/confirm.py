@@ -30,6 +30,7 @@ KINDS = frozenset(
         "appointment_cancel",
         "my_appointment_cancel",
         "lab_order_cancel",
+        "prescription_discontinue",
     }
 )
 
