@@ -163,7 +163,7 @@ def test_the_timeline_is_compact_with_the_date_on_one_line_and_a_small_open_link
     page.goto(f"/patients/{cast.greta_patient}/journal")
     note_row = page.locator("table.timeline tbody tr").filter(has=page.locator("a.open-link"))
     # then each date stands on one line
-    for time in page.locator("table.timeline td.when time").all():
+    for time in page.locator("table.timeline td.when span").all():
         assert time.evaluate("t => t.getClientRects().length") == 1
     # and a note's text is text, with a small "Open" link to the note beside it
     assert note_row.locator(".entry-text a").count() == 0
