@@ -99,6 +99,7 @@ def _include_routers(app: FastAPI) -> None:
     from hms.scheduling import pages_feed as scheduling_feed_pages
     from hms.scheduling import pages_portal as scheduling_portal_pages
     from hms.scheduling import pages_setup as scheduling_setup_pages
+    from hms.ward import pages as ward_pages
     from hms.web import health
 
     for module in (
@@ -134,5 +135,6 @@ def _include_routers(app: FastAPI) -> None:
         lab_pages,
         lab_radiology_pages,
         lab_api,
+        ward_pages,
     ):
         app.include_router(module.router)

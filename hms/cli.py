@@ -463,6 +463,29 @@ def bench_lab(
     typer.echo(lab.as_json(result))
 
 
+@bench_app.command("ward")
+def bench_ward(
+    patients: int = typer.Option(2_000, min=1, help="Patients in the bench database (seeded once, reused)."),
+    beds: int = typer.Option(30, min=1, max=200, help="Beds on the bench ward, every one occupied."),
+    requests: int = typer.Option(200, min=20, help="Timed board requests."),
+    seed: int = typer.Option(42, help="Seed of the bench hospital and of the ward's history."),
+) -> None:
+    """Time the ward board through HTTP for a ward of 30 occupied beds, each
+    patient with two years of vitals every 4 hours and of blood tests every other
+    day, and count the SQL statements of one board request, on `hms_bench_ward`
+    (seeded once, reused). The last line is JSON."""
+    from hms.bench import search, ward
+
+    url = ward.bench_database(get_settings())
+    have = search.prepare(url, patients=patients, seed=seed, progress=_progress_bar)
+    typer.echo(f"bench database {ward.BENCH_DB}: {have:,} patients")
+    ward_id = ward.prepare(url, beds=beds, seed=seed, say=typer.echo)
+    result = ward.run(url, ward=ward_id, requests=requests, say=typer.echo)
+    for line in result.lines():
+        typer.echo(line)
+    typer.echo(ward.as_json(result))
+
+
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 

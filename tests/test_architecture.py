@@ -321,6 +321,34 @@ JOINS = {
         {"app_user", "care_unit"},
         "who ordered, reported and acknowledged, from which unit",
     ),
+    "ward.wards_mine": (
+        {"staff_care_unit", "ward", "care_unit", "room", "bed"},
+        "the wards of the user's units, with their beds counted",
+    ),
+    "ward.ward_board": (
+        {
+            "ward",
+            "care_unit",
+            "room",
+            "bed",
+            "bed_occupancy",
+            "encounter",
+            "patient",
+            "app_user",
+            "allergy",
+            "vital_signs",
+            "care_plan",
+            "lab_result",
+            "lab_test",
+            "lab_result_ack",
+            "staff_care_unit",
+        },
+        "the board is one statement for the whole ward: beds, patients, NEWS2, care plans, critical results",
+    ),
+    "ward.red_flags_mine": (
+        {"staff_care_unit", "encounter", "patient", "care_unit", "vital_signs", "bed_status"},
+        "the patients of the user's units whose latest NEWS2 is red",
+    ),
 }
 TABLE_NAMED = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
 

@@ -17,6 +17,7 @@ from hms.patients import read as patient_read
 from hms.pharmacy import read as pharmacy_read
 from hms.portal import read as portal_read
 from hms.scheduling import read as scheduling_read
+from hms.ward import read as ward_read
 
 
 def home_data(ctx: RequestContext) -> dict[str, Any]:
@@ -59,6 +60,7 @@ def _clinician(ctx: RequestContext) -> dict[str, Any]:
             for row in journal_read.unit_patients(ctx)
         ],
         "lab_critical": lab_read.critical_unacknowledged_mine(ctx),
+        "red_flags": ward_read.red_flags_mine(ctx),
     }
 
 

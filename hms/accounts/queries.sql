@@ -239,7 +239,10 @@ WHERE id = :user_id AND role IN ('patient', 'relative');
 -- name: notification_counts^
 -- The header's counts of what waits for the user, in one statement. It runs
 -- under row-level security like any page, so it never counts what the user
--- could not open; each part is a scan of a partial index.
+-- could not open; each part is a scan of a partial index. The user's units
+-- are an array (an InitPlan), so they are the index scan's condition and the
+-- row-level policy is asked only of the rows that match, not of every new
+-- thread of the hospital.
 --   messages: for doctors and nurses, their units' new threads
 --     (message_thread_unit_new_idx) and the threads assigned to them that
 --     they have not read since the patient wrote (message_thread_assigned_idx);
@@ -258,7 +261,7 @@ SELECT
         SELECT count(*) FROM message_thread AS t
         WHERE
             :role IN ('doctor', 'nurse') AND t.status = 'new'
-            AND t.care_unit_id IN (SELECT s.care_unit_id FROM staff_care_unit AS s WHERE s.user_id = :user_id)
+            AND t.care_unit_id = any(array(SELECT s.care_unit_id FROM staff_care_unit AS s WHERE s.user_id = :user_id))
     )
     + (
         SELECT count(*) FROM message_thread AS t
@@ -282,9 +285,9 @@ SELECT
             AND (
                 (r.kind = 'renewal' AND r.prescriber_id = :user_id AND :role = 'doctor')
                 OR (
-                    r.care_unit_id IN (
+                    r.care_unit_id = any(array(
                         SELECT s.care_unit_id FROM staff_care_unit AS s WHERE s.user_id = :user_id
-                    )
+                    ))
                     AND care_request_routes_to(r.kind, :role)
                 )
             )
@@ -301,5 +304,5 @@ SELECT
         SELECT count(*) FROM referral AS f
         WHERE
             :role = 'doctor' AND f.status = 'sent'
-            AND f.to_unit_id IN (SELECT s.care_unit_id FROM staff_care_unit AS s WHERE s.user_id = :user_id)
+            AND f.to_unit_id = any(array(SELECT s.care_unit_id FROM staff_care_unit AS s WHERE s.user_id = :user_id))
     ) AS referrals;

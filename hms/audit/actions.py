@@ -44,6 +44,7 @@ PARTS: dict[str, str] = {
     "route": "A page about the patient",
     "lab": "Laboratory results",
     "radiology": "Imaging",
+    "ward": "Ward board",
 }
 
 # Portal actions name the page, not the part; these say which part it was.

@@ -85,6 +85,10 @@ class Permission(StrEnum):
     LAB_RESULT = "lab.result"
     LAB_ACKNOWLEDGE = "lab.acknowledge"
     RADIOLOGY_REPORT = "radiology.report"
+    # The discharge summary (epikris) that ends an admission.
+    DISCHARGE_SUMMARY = "discharge.summary"
+    # The ward board (nurses and doctors, the wards of their own units).
+    WARD_BOARD = "ward.board"
 
 
 _FRONT_DESK = {Role.RECEPTIONIST, Role.ADMINISTRATOR}
@@ -166,6 +170,12 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.LAB_RESULT: frozenset(_CARE_STAFF),
     Permission.LAB_ACKNOWLEDGE: frozenset({Role.DOCTOR}),
     Permission.RADIOLOGY_REPORT: frozenset({Role.DOCTOR}),
+    # An admission ends with a discharge summary a doctor signs (the database
+    # refuses the discharge without one, and the signature by anyone else, 0034).
+    Permission.DISCHARGE_SUMMARY: frozenset({Role.DOCTOR}),
+    # The ward board: doctors and nurses, of the wards of their own care units
+    # (the board's query keeps to those, and row-level security to the patients in care).
+    Permission.WARD_BOARD: frozenset(_CARE_STAFF),
 }
 
 

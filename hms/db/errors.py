@@ -599,3 +599,14 @@ CONSTRAINT_MESSAGES.update(
         ),
     }
 )
+
+# The discharge summary (0034): HM290-HM291.
+CONSTRAINT_MESSAGES.update(
+    {
+        "encounter_discharge_has_summary": (
+            "_form",
+            "An admission is discharged with a signed discharge summary.",
+        ),
+        "discharge_summary_signed_by_doctor": ("_form", "Only a doctor signs a discharge summary."),
+    }
+)

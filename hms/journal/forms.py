@@ -149,3 +149,25 @@ class VitalsForm(Strict):
         if value is not None and systolic is not None and value >= systolic:
             raise ValueError("The diastolic pressure must be below the systolic.")
         return value
+
+
+# The discharge summary's fields and the headings (sökord) they are signed under.
+DISCHARGE_SECTIONS: list[tuple[str, str]] = [
+    ("course", "Vårdförlopp"),
+    ("diagnoses", "Diagnoser"),
+    ("medication", "Läkemedel"),
+    ("follow_up", "Uppföljning"),
+]
+
+
+class DischargeSummaryForm(Strict):
+    """The epikris: the course of care and the follow-up are the doctor's own
+    words; the diagnoses and medication changes come prefilled and may be edited."""
+
+    course: str = Field(min_length=1, max_length=20000)
+    diagnoses: str | None = Field(None, max_length=20000)
+    medication: str | None = Field(None, max_length=20000)
+    follow_up: str = Field(min_length=1, max_length=20000)
+
+    def sections(self) -> list[tuple[str, str]]:
+        return [(heading, getattr(self, name) or "") for name, heading in DISCHARGE_SECTIONS]

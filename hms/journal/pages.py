@@ -1,6 +1,6 @@
 """The chart and its main flows: encounters, notes (write, sign, amend), vital signs."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import Depends, Request
@@ -175,25 +175,126 @@ def encounter_create(
     return _redirect(patient_id, notice="encounter")
 
 
-@router.post("/encounters/{encounter_id}/discharge", response_class=HTMLResponse)
-@requires(Permission.ENCOUNTER_MANAGE)
-def encounter_discharge(
+# Ending an encounter asks first: an admission through its discharge summary
+# (written, reviewed, then signed and discharged together), any other
+# encounter through a page that says what closing it means.
+
+
+def _open_encounter(ctx: RequestContext, patient_id: int, encounter_id: int) -> dict[str, Any]:
+    return read.access_encounter(ctx, patient_id=patient_id, encounter_id=encounter_id)
+
+
+def _discharge_page(
+    request: Request,
+    ctx: RequestContext,
+    patient_id: int,
+    encounter: dict[str, Any],
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    confirm: bool = False,
+    status_code: int = 200,
+) -> Response:
+    patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read", audit=False)
+    return page(
+        request,
+        ctx,
+        "journal/discharge_confirm.html" if confirm else "journal/discharge.html",
+        status_code=status_code,
+        patient=patient,
+        encounter=encounter,
+        sections=forms.DISCHARGE_SECTIONS,
+        values=values,
+        errors=errors,
+    )
+
+
+@router.get("/encounters/{encounter_id}/discharge", response_class=HTMLResponse)
+@requires(Permission.DISCHARGE_SUMMARY)
+def discharge_form(
     request: Request, patient_id: int, encounter_id: int, ctx: RequestContext = Depends(current)
 ) -> Response:
-    read.access_encounter(ctx, patient_id=patient_id, encounter_id=encounter_id)
+    encounter = _open_encounter(ctx, patient_id, encounter_id)
+    if encounter["kind"] != "admission":
+        return _redirect(patient_id, f"/encounters/{encounter_id}/close")
+    if encounter["ended_at"] is not None:
+        return _redirect(patient_id)
+    values = read.discharge_prefill(
+        ctx, access=request.state.access, encounter=encounter, until=datetime.now(UTC)
+    )
+    return _discharge_page(request, ctx, patient_id, encounter, values, {})
+
+
+@router.post("/encounters/{encounter_id}/discharge", response_class=HTMLResponse)
+@requires(Permission.DISCHARGE_SUMMARY)
+def discharge_submit(
+    request: Request,
+    patient_id: int,
+    encounter_id: int,
+    ctx: RequestContext = Depends(current),
+    form: dict[str, str] = Depends(form_data),
+) -> Response:
+    """action=review shows the summary to confirm; action=confirm signs it and
+    discharges; action=edit goes back to the form with the text kept."""
+    encounter = _open_encounter(ctx, patient_id, encounter_id)
+    if encounter["kind"] != "admission":
+        return _redirect(patient_id, f"/encounters/{encounter_id}/close")
+    # Browsers send line breaks as CRLF (and the confirmation page carries them back).
+    values = {name: form.get(name, "").replace("\r\n", "\n") for name, _ in forms.DISCHARGE_SECTIONS}
+    action = form.get("action")
+    if action == "edit":
+        return _discharge_page(request, ctx, patient_id, encounter, values, {})
     try:
-        service.encounter_discharge(ctx, patient_id=patient_id, encounter_id=encounter_id)
+        data = parse(forms.DischargeSummaryForm, values)
+        if action != "confirm":
+            return _discharge_page(request, ctx, patient_id, encounter, values, {}, confirm=True)
+        service.discharge_with_summary(ctx, patient_id=patient_id, encounter=encounter, data=data)
     except Invalid as exc:
-        return _error_back(request, ctx, patient_id, exc)
+        return _discharge_page(request, ctx, patient_id, encounter, values, exc.errors, status_code=422)
     return _redirect(patient_id, notice="discharged")
+
+
+@router.get("/encounters/{encounter_id}/close", response_class=HTMLResponse)
+@requires(Permission.ENCOUNTER_MANAGE)
+def encounter_close_confirm(
+    request: Request, patient_id: int, encounter_id: int, ctx: RequestContext = Depends(current)
+) -> Response:
+    encounter = _open_encounter(ctx, patient_id, encounter_id)
+    if encounter["kind"] == "admission":
+        return _redirect(patient_id, f"/encounters/{encounter_id}/discharge")
+    if encounter["ended_at"] is not None:
+        return _redirect(patient_id)
+    return _close_page(request, ctx, patient_id, encounter)
+
+
+def _close_page(
+    request: Request, ctx: RequestContext, patient_id: int, encounter: dict[str, Any], status_code: int = 200
+) -> Response:
+    patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read", audit=False)
+    return page(
+        request,
+        ctx,
+        "journal/encounter_close.html",
+        status_code=status_code,
+        patient=patient,
+        encounter=encounter,
+    )
 
 
 @router.post("/encounters/{encounter_id}/close", response_class=HTMLResponse)
 @requires(Permission.ENCOUNTER_MANAGE)
 def encounter_close(
-    request: Request, patient_id: int, encounter_id: int, ctx: RequestContext = Depends(current)
+    request: Request,
+    patient_id: int,
+    encounter_id: int,
+    ctx: RequestContext = Depends(current),
+    form: dict[str, str] = Depends(form_data),
 ) -> Response:
-    read.access_encounter(ctx, patient_id=patient_id, encounter_id=encounter_id)
+    """Closes only when the confirmation page's button sent confirmed=yes (as
+    every irreversible action asks); anything else shows that page."""
+    encounter = _open_encounter(ctx, patient_id, encounter_id)
+    if form.get("confirmed") != "yes":
+        return _close_page(request, ctx, patient_id, encounter)
     try:
         service.encounter_close(ctx, patient_id=patient_id, encounter_id=encounter_id)
     except Invalid as exc:

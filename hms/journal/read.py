@@ -9,10 +9,12 @@ from hms.access import read as access_read
 from hms.access.policy import Access, patient_access
 from hms.accounts import read as accounts_read
 from hms.audit.service import audit_patient, audit_patients_listed
+from hms.core.clock import LOCAL_TZ
 from hms.core.context import RequestContext
 from hms.core.errors import NotFound, Refused
 from hms.db.queries import load
 from hms.journal import policy
+from hms.medication import read as medication_read
 from hms.patients import read as patient_read
 
 q = load("journal")
@@ -290,3 +292,102 @@ def units_with_entries_for(ctx: RequestContext, *, access: Access) -> list[dict[
     """The care units that have written in the patient's journal."""
     rows: list[dict[str, Any]] = q.units_with_entries(ctx.conn, patient_id=access.patient_id)
     return rows
+
+
+# The discharge summary (epikris) -------------------------------------------------
+
+# The journal is written in Swedish: the prefilled lines are, too.
+_CHANGE_SV = {
+    "prescribed": "Insatt",
+    "changed": "Ändrad",
+    "paused": "Pausad",
+    "resumed": "Återinsatt",
+    "renewed": "Förnyad",
+    "discontinued": "Utsatt",
+}
+_ROUTE_SV = {
+    "oral": "p.o.",
+    "sublingual": "s.l.",
+    "iv": "i.v.",
+    "im": "i.m.",
+    "sc": "s.c.",
+    "rectal": "rektalt",
+    "inhalation": "inhalation",
+    "nasal": "nasalt",
+    "topical": "lokalt",
+    "transdermal": "transdermalt",
+    "eye": "i ögat",
+    "ear": "i örat",
+    "vaginal": "vaginalt",
+}
+_UNIT_SV = {"microgram": "mikrog", "unit": "E", "tablet": "tabl", "capsule": "kapsel", "puff": "puffar"}
+NO_MEDICATION_CHANGES = "Inga läkemedelsförändringar under vårdtiden."
+NO_ACTIVE_DIAGNOSES = "Inga aktiva diagnoser på problemlistan."
+
+
+def _number(value: Any) -> str:
+    text = format(value, "f") if value is not None else ""
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _schedule_sv(row: dict[str, Any]) -> str:
+    if row["schedule"] == "times" and row["times_of_day"]:
+        return "kl " + ", ".join(t.strftime("%H:%M") for t in row["times_of_day"])
+    if row["schedule"] == "interval" and row["interval_hours"]:
+        return f"var {row['interval_hours']}:e timme"
+    if row["schedule"] == "as_needed" and row["max_doses_per_day"]:
+        return f"vid behov, högst {row['max_doses_per_day']} gånger/dygn"
+    return ""
+
+
+def medication_change_line(row: dict[str, Any]) -> str:
+    """One prescription version as a line of the summary, e.g.
+    "2026-11-28 Insatt: Paracetamol 500 mg — 1 g p.o. kl 08:00, 20:00"."""
+    unit, strength_unit = str(row["dose_unit"]), str(row["strength_unit"])
+    drug = f"{row['generic_name']} {_number(row['strength'])} {_UNIT_SV.get(strength_unit, strength_unit)}"
+    route = _ROUTE_SV.get(str(row["route"]), str(row["route"]))
+    dose = f"{_number(row['dose'])} {_UNIT_SV.get(unit, unit)} {route}"
+    schedule = _schedule_sv(row)
+    change = _CHANGE_SV.get(str(row["change"]), str(row["change"]))
+    line = f"{row['written_at'].astimezone(LOCAL_TZ):%Y-%m-%d} {change}: {drug}"
+    if row["change"] in ("paused", "discontinued"):
+        return line + (f" ({row['reason']})" if row["reason"] else "")
+    line += f" — {dose}" + (f" {schedule}" if schedule else "")
+    return line + (f" ({row['reason']})" if row["reason"] else "")
+
+
+def discharge_prefill(
+    ctx: RequestContext, *, access: Access, encounter: dict[str, Any], until: datetime
+) -> dict[str, str]:
+    """What the discharge summary's form starts with: the diagnoses active on
+    the problem list, and every prescription change written during the stay
+    (computed from the prescription versions). Both reads are audited."""
+    diagnoses = [
+        d
+        for d in diagnoses_for(ctx, access=access)
+        if d["resolved_date"] is None and d["entered_in_error_at"] is None
+    ]
+    audit_patient(
+        ctx,
+        patient_id=access.patient_id,
+        action="diagnosis.list",
+        object_type="encounter",
+        object_id=encounter["id"],
+    )
+    changes = medication_read.changes_during(
+        ctx, patient_id=access.patient_id, since=encounter["started_at"], until=until
+    )
+    diagnosis_lines = [
+        f"{d['code']} {d['title']}" + (" (huvuddiagnos)" if d["rank"] == "primary" else "") for d in diagnoses
+    ]
+    return {
+        "diagnoses": "\n".join(diagnosis_lines) or NO_ACTIVE_DIAGNOSES,
+        "medication": "\n".join(medication_change_line(r) for r in changes) or NO_MEDICATION_CHANGES,
+    }
+
+
+def discharge_summaries(notes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The signed discharge summaries among a patient's notes (the portal shows them first)."""
+    return [n for n in notes if n["kind"] == "discharge_summary" and not n["in_error"]]

@@ -69,6 +69,32 @@ def encounter_close(ctx: RequestContext, *, patient_id: int, encounter_id: int) 
         _audit(ctx, patient_id, "encounter.close", "encounter", encounter_id)
 
 
+def discharge_with_summary(
+    ctx: RequestContext,
+    *,
+    patient_id: int,
+    encounter: dict[str, Any],
+    data: forms.DischargeSummaryForm,
+) -> int:
+    """End an admission: its discharge summary written, signed by the doctor
+    and the patient discharged, all in one savepoint (or nothing). The
+    database refuses the discharge without the signed summary, and the
+    signature by anyone but a doctor. Returns the summary's note id."""
+    _check_unit(ctx, encounter["care_unit_id"])
+    with savepoint(ctx.conn):
+        note_id, _ = note_create(
+            ctx,
+            patient_id=patient_id,
+            data=forms.NoteForm(
+                kind="discharge_summary", care_unit_id=encounter["care_unit_id"], encounter_id=encounter["id"]
+            ),
+            sections=data.sections(),
+            sign=True,
+        )
+        encounter_discharge(ctx, patient_id=patient_id, encounter_id=encounter["id"])
+        return note_id
+
+
 def note_sections(kind: str, form: dict[str, str]) -> list[tuple[str, str]]:
     """The (heading, text) pairs a note form submitted, in heading order."""
     return [

@@ -527,3 +527,29 @@ WHERE
     )
 ORDER BY pt.family_name, pt.given_name, p.patient_id, d.generic_name
 LIMIT :limit;
+
+-- name: prescription_changes_between
+-- Every prescription version a patient's prescriptions got in a period (a
+-- stay): started, changed, paused, resumed, renewed, discontinued, in the
+-- order they were written, for the discharge summary.
+SELECT
+    v.prescription_id,
+    v.version_no,
+    v.change,
+    v.dose,
+    v.dose_unit,
+    v.route,
+    v.schedule,
+    v.times_of_day,
+    v.interval_hours,
+    v.max_doses_per_day,
+    v.reason,
+    v.written_at,
+    d.generic_name,
+    d.strength,
+    d.strength_unit,
+    d.form
+FROM prescription_version AS v
+INNER JOIN drug AS d ON v.drug_id = d.id
+WHERE v.patient_id = :patient_id AND v.written_at >= :since AND v.written_at <= :until
+ORDER BY v.written_at ASC, v.prescription_id ASC, v.version_no ASC;

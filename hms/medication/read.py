@@ -227,3 +227,24 @@ def my_care_units(ctx: RequestContext) -> list[dict[str, Any]]:
 def preferred_care_unit(ctx: RequestContext, *, patient_id: int) -> int | None:
     """The care unit a form about the patient preselects (hms.access.read)."""
     return access_read.preferred_care_unit(ctx, patient_id=patient_id, units=my_care_units(ctx))
+
+
+def changes_during(
+    ctx: RequestContext, *, patient_id: int, since: datetime, until: datetime
+) -> list[dict[str, Any]]:
+    """The prescription versions written for the patient in a period (a stay),
+    oldest first: what was started, changed, paused, resumed, renewed or
+    discontinued, for the discharge summary. Audited as a read of the list."""
+    _reach(ctx, patient_id, "medication.list")
+    rows: list[dict[str, Any]] = q.prescription_changes_between(
+        ctx.conn, patient_id=patient_id, since=since, until=until
+    )
+    audit_patient(
+        ctx,
+        patient_id=patient_id,
+        action="medication.list",
+        object_type="patient",
+        object_id=patient_id,
+        detail="changes during a stay",
+    )
+    return rows

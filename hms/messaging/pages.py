@@ -19,7 +19,7 @@ from hms.core.errors import Invalid
 from hms.core.roles import Permission
 from hms.messaging import forms, policy, read, service
 from hms.web.forms import parse
-from hms.web.guard import current, form_data, guarded_router, requires
+from hms.web.guard import current, form_data, guarded_router, read_form, requires
 from hms.web.render import page
 
 router = guarded_router(prefix="/messages")
@@ -39,7 +39,7 @@ NOTICES = {
 async def uploads(request: Request) -> list[forms.Upload]:
     """The files of a multipart form, as their names and bytes (read at most
     one byte past the limit, so an oversized file is known without reading it all)."""
-    form = await request.form()
+    form = await read_form(request)
     found = []
     for value in form.getlist("attachments"):
         if isinstance(value, UploadFile) and value.filename:

@@ -49,11 +49,13 @@ def _record(ctx: RequestContext, access: Access) -> dict[str, Any]:
         ctx, patient_id=patient_id, action="portal.read_record", access=access
     )
     diagnoses = journal_read.diagnoses_for(ctx, access=access)
+    notes = journal_read.signed_notes_for(ctx, access=access, limit=NOTE_LIMIT)
     return {
         "patient": patient,
         "basis": access.basis,
         "summary": journal_read.summary_for(ctx, access=access),
-        "notes": journal_read.signed_notes_for(ctx, access=access, limit=NOTE_LIMIT),
+        "notes": notes,
+        "discharge_summaries": journal_read.discharge_summaries(notes),
         "diagnoses": [d for d in diagnoses if d["entered_in_error_at"] is None],
         "vitals": journal_read.latest_vitals_for(ctx, access=access, limit=VITALS_LIMIT),
         "encounters": journal_read.encounters_for(ctx, access=access),

@@ -13,6 +13,7 @@ from typing import Any, Literal, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute, APIRouter
+from starlette.datastructures import FormData
 
 from hms.audit.service import audit_refused
 from hms.core.context import RequestContext
@@ -111,13 +112,25 @@ def _record_refusal(conn: Conn, ctx: RequestContext, event: dict[str, object]) -
         audit_refused(ctx, **event)  # type: ignore[arg-type]
 
 
+# A form with more files or fields than any of the app's sends (a message has
+# at most three files; a fourth gets its own message) is refused with 400
+# before its parts are read.
+MAX_FORM_FILES = 10
+MAX_FORM_FIELDS = 200
+
+
+async def read_form(request: Request) -> FormData:
+    """The request's form, parsed once (Starlette keeps it), within the limits."""
+    return await request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FORM_FIELDS)
+
+
 async def _check_csrf(request: Request) -> None:
     if request.method in SAFE_METHODS:
         return
     ctx: RequestContext = request.state.ctx
     sent = request.headers.get("x-csrf-token")
     if sent is None and "form" in request.headers.get("content-type", ""):
-        sent = (await request.form()).get("csrf_token")  # type: ignore[assignment]
+        sent = (await read_form(request)).get("csrf_token")  # type: ignore[assignment]
     if not isinstance(sent, str) or not hmac.compare_digest(sent, ctx.csrf_token):
         raise CsrfFailed()
 
@@ -148,13 +161,13 @@ def current(request: Request) -> RequestContext:
 
 async def form_data(request: Request) -> dict[str, str]:
     """The submitted form as plain strings (files are not accepted here)."""
-    form = await request.form()
+    form = await read_form(request)
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
 async def form_lists(request: Request) -> dict[str, list[str]]:
     """Every value of each field, for checkbox groups."""
-    form = await request.form()
+    form = await read_form(request)
     return {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form.keys()}
 
 

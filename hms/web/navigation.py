@@ -48,6 +48,7 @@ def nav_items(user: CurrentUser, counts: dict[str, int] | None = None) -> list[N
         ("/requests", "Requests to handle", Permission.CARE_REQUEST_HANDLE),
         ("/referrals", "Referrals", Permission.REFERRAL),
         ("/lab/sampling", "Samples to take", Permission.LAB_SAMPLE),
+        ("/ward", "Ward board", Permission.WARD_BOARD),
     ]
     counts = counts or {}
     return [

@@ -33,6 +33,7 @@ DOMAINS = (
     "requests",
     "referrals",
     "lab",
+    "ward",
 )
 
 

@@ -184,3 +184,56 @@ def test_another_patient_replaying_gretas_request_links_sees_nothing_of_hers(wor
             ):
                 wrong.append(f"{who} {url}: {response.status_code}")
     assert wrong == []
+
+
+# Discharge and closing (the confirmation pages and their posts) -----------------------
+
+
+def test_another_patient_or_unit_cannot_reach_or_end_gretas_encounters(
+    world, browser, owner, acting_as, hugo
+):
+    # given Greta's open visit and her admission on the medical ward
+    cast = world.cast
+    greta = world.greta.patient_id
+    stay = given.admit(acting_as(cast.alice, "doctor"), cast)
+    base = f"/patients/{greta}/journal/encounters"
+    urls = [f"{base}/{stay}/discharge", f"{base}/{world.encounter}/close", f"{base}/{stay}/close"]
+    summary = {"action": "confirm", "course": "Utskriven.", "follow_up": "Ingen.", "confirmed": "yes"}
+    # when Hugo (another patient) and Dr Charlie (another unit) open and post each of them
+    wrong = []
+    for who in ("hugo", "charlie"):
+        for url in urls:
+            for response in (browser(who).get(url), browser(who).post(url, summary)):
+                if response.status_code not in (403, 404) or world.greta.shown_in(response.text):
+                    wrong.append(f"{who} {response.request.method} {url}: {response.status_code}")
+    # then each is refused, nothing ended, no summary written, and the refusals are audited
+    assert wrong == []
+    assert (
+        owner.execute("SELECT count(*) AS n FROM encounter WHERE ended_at IS NOT NULL").fetchone()["n"] == 0
+    )
+    assert (
+        owner.execute("SELECT count(*) AS n FROM note WHERE kind = 'discharge_summary'").fetchone()["n"] == 0
+    )
+    refusals = owner.execute(
+        "SELECT count(DISTINCT user_id) AS n FROM audit_log WHERE outcome = 'refused' AND patient_id = %s "
+        "AND user_id IN (%s, %s)",
+        [greta, hugo, cast.charlie],
+    ).fetchone()["n"]
+    assert refusals == 2
+
+
+def test_a_clinician_of_another_unit_replaying_the_ward_board_links_sees_nothing(world, browser, acting_as):
+    # given Greta lies in bed A of the medical ward, on its board
+    given.admit(acting_as(world.cast.alice), world.cast)
+    # (/ward leads straight to the medical ward's board, its only ward)
+    board = f"/ward/{world.cast.ward_med}"
+    assert browser("bob").get("/ward").headers["location"] == board
+    urls = crawl(browser("bob"), ["/ward", board], depth=2)
+    assert f"/patients/{world.greta.patient_id}/journal" in urls
+    # the patients' own pages linked from the board are the route matrix's
+    board_urls = {u for u in urls if u.startswith("/ward")}
+    # when Dr Charlie of the surgical unit opens each of them
+    wrong, refused = replay(browser("charlie"), board_urls, world.greta)
+    # then each is refused or shows nothing of Greta
+    assert wrong == []
+    assert f"/ward/{world.cast.ward_med}" in refused

@@ -100,9 +100,10 @@ def expected(route: APIRoute, role: Role, relation: str) -> frozenset[int]:
     area = area_of(route.path)
     if area is None or area in ROLE_AREAS.get(role, set()) | RELATION_AREAS[relation]:
         if relation == "blocked" and any(
-            f"{{{name}}}" in route.path for name in ("note_id", "prescription_id", "order_id", "radiology_id")
+            f"{{{name}}}" in route.path
+            for name in ("note_id", "prescription_id", "order_id", "radiology_id", "encounter_id")
         ):
-            return frozenset({404})  # the note or prescription is the blocked unit's
+            return frozenset({404})  # the note, prescription or encounter is the blocked unit's
         return ALLOWED
     if role in CLINICIANS and area in ("clinical", "medication"):
         return frozenset({403})  # with the offer of emergency access
@@ -116,6 +117,8 @@ def url_of(route: APIRoute, world, patient_id: int) -> str:
         "prescription_id": world.prescriptions[patient_id],
         "order_id": world.lab_orders[patient_id],
         "radiology_id": world.radiology[patient_id],
+        # Greta's open visit (discharge and close, each a confirmation page)
+        "encounter_id": world.encounter,
     }
     names = re.findall(r"{(\w+)}", route.path)
     unknown = set(names) - set(ids)
@@ -341,3 +344,49 @@ def session_token(owner, user_id: int) -> str:
     from tests.acting import session_for
 
     return session_for(owner, user_id)
+
+
+# The ward board (hms.ward): its routes name a ward, not a patient. A ward's
+# board answers to the doctors and nurses of its care unit; a ward of another
+# unit is not found, and no page shows a patient of a ward one may not see.
+WARD_PREFIX = "/ward"
+WARD_STAFF = {"alice", "bob"}
+
+
+def ward_get_routes(app) -> list[APIRoute]:
+    return [
+        r
+        for r in all_routes(app.routes)
+        if isinstance(r, APIRoute) and "GET" in r.methods and r.path.startswith(WARD_PREFIX)
+    ]
+
+
+def expected_for_ward(route: APIRoute, username: str) -> frozenset[int]:
+    policy = policy_of(route.endpoint)
+    assert policy is not None and policy.permission is not None, route.path
+    if not has_permission(ROLES[username], policy.permission):
+        return frozenset({403})
+    if "{ward_id}" not in route.path:
+        return ALLOWED  # the wards of the user's own units
+    return ALLOWED if username in WARD_STAFF else frozenset({404})
+
+
+def test_every_ward_board_route_answers_to_the_wards_unit_only(app, world, browser, acting_as):
+    from tests.journal import given
+
+    given.admit(acting_as(world.cast.alice), world.cast)  # Greta lies in bed A of the medical ward
+    routes = ward_get_routes(app)
+    assert len(routes) >= 2
+    wrong = []
+    for username in ROLES:
+        who = browser(username)
+        for route in routes:
+            url = route.path.format(ward_id=world.cast.ward_med)
+            response = who.get(url)
+            allowed = expected_for_ward(route, username)
+            if response.status_code not in allowed:
+                wrong.append(f"{username} GET {url}: {response.status_code}, expected {_show(allowed)}")
+            # (Greta's own name heads every page she opens)
+            if username not in WARD_STAFF | {"greta"} and world.greta.shown_in(response.text):
+                wrong.append(f"{username} GET {url} shows Greta")
+    assert wrong == []

@@ -95,7 +95,7 @@ def test_a_consultation_with_chosen_parts_is_answered_as_a_signed_note_on_the_ch
     expect(page.locator("main")).to_contain_text(ANSWER)
     page.click("main a[href*='/journal/notes/']")
     expect(page.locator("main")).to_contain_text("Dr Erik Ek")
-    expect(page.locator("main")).to_contain_text("Konsultsvar")
+    expect(page.locator("main")).to_contain_text("Consultant's answer")
     expect(page.locator("main")).to_contain_text(ANSWER)
     page.goto(f"/patients/{greta}/journal")
     expect(page.locator("main")).to_contain_text("Dr Erik Ek")

@@ -185,3 +185,43 @@ def insert(conn: psycopg.Connection, table: str, row: dict) -> int:
         sql.SQL(", ").join(sql.Placeholder() * len(row)),
     )
     return conn.execute(query, list(row.values())).fetchone()["id"]
+
+
+DISCHARGE_SECTIONS = [
+    ("Vårdförlopp", "Pneumonia treated with IV antibiotics, afebrile since day 2."),
+    ("Uppföljning", "Chest X-ray in six weeks."),
+]
+
+
+def discharge_summary(
+    conn: psycopg.Connection, cast, encounter: int, *, author: int | None = None, sign_it: bool = True
+) -> tuple[int, int]:
+    """A discharge summary (epikris) of an admission, signed by its author
+    (a doctor) unless sign_it is False; returns (note id, version id)."""
+    author = author or cast.alice
+    patient = value(conn, "SELECT patient_id FROM encounter WHERE id = %s", [encounter])
+    note_id = conn.execute(
+        "INSERT INTO note (patient_id, encounter_id, care_unit_id, kind, created_by) "
+        "VALUES (%s, %s, %s, 'discharge_summary', %s) RETURNING id",
+        [patient, encounter, cast.unit_med, author],
+    ).fetchone()["id"]
+    version_id = conn.execute(
+        "INSERT INTO note_version (note_id, patient_id, version, author_id, care_unit_id) "
+        "VALUES (%s, %s, 1, %s, %s) RETURNING id",
+        [note_id, patient, author, cast.unit_med],
+    ).fetchone()["id"]
+    for position, (heading, body) in enumerate(DISCHARGE_SECTIONS, start=1):
+        section(conn, version_id, position, heading, body)
+    if sign_it:
+        sign(conn, version_id, author)
+    return note_id, version_id
+
+
+def discharge(conn: psycopg.Connection, cast, encounter: int, *, at=None, by: int | None = None) -> None:
+    """Discharge an admission the way the ward does: its summary signed by Dr
+    Alice first, then encounter_discharge (the database wants both)."""
+    discharge_summary(conn, cast, encounter)
+    if at is None:
+        conn.execute("SELECT encounter_discharge(%s, %s)", [encounter, by or cast.alice])
+    else:
+        conn.execute("SELECT encounter_discharge(%s, %s, %s)", [encounter, by or cast.alice, at])

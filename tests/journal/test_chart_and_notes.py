@@ -158,9 +158,18 @@ def test_admission_takes_a_bed_and_discharge_frees_it(client, cast, owner):
     # the patient appears on the home page of a clinician on the unit
     assert "Gustafsson" in client.get("/").text
     encounter_id = owner.execute("SELECT id FROM encounter").fetchone()["id"]
+    summary = {"course": "Treated with IV antibiotics.", "follow_up": "Chest X-ray in six weeks."}
     response = client.post(
         f"{chart_url(cast)}/encounters/{encounter_id}/discharge",
-        data={"csrf_token": token},
+        data={"csrf_token": token, "action": "review", **summary},
+        follow_redirects=False,
+    )
+    assert response.status_code == 200  # the confirmation first: nothing happened yet
+    occupant = owner.execute("SELECT patient_id FROM bed_status WHERE bed_id = %s", [cast.bed_a]).fetchone()
+    assert occupant["patient_id"] == cast.greta_patient
+    response = client.post(
+        f"{chart_url(cast)}/encounters/{encounter_id}/discharge",
+        data={"csrf_token": token, "action": "confirm", **summary},
         follow_redirects=False,
     )
     assert response.status_code == 303

@@ -102,7 +102,7 @@ def test_unknown_bed_is_refused(dr_alice, cast):
 def test_discharge_frees_the_bed_for_the_next_patient(dr_alice, cast, asa):
     encounter = given.admit(dr_alice, cast, bed=cast.bed_a)
 
-    dr_alice.execute("SELECT encounter_discharge(%s, %s)", [encounter, cast.alice])
+    given.discharge(dr_alice, cast, encounter)
 
     assert occupant(dr_alice, cast.bed_a) is None
     ended = dr_alice.execute("SELECT ended_at FROM encounter WHERE id = %s", [encounter]).fetchone()[
@@ -119,7 +119,7 @@ def test_discharge_frees_the_bed_for_the_next_patient(dr_alice, cast, asa):
 
 def test_discharged_patient_can_be_admitted_again(dr_alice, cast):
     first = given.admit(dr_alice, cast, bed=cast.bed_a)
-    dr_alice.execute("SELECT encounter_discharge(%s, %s)", [first, cast.alice])
+    given.discharge(dr_alice, cast, first)
 
     second = given.admit(dr_alice, cast, bed=cast.bed_b)
 
@@ -139,7 +139,7 @@ def test_discharging_an_encounter_without_a_bed_is_refused(dr_alice, cast):
 
 def test_discharging_twice_is_refused(dr_alice, cast):
     encounter = given.admit(dr_alice, cast)
-    dr_alice.execute("SELECT encounter_discharge(%s, %s)", [encounter, cast.alice])
+    given.discharge(dr_alice, cast, encounter)
     with refused("HM014"):
         dr_alice.execute("SELECT encounter_discharge(%s, %s)", [encounter, cast.alice])
 
@@ -163,7 +163,7 @@ def test_a_visit_is_closed_once(dr_alice, cast):
 
 def test_admission_backdated_into_a_previous_stay_is_refused(dr_alice, cast, asa):
     first = given.admit(dr_alice, cast, at="2024-03-01T08:00Z")
-    dr_alice.execute("SELECT encounter_discharge(%s, %s, '2024-03-05T12:00Z')", [first, cast.alice])
+    given.discharge(dr_alice, cast, first, at="2024-03-05T12:00Z")
 
     with refused("HM010"):
         given.admit(dr_alice, cast, patient=asa, at="2024-03-04T08:00Z")
@@ -176,7 +176,7 @@ def test_discharge_at_the_admission_instant_keeps_when_the_stay_began(dr_alice, 
     encounter = given.admit(dr_alice, cast, at="2024-03-01T08:00Z")
 
     try:
-        dr_alice.execute("SELECT encounter_discharge(%s, %s, '2024-03-01T08:00Z')", [encounter, cast.alice])
+        given.discharge(dr_alice, cast, encounter, at="2024-03-01T08:00Z")
     except Exception as error:  # refusing is a fix too
         assert getattr(error, "sqlstate", "").startswith("HM")
         return

@@ -4,6 +4,8 @@ end once, tables that are never emptied."""
 import psycopg
 import pytest
 
+from tests.journal import given
+
 
 def test_a_diagnosis_cannot_be_recorded_in_a_colleagues_name(acting_as, cast):
     alice = acting_as(cast.alice, "doctor")
@@ -23,7 +25,7 @@ def test_an_admission_ends_only_by_discharge_and_a_closed_encounter_stays_closed
     with pytest.raises(psycopg.Error) as closed_in_bed:
         alice.execute("UPDATE encounter SET ended_at = now() WHERE id = %s", [encounter])
     assert closed_in_bed.value.sqlstate == "HM015"
-    alice.execute("SELECT encounter_discharge(%s, %s)", [encounter, cast.alice])
+    given.discharge(alice, cast, encounter)
     with pytest.raises(psycopg.Error) as reopened:
         alice.execute("UPDATE encounter SET ended_at = NULL WHERE id = %s", [encounter])
     assert reopened.value.sqlstate == "HM017"

@@ -126,3 +126,10 @@ def test_the_portal_speaks_swedish(browser, cast):
     greta.client.cookies.set("hms_lang", "sv")
     page = greta.get("/my/messages").text
     assert "Meddelanden" in page and "Skriv till en vårdenhet" in page
+
+
+def test_a_flood_of_files_is_refused_before_it_is_read(browser, owner, cast):
+    # a form with far more files than any message may carry never reaches the page
+    response = new_thread(browser("greta"), cast, files=[(f"{n}.pdf", PDF) for n in range(40)])
+    assert response.status_code == 400
+    assert count(owner, "message_thread") == 0

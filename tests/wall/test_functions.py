@@ -52,6 +52,8 @@ APP_MAY_EXECUTE = {
     "consultation_answer_seen",
     # referrals between the hospital's units (each checks who acts)
     "referral_send", "referral_accept", "referral_reject", "referral_withdraw",
+    # the consultation's check that each part is named once runs as the writer (0033)
+    "each_once",
     # laboratory and radiology: the orders (each checks who acts) and the flag's pure helpers
     "lab_order_place", "lab_order_sample", "lab_order_cancel", "radiology_order_place", "lab_range_for",
     "lab_flag_of",

@@ -311,11 +311,13 @@ class Chart:
 
     def _discharge_summary(self, enc: Encounter, ep: Episode, words: Words, end: datetime) -> None:
         days = max(1, (end - enc.start).days)
+        # Under the headings the discharge page signs it with (hms.journal.forms.DISCHARGE_SECTIONS).
+        reason = words(ep.reason).rstrip(".")
         sections = [
-            ("Kontaktorsak", words(ep.reason)),
-            ("Vårdförlopp", f"Vårdad i {days} dygn. {ep.progress} Utskrivs i gott skick."),
-            ("Diagnos", f"{ep.code} {words(ep.assessment)}"),
-            ("Åtgärd", "Läkemedelslistan genomgången med patienten. Åter vid försämring."),
+            ("Vårdförlopp", f"{reason}. Vårdad i {days} dygn. {ep.progress} Utskrivs i gott skick."),
+            ("Diagnoser", f"{ep.code} {words(ep.assessment)}"),
+            ("Läkemedel", "Läkemedelslistan genomgången med patienten."),
+            ("Uppföljning", "Åter vid försämring."),
         ]
         self._note(enc, "discharge_summary", enc.doctor, end - timedelta(hours=1), sections)
 

@@ -1,0 +1,1 @@
+"""The ward board takes no input but the ward in its address: no forms."""
