@@ -60,7 +60,7 @@ def main_pages(cast, journal: dict[str, int]) -> dict[str, list[str]]:
             "/schedule/my-day",
             f"{chart}/print",
         ],
-        "bob": ["/", f"{chart}/vitals", "/medication/mar", "/lab/sampling", "/messages"],
+        "bob": ["/", "/ward", f"{chart}/vitals", "/medication/mar", "/lab/sampling", "/messages"],
         "petra": [
             "/",
             "/medication/review",
