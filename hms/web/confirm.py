@@ -31,6 +31,7 @@ KINDS = frozenset(
         "my_appointment_cancel",
         "lab_order_cancel",
         "prescription_discontinue",
+        "request_withdraw",
     }
 )
 
