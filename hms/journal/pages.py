@@ -14,6 +14,7 @@ from hms.journal import forms, policy, read, service
 from hms.journal.charts import trend_chart
 from hms.medication import read as medication_read
 from hms.patients import read as patient_read
+from hms.web.confirm import confirm_page, confirmed
 from hms.web.forms import parse
 from hms.web.guard import current, form_data, guarded_router, requires
 from hms.web.input_check import as_id
@@ -482,6 +483,18 @@ def _note_action(
             unit = as_id(form.get("care_unit_id")) or note["care_unit_id"]
             service.note_amend(ctx, patient_id=patient_id, note_id=note_id, care_unit_id=unit, reason=reason)
             return _redirect(patient_id, f"/notes/{note_id}/edit")
+        if not confirmed(form):  # the reason is checked first, then the user is asked
+            return confirm_page(
+                request,
+                ctx,
+                kind="note_in_error",
+                form=form,
+                back=f"/patients/{patient_id}/journal/notes/{note_id}",
+                subject=note,
+                patient=patient_read.access_patient(
+                    ctx, patient_id=patient_id, action="journal.read", audit=False
+                ),
+            )
         service.note_mark_in_error(ctx, patient_id=patient_id, note_id=note_id, reason=reason)
     except Invalid as exc:
         patient = patient_read.access_patient(ctx, patient_id=patient_id, action="journal.read", audit=False)

@@ -9,11 +9,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hms.accounts import read as accounts_read
 from hms.core.clock import LOCAL_TZ
 from hms.core.context import RequestContext
-from hms.core.errors import Invalid
+from hms.core.errors import Invalid, NotFound
 from hms.core.roles import Permission
 from hms.journal import forms, read, service
 from hms.journal.pages import journal_access
 from hms.patients.read import access_patient
+from hms.web.confirm import confirm_page, confirmed
 from hms.web.forms import FormPage, parse, submit
 from hms.web.guard import current, form_data, guarded_router, requires
 from hms.web.render import page
@@ -137,6 +138,8 @@ def diagnosis_resolve(
     ctx: RequestContext = Depends(current),
     form: dict[str, str] = Depends(form_data),
 ) -> Response:
+    if not confirmed(form):
+        return _confirm_diagnosis(request, ctx, patient_id, diagnosis_id, form, "diagnosis_resolve")
 
     def save() -> str:
         resolved_on = _date(form.get("resolved_date")) or datetime.now(UTC).astimezone(LOCAL_TZ).date()
@@ -165,6 +168,12 @@ def diagnosis_in_error(
         )
         return _diagnoses(patient_id, "diagnosis_in_error")
 
+    if not confirmed(form):  # a reason is asked for first, then whether the user is sure
+        try:
+            parse(forms.ReasonForm, form)
+        except Invalid as exc:
+            return _diagnoses_with_errors(request, ctx, patient_id, exc.errors)
+        return _confirm_diagnosis(request, ctx, patient_id, diagnosis_id, form, "diagnosis_in_error")
     return submit(save, again=lambda errors: _diagnoses_with_errors(request, ctx, patient_id, errors))
 
 
@@ -177,6 +186,21 @@ def care_plan_status(
     ctx: RequestContext = Depends(current),
     form: dict[str, str] = Depends(form_data),
 ) -> Response:
+    status = form.get("status", "")
+    if not confirmed(form) and status in ("completed", "cancelled"):
+        try:
+            plan = read.active_care_plan(ctx, patient_id=patient_id, care_plan_id=care_plan_id)
+        except NotFound:
+            return RedirectResponse(_chart(patient_id, "care_plan_unchanged"), 303)
+        return confirm_page(
+            request,
+            ctx,
+            kind=f"care_plan_{status}",
+            form=form,
+            back=f"/patients/{patient_id}/journal",
+            subject=plan,
+            patient=_patient(ctx, patient_id, audit=False),
+        )
 
     def save() -> str:
         service.care_plan_set_status(
@@ -186,6 +210,25 @@ def care_plan_status(
 
     # A refused change is told on the chart: the plan was already closed.
     return submit(save, again=lambda errors: RedirectResponse(_chart(patient_id, "care_plan_unchanged"), 303))
+
+
+def _confirm_diagnosis(
+    request: Request, ctx: RequestContext, patient_id: int, diagnosis_id: int, form: dict[str, str], kind: str
+) -> Response:
+    """The page that asks before a diagnosis is resolved or marked in error."""
+    rows = read.diagnoses(ctx, patient_id=patient_id)
+    diagnosis = next((d for d in rows if d["id"] == diagnosis_id and d["entered_in_error_at"] is None), None)
+    if diagnosis is None:
+        raise NotFound()
+    return confirm_page(
+        request,
+        ctx,
+        kind=kind,
+        form=form,
+        back=f"/patients/{patient_id}/journal/diagnoses",
+        subject=diagnosis,
+        patient=_patient(ctx, patient_id, audit=False),
+    )
 
 
 def _diagnoses_with_errors(

@@ -164,6 +164,21 @@ def diagnoses(ctx: RequestContext, *, patient_id: int) -> list[dict[str, Any]]:
     return rows
 
 
+def active_care_plan(ctx: RequestContext, *, patient_id: int, care_plan_id: int) -> dict[str, Any]:
+    """One active care plan of the patient, as the chart lists it (the page
+    that asks before a plan is closed shows it); not found once closed."""
+    if not policy.can_read_journal(ctx.staff):
+        raise Refused()
+    plans = q.chart_summary(ctx.conn, patient_id=patient_id)["care_plans"]
+    plan: dict[str, Any] | None = next((p for p in plans if p["id"] == care_plan_id), None)
+    if plan is None:
+        raise NotFound()
+    audit_patient(
+        ctx, patient_id=patient_id, action="care_plan.read", object_type="care_plan", object_id=care_plan_id
+    )
+    return plan
+
+
 def icd10_search(ctx: RequestContext, *, query: str) -> tuple[list[dict[str, Any]], bool]:
     """The picker's best ``ICD10_SHOWN`` codes for what was typed, and whether
     more match. Terminology, not patient data: no audit row."""

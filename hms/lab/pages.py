@@ -14,6 +14,7 @@ from hms.core.errors import Invalid
 from hms.core.roles import Permission
 from hms.lab import charts, forms, policy, read, service
 from hms.patients.read import access_patient
+from hms.web.confirm import confirm_page, confirmed
 from hms.web.forms import parse
 from hms.web.guard import current, form_data, form_lists, guarded_router, requires
 from hms.web.render import page
@@ -187,9 +188,17 @@ def order_cancel(
     ctx: RequestContext = Depends(current),
     form: dict[str, str] = Depends(form_data),
 ) -> Response:
-    order = read.access_order(ctx, patient_id=patient_id, order_id=order_id, audit=False)
+    # The cancel writes its own audit row; the page that asks first shows the order, a read.
+    order = read.access_order(ctx, patient_id=patient_id, order_id=order_id, audit=not confirmed(form))
     try:
-        service.order_cancel(ctx, order=order, data=parse(forms.CancelForm, form))
+        data = parse(forms.CancelForm, form)
+        if not confirmed(form) and policy.may_cancel(ctx.staff, order, read.my_unit_ids(ctx)):
+            patient = access_patient(ctx, patient_id=patient_id, action="lab.read", audit=False)
+            back = f"/patients/{patient_id}/lab"
+            return confirm_page(
+                request, ctx, kind="lab_order_cancel", form=form, back=back, subject=order, patient=patient
+            )
+        service.order_cancel(ctx, order=order, data=data)
     except Invalid as exc:
         errors = {f"reason_{order_id}": exc.errors.get("reason") or exc.errors.get("_form", "")}
         return _lab_page(request, ctx, patient_id, {f"reason_{order_id}": form.get("reason")}, errors, 422)

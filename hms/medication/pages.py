@@ -13,6 +13,7 @@ from hms.core.errors import Invalid
 from hms.core.roles import Permission
 from hms.medication import forms, policy, read, service
 from hms.patients.read import access_patient
+from hms.web.confirm import confirm_page, confirmed
 from hms.web.forms import parse
 from hms.web.guard import current, form_data, guarded_router, requires
 from hms.web.render import page
@@ -288,6 +289,11 @@ def set_status(
         ends_at = parse(forms.RenewForm, form).ends_at if change == "renewed" else None
         if ends_at is not None and ends_at.tzinfo is None:
             ends_at = ends_at.replace(tzinfo=LOCAL_TZ)
+        if change == "discontinued" and not confirmed(form):
+            back = f"/patients/{patient_id}/medication/{prescription_id}"
+            kind = "prescription_discontinue"
+            patient = _patient(ctx, patient_id)
+            return confirm_page(request, ctx, kind=kind, form=form, back=back, subject=rx, patient=patient)
         service.prescription_set_status(
             ctx,
             prescription=rx,

@@ -8,10 +8,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hms.access.policy import Access, patient_access
 from hms.core.context import RequestContext
-from hms.core.errors import Invalid
+from hms.core.errors import Invalid, NotFound
 from hms.core.roles import Permission
 from hms.patients import read as patient_read
 from hms.portal import forms, policy, read, service
+from hms.web.confirm import confirm_page, confirmed
 from hms.web.forms import parse
 from hms.web.guard import current, form_data, form_lists, guarded_router, requires
 from hms.web.render import page
@@ -137,10 +138,35 @@ def my_proxy_grant(
 
 @router.post("/my/proxies/{grant_id}/revoke")
 @requires(Permission.PORTAL_OWN_RECORD)
-def my_proxy_revoke(request: Request, grant_id: int, ctx: RequestContext = Depends(current)) -> Response:
+def my_proxy_revoke(
+    request: Request,
+    grant_id: int,
+    ctx: RequestContext = Depends(current),
+    form: dict[str, str] = Depends(form_data),
+) -> Response:
     access = read.own_patient(ctx, action="proxy.revoke")
+    if not confirmed(form):
+        return _confirm_revoke(request, ctx, access, grant_id, form, base="/my/proxies")
     service.proxy_grant_revoke(ctx, access=access, grant_id=grant_id)
     return RedirectResponse("/my/proxies?notice=revoked", status_code=303)
+
+
+def _confirm_revoke(
+    request: Request, ctx: RequestContext, access: Access, grant_id: int, form: dict[str, str], *, base: str
+) -> Response:
+    """The page that asks before a relative's access is revoked."""
+    grants = read.proxy_grants(ctx, access=access)
+    grant = next((g for g in grants if g["id"] == grant_id and g["revoked_at"] is None), None)
+    if grant is None:
+        raise NotFound()
+    patient = None
+    if not policy.grants_in_own_name(access):
+        patient = patient_read.access_patient(
+            ctx, patient_id=access.patient_id, action="proxy.read", access=access, audit=False
+        )
+    return confirm_page(
+        request, ctx, kind="proxy_revoke", form=form, back=base, subject=grant, patient=patient
+    )
 
 
 def _staff_access(ctx: RequestContext, patient_id: int, action: str) -> Access:
@@ -172,9 +198,15 @@ def staff_proxy_grant(
 @router.post("/patients/{patient_id}/proxies/{grant_id}/revoke")
 @requires(Permission.PROXY_MANAGE)
 def staff_proxy_revoke(
-    request: Request, patient_id: int, grant_id: int, ctx: RequestContext = Depends(current)
+    request: Request,
+    patient_id: int,
+    grant_id: int,
+    ctx: RequestContext = Depends(current),
+    form: dict[str, str] = Depends(form_data),
 ) -> Response:
     access = _staff_access(ctx, patient_id, "proxy.revoke")
+    if not confirmed(form):
+        return _confirm_revoke(request, ctx, access, grant_id, form, base=f"/patients/{patient_id}/proxies")
     service.proxy_grant_revoke(ctx, access=access, grant_id=grant_id)
     return RedirectResponse(f"/patients/{patient_id}/proxies?notice=revoked", status_code=303)
 
@@ -225,7 +257,18 @@ def my_block_add(
 
 @router.post("/my/blocks/{block_id}/revoke")
 @requires(Permission.PORTAL_OWN_RECORD)
-def my_block_revoke(request: Request, block_id: int, ctx: RequestContext = Depends(current)) -> Response:
+def my_block_revoke(
+    request: Request,
+    block_id: int,
+    ctx: RequestContext = Depends(current),
+    form: dict[str, str] = Depends(form_data),
+) -> Response:
     access = read.own_patient(ctx, action="journal_block.revoke")
+    if not confirmed(form):
+        blocks = read.blocks(ctx, access=access)["blocks"]
+        block = next((b for b in blocks if b["id"] == block_id and b["revoked_at"] is None), None)
+        if block is None:
+            raise NotFound()
+        return confirm_page(request, ctx, kind="block_revoke", form=form, back="/my/blocks", subject=block)
     service.journal_block_revoke(ctx, access=access, block_id=block_id)
     return RedirectResponse("/my/blocks?notice=unblocked", status_code=303)

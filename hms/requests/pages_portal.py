@@ -12,6 +12,7 @@ from hms.core.context import RequestContext
 from hms.core.errors import Invalid
 from hms.core.roles import Permission
 from hms.requests import forms, policy, read, service
+from hms.web.confirm import confirm_page, confirmed
 from hms.web.forms import FormPage, parse
 from hms.web.guard import current, form_data, guarded_router, requires
 from hms.web.input_check import as_id
@@ -105,8 +106,17 @@ def show(request: Request, request_id: int, ctx: RequestContext = Depends(curren
 
 @router.post("/{request_id}/withdraw", response_class=HTMLResponse)
 @requires(Permission.PORTAL_OWN_RECORD)
-def withdraw(request: Request, request_id: int, ctx: RequestContext = Depends(current)) -> Response:
-    row = _own_request(ctx, request_id, "request.withdraw")
+def withdraw(
+    request: Request,
+    request_id: int,
+    ctx: RequestContext = Depends(current),
+    form: dict[str, str] = Depends(form_data),
+) -> Response:
+    # Until confirmed, the page only reads the request, and the audit says so.
+    row = _own_request(ctx, request_id, "request.withdraw" if confirmed(form) else "request.read")
+    if not confirmed(form) and policy.may_withdraw(ctx.staff, row):
+        back = f"/my/requests/{request_id}"
+        return confirm_page(request, ctx, kind="request_withdraw", form=form, back=back, subject=row)
     try:
         service.request_withdraw(ctx, request=row)
     except Invalid as exc:

@@ -14,6 +14,7 @@ from hms.core.context import RequestContext
 from hms.core.errors import Invalid, Refused
 from hms.core.roles import Permission
 from hms.scheduling import forms, policy, read, service
+from hms.web.confirm import confirm_page, confirmed
 from hms.web.forms import parse
 from hms.web.guard import current, form_data, guarded_router, requires
 from hms.web.input_check import as_id
@@ -162,9 +163,17 @@ def appointment_cancel(
     ctx: RequestContext = Depends(current),
     form: dict[str, str] = Depends(form_data),
 ) -> Response:
-    appointment = read.access_appointment(ctx, appointment_id=appointment_id, action="appointment.cancel")
+    # Until confirmed, the page only reads the appointment, and the audit says so.
+    action = "appointment.cancel" if confirmed(form) else "appointment.read"
+    appointment = read.access_appointment(ctx, appointment_id=appointment_id, action=action)
     try:
-        service.appointment_cancel(ctx, appointment=appointment, data=parse(forms.CancelForm, form))
+        data = parse(forms.CancelForm, form)
+        if not confirmed(form) and policy.may_change(ctx.staff, appointment, read.now()):
+            back = f"/schedule/appointments/{appointment_id}"
+            return confirm_page(
+                request, ctx, kind="appointment_cancel", form=form, back=back, subject=appointment
+            )
+        service.appointment_cancel(ctx, appointment=appointment, data=data)
     except Invalid as exc:
         return _appointment_page(request, ctx, appointment, errors=exc.errors, values=form, status_code=422)
     return _redirect(appointment_id, "cancelled")

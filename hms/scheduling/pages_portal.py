@@ -13,6 +13,7 @@ from hms.core.context import RequestContext
 from hms.core.errors import Invalid, NotFound, Refused
 from hms.core.roles import Permission
 from hms.scheduling import forms, policy, read, service
+from hms.web.confirm import confirm_page, confirmed
 from hms.web.forms import parse
 from hms.web.guard import current, form_data, guarded_router, requires
 from hms.web.input_check import as_id
@@ -173,7 +174,14 @@ def cancel(
     ctx: RequestContext = Depends(current),
     form: dict[str, str] = Depends(form_data),
 ) -> Response:
-    appointment = _own_appointment(ctx, appointment_id, "appointment.cancel")
+    # Until confirmed, the page only reads the appointment, and the audit says so.
+    action = "appointment.cancel" if confirmed(form) else "appointment.read"
+    appointment = _own_appointment(ctx, appointment_id, action)
+    if not confirmed(form) and policy.may_change(ctx.staff, appointment, read.now()):
+        back = f"/my/appointments?patient_id={appointment['patient_id']}"
+        return confirm_page(
+            request, ctx, kind="my_appointment_cancel", form=form, back=back, subject=appointment
+        )
     try:
         data = parse(forms.CancelForm, {"reason": form.get("reason") or PORTAL_CANCEL_REASON})
         service.appointment_cancel(ctx, appointment=appointment, data=data)

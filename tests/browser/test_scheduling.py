@@ -93,6 +93,11 @@ def test_greta_books_and_cancels_in_the_portal(page, cast, clinic, owner):  # no
     expect(page.locator(".flash")).to_contain_text("The appointment is booked.")
     expect(page.locator("section.panel").nth(0)).to_contain_text("Follow-up visit")
     page.click("form[action$='/cancel'] button")
+    # the portal asks first, and nothing is cancelled until she confirms
+    expect(page.locator("h1#confirm-question")).to_have_text("Cancel your appointment?")
+    expect(page.locator(".confirm-details")).to_contain_text("Follow-up visit")
+    assert owner.execute("SELECT status FROM appointment").fetchone()["status"] == "booked"
+    page.click("form.confirm-form button[name=confirmed]")
     expect(page.locator(".flash")).to_contain_text("The appointment is cancelled.")
     assert owner.execute("SELECT status FROM appointment").fetchone()["status"] == "cancelled"
 
@@ -116,6 +121,8 @@ def test_a_freed_time_is_offered_from_the_waitlist(
         rita.goto(f"/schedule/appointments/{taken}")
         rita.fill("#f-reason", "Patient called in sick")
         rita.click("form[action$='/cancel'] button[type=submit]")
+        expect(rita.locator("h1#confirm-question")).to_have_text("Cancel the appointment?")
+        rita.click("form.confirm-form button[name=confirmed]")
         expect(rita.locator(".flash")).to_contain_text("The appointment is cancelled.")
     page.goto("/my/appointments")
     offer = page.locator("section.warnings")

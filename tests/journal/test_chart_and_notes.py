@@ -242,7 +242,7 @@ def test_a_diagnosis_is_resolved_and_another_marked_in_error_and_both_stay_liste
     url = f"{chart_url(cast)}/diagnoses"
     response = client.post(
         f"{url}/{ids[0]}/resolve",
-        data={"csrf_token": token, "resolved_date": "2026-11-20"},
+        data={"csrf_token": token, "resolved_date": "2026-11-20", "confirmed": "yes"},
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -250,7 +250,7 @@ def test_a_diagnosis_is_resolved_and_another_marked_in_error_and_both_stay_liste
     assert response.status_code == 422
     response = client.post(
         f"{url}/{ids[1]}/error",
-        data={"csrf_token": token, "reason": "Fel patient vald"},
+        data={"csrf_token": token, "reason": "Fel patient vald", "confirmed": "yes"},
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -280,7 +280,7 @@ def test_a_care_plan_is_completed_from_the_chart_and_leaves_the_summary(client, 
     assert "Mobilisering" in client.get(chart_url(cast)).text.split('class="timeline"')[0]
     response = client.post(
         f"{chart_url(cast)}/care-plans/{plan}/status",
-        data={"csrf_token": token, "status": "completed"},
+        data={"csrf_token": token, "status": "completed", "confirmed": "yes"},
         follow_redirects=False,
     )
     assert response.status_code == 303

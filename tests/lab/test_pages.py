@@ -201,6 +201,12 @@ def test_the_ordering_doctor_cancels_an_order_with_a_reason(browser, acting_as, 
     order_id = order(acting_as(cast.alice), cast)
     url = f"/patients/{cast.greta_patient}/lab/orders/{order_id}/cancel"
     assert browser("alice").post(url, {"reason": "x"}).status_code == 422
-    assert browser("alice").post(url, {"reason": "Fel patient vald"}).status_code == 303
+    asked = browser("alice").post(url, {"reason": "Fel patient vald"})
+    assert asked.status_code == 200 and "Cancel the lab order?" in asked.text
+    assert (
+        owner.execute("SELECT status FROM lab_order WHERE id = %s", [order_id]).fetchone()["status"]
+        == "ordered"
+    )
+    assert browser("alice").post(url, {"reason": "Fel patient vald", "confirmed": "yes"}).status_code == 303
     row = owner.execute("SELECT status, cancelled_by FROM lab_order WHERE id = %s", [order_id]).fetchone()
     assert row == {"status": "cancelled", "cancelled_by": cast.alice}

@@ -131,7 +131,15 @@ def test_alice_pauses_and_discontinues_with_reasons(alice, owner, cast, drugs, a
     missing = alice.post(f"{url}/status", {"change": "paused", "reason": ""})
     assert missing.status_code == 422
     assert alice.post(f"{url}/status", {"change": "paused", "reason": "Fasting"}).status_code == 303
-    assert alice.post(f"{url}/status", {"change": "discontinued", "reason": "Pain gone"}).status_code == 303
+    # discontinuing cannot be undone: she is asked first, and only the confirmed post ends it
+    asked = alice.post(f"{url}/status", {"change": "discontinued", "reason": "Pain gone"})
+    assert asked.status_code == 200 and "Discontinue the prescription?" in asked.text
+    assert (
+        alice.post(
+            f"{url}/status", {"change": "discontinued", "reason": "Pain gone", "confirmed": "yes"}
+        ).status_code
+        == 303
+    )
     listing = alice.get(f"/patients/{cast.greta_patient}/medication")
     assert "Past medication" in listing.text and "Pain gone" in listing.text
 

@@ -65,7 +65,9 @@ def test_lifting_the_block_shows_the_notes_again(client, cast, owner):
     token = login(client, "greta")
     block_id = owner.execute("SELECT id FROM journal_block").fetchone()["id"]
     response = client.post(
-        f"/my/blocks/{block_id}/revoke", data={"csrf_token": token}, follow_redirects=False
+        f"/my/blocks/{block_id}/revoke",
+        data={"csrf_token": token, "confirmed": "yes"},
+        follow_redirects=False,
     )
     assert response.status_code == 303
     client.post("/logout", data={"csrf_token": token})

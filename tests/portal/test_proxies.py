@@ -33,7 +33,9 @@ def test_granted_relative_reads_the_record_until_it_is_revoked(client, cast, own
     # when Greta revokes the grant
     token = login(client, "greta")
     response = client.post(
-        f"/my/proxies/{grant_id}/revoke", data={"csrf_token": token}, follow_redirects=False
+        f"/my/proxies/{grant_id}/revoke",
+        data={"csrf_token": token, "confirmed": "yes"},
+        follow_redirects=False,
     )
     assert response.status_code == 303
     assert owner.execute("SELECT revoked_at IS NOT NULL AS r FROM proxy_grant").fetchone()["r"]

@@ -255,7 +255,9 @@ def test_greta_sees_and_revokes_a_grant_reception_registered(client, cast, owner
     assert f'action="/my/proxies/{grant_id}/revoke"' in page
     # and revokes it
     response = client.post(
-        f"/my/proxies/{grant_id}/revoke", data={"csrf_token": token}, follow_redirects=False
+        f"/my/proxies/{grant_id}/revoke",
+        data={"csrf_token": token, "confirmed": "yes"},
+        follow_redirects=False,
     )
     assert response.status_code == 303
     assert owner.execute("SELECT revoked_at IS NOT NULL AS r FROM proxy_grant").fetchone()["r"]

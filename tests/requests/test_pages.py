@@ -64,7 +64,11 @@ def test_a_request_is_withdrawn_while_open(browser, owner, cast):
     request = only_request(owner)
     greta = browser("greta")
     assert "Withdraw the request" in greta.get(f"/my/requests/{request}").text
-    assert greta.post(f"/my/requests/{request}/withdraw").status_code == 303
+    # she is asked first, and the request stays open until she confirms
+    asked = greta.post(f"/my/requests/{request}/withdraw")
+    assert asked.status_code == 200 and "Withdraw your request?" in asked.text
+    assert owner.execute("SELECT status FROM care_request").fetchone()["status"] == "open"
+    assert greta.post(f"/my/requests/{request}/withdraw", {"confirmed": "yes"}).status_code == 303
     assert owner.execute("SELECT status FROM care_request").fetchone()["status"] == "withdrawn"
     again = greta.post(f"/my/requests/{request}/withdraw")
     assert again.status_code == 200 and "Only an open request can be withdrawn." in again.text

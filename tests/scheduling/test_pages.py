@@ -58,8 +58,17 @@ def test_rita_books_moves_and_cancels_for_greta(browser, owner, cast, clinic):
     # cancel needs a reason
     refused = rita.post(f"/schedule/appointments/{appointment}/cancel", {"reason": ""})
     assert refused.status_code == 422
+    # with a reason she is asked first, and nothing is cancelled until she confirms
+    asked = rita.post(f"/schedule/appointments/{appointment}/cancel", {"reason": "Patient called"})
+    assert asked.status_code == 200 and "Cancel the appointment?" in asked.text
     assert (
-        rita.post(f"/schedule/appointments/{appointment}/cancel", {"reason": "Patient called"}).status_code
+        owner.execute("SELECT status FROM appointment WHERE id = %s", [appointment]).fetchone()["status"]
+        == "booked"
+    )
+    assert (
+        rita.post(
+            f"/schedule/appointments/{appointment}/cancel", {"reason": "Patient called", "confirmed": "yes"}
+        ).status_code
         == 303
     )
     assert (
@@ -130,7 +139,13 @@ def test_greta_books_and_cancels_in_the_portal(browser, owner, cast, clinic):
     appointment = owner.execute(
         "SELECT id FROM appointment WHERE patient_id = %s", [cast.greta_patient]
     ).fetchone()["id"]
-    assert greta.post(f"/my/appointments/{appointment}/cancel").status_code == 303
+    asked = greta.post(f"/my/appointments/{appointment}/cancel")
+    assert asked.status_code == 200 and "Cancel your appointment?" in asked.text
+    assert (
+        owner.execute("SELECT status FROM appointment WHERE id = %s", [appointment]).fetchone()["status"]
+        == "booked"
+    )
+    assert greta.post(f"/my/appointments/{appointment}/cancel", {"confirmed": "yes"}).status_code == 303
     assert (
         owner.execute("SELECT status FROM appointment WHERE id = %s", [appointment]).fetchone()["status"]
         == "cancelled"
@@ -173,7 +188,10 @@ def test_a_freed_time_is_offered_to_greta_from_the_waitlist(browser, owner, cast
     assert joined.status_code == 303
     rita = browser("rita")
     assert (
-        rita.post(f"/schedule/appointments/{taken}/cancel", {"reason": "Patient called"}).status_code == 303
+        rita.post(
+            f"/schedule/appointments/{taken}/cancel", {"reason": "Patient called", "confirmed": "yes"}
+        ).status_code
+        == 303
     )
     page = greta.get("/my/appointments")
     assert "An earlier time is offered" in page.text
