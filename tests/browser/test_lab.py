@@ -1,7 +1,7 @@
 """Laboratory work in the browser: Dr Alice orders the electrolytes panel for
 Greta, Nurse Bob finds it on his sampling worklist and marks the sample
-taken, a critical potassium is entered on the results form, it stands on Dr
-Alice's home page, and she acknowledges it there."""
+taken, a critical potassium is entered on the results form, it stands on the
+ward board and on Dr Alice's home page, and she acknowledges it there."""
 
 import re
 
@@ -9,14 +9,16 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
+from tests.journal import given
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_critical_potassium_reaches_the_ordering_doctor_who_acknowledges_it(
-    page, browser, live_server, cast
+    page, browser, live_server, cast, acting_as
 ):
     greta = cast.greta_patient
+    given.admit(acting_as(cast.alice), cast)  # Greta lies in bed A of the medical ward
     # given Dr Alice orders the electrolytes for Greta, urgently
     log_in(page, "alice")
     page.goto(f"/patients/{greta}/lab")
@@ -48,6 +50,10 @@ def test_a_critical_potassium_reaches_the_ordering_doctor_who_acknowledges_it(
     bob.click("button:has-text('Save results')")
     expect(bob.locator("p.flash")).to_contain_text("The results are saved.")
     expect(bob.locator("tr", has_text="Potassium")).to_contain_text("Critical high")
+
+    # and the critical result stands on the ward board by Greta's bed
+    bob.goto("/ward")
+    expect(bob.locator(f"#bed-{cast.bed_a}")).to_contain_text("Critical high")
     nurse.close()
 
     # then the result stands on Dr Alice's home page
@@ -62,6 +68,10 @@ def test_a_critical_potassium_reaches_the_ordering_doctor_who_acknowledges_it(
     expect(page.locator("#lab-critical")).to_contain_text("None.")
     page.goto(f"/patients/{greta}/lab")
     expect(page.locator("tr", has_text="Potassium")).to_contain_text("Dr Alice Andersson")
+    page.goto("/ward")
+    expect(page.locator(f"#bed-{cast.bed_a}")).to_contain_text("Gustafsson, Greta")
+    expect(page.locator(f"#bed-{cast.bed_a}")).not_to_contain_text("Critical high")
+    page.goto(f"/patients/{greta}/lab")
 
     # and the trend draws the analyte
     page.click("#trends a:has-text('K')")
