@@ -55,9 +55,10 @@ def _request_page(
     units = read.my_care_units(ctx)
     if not values:
         # The summary is what a specialist needs first; the rest is chosen.
-        values = {"parts": ["summary"]}
-        if len(units) == 1:
-            values["care_unit_id"] = units[0]["id"]
+        values = {
+            "parts": ["summary"],
+            "care_unit_id": read.preferred_care_unit(ctx, patient_id=patient_id) or "",
+        }
     return page(
         request,
         ctx,

@@ -3,6 +3,7 @@ the user may see and writes the audit row in the same transaction."""
 
 from typing import Any
 
+from hms.access import read as access_read
 from hms.access.policy import patient_access
 from hms.accounts import read as accounts_read
 from hms.audit.service import audit_patient, audit_patients_listed
@@ -112,3 +113,8 @@ def specialists(ctx: RequestContext) -> list[dict[str, Any]]:
 
 def my_care_units(ctx: RequestContext) -> list[dict[str, Any]]:
     return accounts_read.my_care_units(ctx)
+
+
+def preferred_care_unit(ctx: RequestContext, *, patient_id: int) -> int | None:
+    """The care unit a form about the patient preselects (hms.access.read)."""
+    return access_read.preferred_care_unit(ctx, patient_id=patient_id, units=accounts_read.my_care_units(ctx))

@@ -21,8 +21,10 @@ router = guarded_router(prefix="/patients/{patient_id}/radiology")
 @router.get("/new", response_class=HTMLResponse)
 @requires(Permission.LAB_ORDER)
 def order_form(request: Request, patient_id: int, ctx: RequestContext = Depends(current)) -> Response:
-    units = read.my_care_units(ctx)
-    values = {"priority": "routine", "care_unit_id": units[0]["id"] if len(units) == 1 else ""}
+    values = {
+        "priority": "routine",
+        "care_unit_id": read.preferred_care_unit(ctx, patient_id=patient_id) or "",
+    }
     return _order_page(request, ctx, patient_id, values, {})
 
 

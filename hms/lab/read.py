@@ -9,6 +9,7 @@ board: one query for every patient it shows)."""
 
 from typing import Any
 
+from hms.access import read as access_read
 from hms.access.policy import Access, patient_access
 from hms.accounts import read as accounts_read
 from hms.audit.service import audit_patient, audit_patients_listed
@@ -35,6 +36,11 @@ def lab_access(ctx: RequestContext, *, patient_id: int, action: str = "lab.read"
 
 def my_care_units(ctx: RequestContext) -> list[dict[str, Any]]:
     return accounts_read.my_care_units(ctx)
+
+
+def preferred_care_unit(ctx: RequestContext, *, patient_id: int) -> int | None:
+    """The care unit a form about the patient preselects (hms.access.read)."""
+    return access_read.preferred_care_unit(ctx, patient_id=patient_id, units=accounts_read.my_care_units(ctx))
 
 
 def my_unit_ids(ctx: RequestContext) -> set[int]:

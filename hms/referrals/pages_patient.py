@@ -35,9 +35,11 @@ def _form(
     chosen = chosen or read.referral_patient(ctx, patient_id=patient_id)
     mine = read.my_units(ctx)
     if not values:
-        values = {"urgency": "routine", "diagnosis_ids": []}
-        if len(mine) == 1:
-            values["from_unit_id"] = mine[0]["id"]
+        values = {
+            "urgency": "routine",
+            "diagnosis_ids": [],
+            "from_unit_id": read.preferred_care_unit(ctx, patient_id=patient_id) or "",
+        }
     return page(
         request,
         ctx,

@@ -43,6 +43,8 @@ def selected_unit(html: str) -> str | None:
         "journal/notes/new",
         "journal/vitals",
         "medication/new",
+        "lab/new",
+        "radiology/new",
     ],
 )
 def test_the_unit_in_care_is_preselected(client, cast, dora, path):
