@@ -111,9 +111,10 @@ def main_pages(cast, journal: dict[str, int]) -> dict[str, list[str]]:
     }
 
 
-def phone(browser, live_server: str) -> Page:
-    context = browser.new_context(base_url=live_server, locale="en-GB", viewport=PHONE)
-    context.add_cookies([{"name": "hms_lang", "value": "en", "url": live_server}])
+def phone(browser, live_server: str, lang: str = "en") -> Page:
+    locale = {"en": "en-GB", "sv": "sv-SE"}[lang]
+    context = browser.new_context(base_url=live_server, locale=locale, viewport=PHONE)
+    context.add_cookies([{"name": "hms_lang", "value": lang, "url": live_server}])
     context.set_default_timeout(30000)
     return context.new_page()
 
@@ -135,9 +136,11 @@ def serious_violations(page: Page) -> list[str]:
 
 
 @pytest.mark.parametrize("who", ["alice", "bob", "petra", "rita", "adam", "erik", "greta", "sven"])
-def test_main_pages_fit_a_phone_and_pass_axe(browser, live_server, cast, journal, who):
-    # given someone of each role, logged in on a phone
-    page = phone(browser, live_server)
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_main_pages_fit_a_phone_and_pass_axe(browser, live_server, cast, journal, who, lang):
+    # given someone of each role, logged in on a phone, in English and in Swedish
+    # (Swedish words are longer: a page that fits in one may not in the other)
+    page = phone(browser, live_server, lang)
     log_in(page, who)
     wide: dict[str, int] = {}
     findings: dict[str, list[str]] = {}
