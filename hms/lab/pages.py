@@ -15,7 +15,7 @@ from hms.core.roles import Permission
 from hms.lab import charts, forms, policy, read, service
 from hms.patients.read import access_patient
 from hms.web.confirm import confirm_page, confirmed
-from hms.web.forms import parse
+from hms.web.forms import FormPage, parse
 from hms.web.guard import current, form_data, form_lists, guarded_router, requires
 from hms.web.render import page
 
@@ -100,37 +100,30 @@ def _lab_page(
 # --- Ordering ------------------------------------------------------------------
 
 
+def order_defaults(ctx: RequestContext, values: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    """A new order (lab or imaging) is routine, from the unit that has the patient in care."""
+    if values:
+        return values
+    unit = read.preferred_care_unit(ctx, patient_id=context["patient"]["id"])
+    return {"priority": "routine", "care_unit_id": unit or ""}
+
+
+def _order_offers(ctx: RequestContext, values: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "catalogue": read.catalogue(ctx),
+        "units": read.my_care_units(ctx),
+        "priorities": forms.PRIORITIES,
+    }
+
+
+ORDER_FORM = FormPage("lab/order.html", fill=order_defaults, offers=_order_offers)
+
+
 @router.get("/patients/{patient_id}/lab/new", response_class=HTMLResponse)
 @requires(Permission.LAB_ORDER)
 def order_form(request: Request, patient_id: int, ctx: RequestContext = Depends(current)) -> Response:
-    values = {
-        "priority": "routine",
-        "care_unit_id": read.preferred_care_unit(ctx, patient_id=patient_id) or "",
-    }
-    return _order_page(request, ctx, patient_id, values, {})
-
-
-def _order_page(
-    request: Request,
-    ctx: RequestContext,
-    patient_id: int,
-    values: dict[str, Any],
-    errors: dict[str, str],
-    status_code: int = 200,
-) -> Response:
     access = read.lab_access(ctx, patient_id=patient_id, action="lab.order")
-    return page(
-        request,
-        ctx,
-        "lab/order.html",
-        status_code=status_code,
-        patient=patient_header(ctx, patient_id, access),
-        catalogue=read.catalogue(ctx),
-        units=read.my_care_units(ctx),
-        priorities=forms.PRIORITIES,
-        values=values,
-        errors=errors,
-    )
+    return ORDER_FORM.show(request, ctx, {}, patient=patient_header(ctx, patient_id, access))
 
 
 @router.post("/patients/{patient_id}/lab/new", response_class=HTMLResponse)
@@ -141,15 +134,15 @@ def order_place(
     ctx: RequestContext = Depends(current),
     form: dict[str, list[str]] = Depends(form_lists),
 ) -> Response:
+    access = read.lab_access(ctx, patient_id=patient_id, action="lab.order")
     values: dict[str, Any] = {k: v[0] for k, v in form.items() if v and k not in ("tests", "panels")}
     values |= {"tests": form.get("tests", []), "panels": form.get("panels", [])}
-    try:
-        read.lab_access(ctx, patient_id=patient_id, action="lab.order")
-        data = parse(forms.OrderForm, values)
-        service.order_place(ctx, patient_id=patient_id, data=data)
-    except Invalid as exc:
-        return _order_page(request, ctx, patient_id, values, exc.errors, status_code=422)
-    return RedirectResponse(f"/patients/{patient_id}/lab?notice=ordered", status_code=303)
+
+    def save() -> str:
+        service.order_place(ctx, patient_id=patient_id, data=parse(forms.OrderForm, values))
+        return f"/patients/{patient_id}/lab?notice=ordered"
+
+    return ORDER_FORM.submit(request, ctx, values, save, patient=patient_header(ctx, patient_id, access))
 
 
 # --- The sample and cancelling ----------------------------------------------------

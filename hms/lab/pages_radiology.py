@@ -10,45 +10,26 @@ from hms.core.context import RequestContext
 from hms.core.errors import Invalid
 from hms.core.roles import Permission
 from hms.lab import forms, read, service
-from hms.lab.pages import patient_header
-from hms.web.forms import parse
+from hms.lab.pages import order_defaults, patient_header
+from hms.web.forms import FormPage, parse
 from hms.web.guard import current, form_data, guarded_router, requires
 from hms.web.render import page
 
 router = guarded_router(prefix="/patients/{patient_id}/radiology")
 
 
+def _order_offers(ctx: RequestContext, values: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    return {"units": read.my_care_units(ctx), "modalities": forms.MODALITIES, "priorities": forms.PRIORITIES}
+
+
+ORDER_FORM = FormPage("lab/radiology_order.html", fill=order_defaults, offers=_order_offers)
+
+
 @router.get("/new", response_class=HTMLResponse)
 @requires(Permission.LAB_ORDER)
 def order_form(request: Request, patient_id: int, ctx: RequestContext = Depends(current)) -> Response:
-    values = {
-        "priority": "routine",
-        "care_unit_id": read.preferred_care_unit(ctx, patient_id=patient_id) or "",
-    }
-    return _order_page(request, ctx, patient_id, values, {})
-
-
-def _order_page(
-    request: Request,
-    ctx: RequestContext,
-    patient_id: int,
-    values: dict[str, Any],
-    errors: dict[str, str],
-    status_code: int = 200,
-) -> Response:
     access = read.lab_access(ctx, patient_id=patient_id, action="radiology.order")
-    return page(
-        request,
-        ctx,
-        "lab/radiology_order.html",
-        status_code=status_code,
-        patient=patient_header(ctx, patient_id, access),
-        units=read.my_care_units(ctx),
-        modalities=forms.MODALITIES,
-        priorities=forms.PRIORITIES,
-        values=values,
-        errors=errors,
-    )
+    return ORDER_FORM.show(request, ctx, {}, patient=patient_header(ctx, patient_id, access))
 
 
 @router.post("/new", response_class=HTMLResponse)
@@ -59,12 +40,13 @@ def order_place(
     ctx: RequestContext = Depends(current),
     form: dict[str, str] = Depends(form_data),
 ) -> Response:
-    try:
-        read.lab_access(ctx, patient_id=patient_id, action="radiology.order")
+    access = read.lab_access(ctx, patient_id=patient_id, action="radiology.order")
+
+    def save() -> str:
         service.radiology_place(ctx, patient_id=patient_id, data=parse(forms.RadiologyForm, form))
-    except Invalid as exc:
-        return _order_page(request, ctx, patient_id, form, exc.errors, status_code=422)
-    return RedirectResponse(f"/patients/{patient_id}/lab?notice=radiology_ordered#radiology", status_code=303)
+        return f"/patients/{patient_id}/lab?notice=radiology_ordered#radiology"
+
+    return ORDER_FORM.submit(request, ctx, form, save, patient=patient_header(ctx, patient_id, access))
 
 
 @router.get("/{radiology_id}/report", response_class=HTMLResponse)
