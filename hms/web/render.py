@@ -1,9 +1,10 @@
 """Jinja2 pages: one environment, templates from every domain package."""
 
+from collections.abc import Callable
 from datetime import time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from fastapi import Request
@@ -86,42 +87,42 @@ def build_environment() -> Environment:
     return env
 
 
-def _notifications(ctx: RequestContext) -> dict[str, int]:
-    """The header's counts, when the page has a user and an open transaction
-    (an error page may be drawn after its transaction ended). Asked in a
-    savepoint, so a failure costs the counts and not the page."""
-    if ctx.user is None or ctx.conn.closed:
-        return {}
-    if ctx.conn.info.transaction_status not in (TransactionStatus.IDLE, TransactionStatus.INTRANS):
-        return {}
-    from hms.accounts import read as accounts_read  # the web layer asks the domain
+T = TypeVar("T")
 
+
+def _aside(ctx: RequestContext, ask: Callable[[], T]) -> T | None:
+    """What every page draws besides its own content (the header's counts,
+    the allergy banner): asked only when the page has a user and an open
+    transaction (an error page may be drawn after its transaction ended), and
+    in a savepoint, so a failure costs that part and not the page."""
+    if ctx.user is None or ctx.conn.closed:
+        return None
+    if ctx.conn.info.transaction_status not in (TransactionStatus.IDLE, TransactionStatus.INTRANS):
+        return None
     try:
         with ctx.conn.transaction():
-            return accounts_read.notification_counts(ctx)
+            return ask()
     except psycopg.Error:
-        return {}
+        return None
+
+
+def _notifications(ctx: RequestContext) -> dict[str, int]:
+    """The header's counts of what waits for the user."""
+    from hms.accounts import read as accounts_read  # the web layer asks the domain
+
+    return _aside(ctx, lambda: accounts_read.notification_counts(ctx)) or {}
 
 
 def _banner(ctx: RequestContext, values: dict[str, Any]) -> dict[str, Any] | None:
     """The allergy banner of a page about a patient (one whose values name a
     ``patient``), drawn by base.html above the page itself, so no page about
-    a patient can leave it out. Asked in a savepoint, like the counts."""
+    a patient can leave it out."""
     patient = values.get("patient")
-    if not isinstance(patient, dict) or not isinstance(patient.get("id"), int) or ctx.user is None:
-        return None
-    if ctx.conn.closed or ctx.conn.info.transaction_status not in (
-        TransactionStatus.IDLE,
-        TransactionStatus.INTRANS,
-    ):
+    if not isinstance(patient, dict) or not isinstance(patient.get("id"), int):
         return None
     from hms.journal import read as journal_read  # the web layer asks the domain
 
-    try:
-        with ctx.conn.transaction():
-            return journal_read.allergy_banner(ctx, patient_id=patient["id"])
-    except psycopg.Error:
-        return None
+    return _aside(ctx, lambda: journal_read.allergy_banner(ctx, patient_id=patient["id"]))
 
 
 def page(
