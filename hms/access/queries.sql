@@ -80,33 +80,44 @@ WHERE id = :access_id
 RETURNING id, user_id, patient_id, review::text AS review;
 
 -- name: care_unit_in_care$
--- Of the user's care units, the one that has the patient in care, by the
--- rule of hms_in_care: the unit of an open encounter first, then of an
--- active care assignment, then of the latest encounter ended within 30 days;
--- NULL when none of the user's units has the patient. Forms preselect it.
-SELECT c.care_unit_id
-FROM (
-    SELECT
-        e.care_unit_id,
-        1 AS preference,
-        e.started_at AS since
-    FROM encounter AS e
-    WHERE e.patient_id = :patient_id AND e.ended_at IS NULL
-    UNION ALL
-    SELECT
-        a.care_unit_id,
-        2 AS preference,
-        lower(a.during) AS since
-    FROM care_assignment AS a
-    WHERE a.patient_id = :patient_id AND a.during @> now()
-    UNION ALL
-    SELECT
-        e.care_unit_id,
-        3 AS preference,
-        e.ended_at AS since
-    FROM encounter AS e
-    WHERE e.patient_id = :patient_id AND e.ended_at > now() - interval '30 days'
-) AS c
-INNER JOIN staff_care_unit AS s ON c.care_unit_id = s.care_unit_id AND s.user_id = :user_id
-ORDER BY c.preference ASC, c.since DESC
-LIMIT 1;
+-- The care unit a form about the patient preselects: of the user's care
+-- units, the one that has the patient in care, by the rule of hms_in_care
+-- (the unit of an open encounter first, then of an active care assignment,
+-- then of the latest encounter ended within 30 days); else the user's only
+-- unit; else NULL, and the user chooses.
+SELECT
+    coalesce(
+        (
+            SELECT c.care_unit_id
+            FROM (
+                SELECT
+                    e.care_unit_id,
+                    1 AS preference,
+                    e.started_at AS since
+                FROM encounter AS e
+                WHERE e.patient_id = :patient_id AND e.ended_at IS NULL
+                UNION ALL
+                SELECT
+                    a.care_unit_id,
+                    2 AS preference,
+                    lower(a.during) AS since
+                FROM care_assignment AS a
+                WHERE a.patient_id = :patient_id AND a.during @> now()
+                UNION ALL
+                SELECT
+                    e.care_unit_id,
+                    3 AS preference,
+                    e.ended_at AS since
+                FROM encounter AS e
+                WHERE e.patient_id = :patient_id AND e.ended_at > now() - interval '30 days'
+            ) AS c
+            INNER JOIN staff_care_unit AS s ON c.care_unit_id = s.care_unit_id AND s.user_id = :user_id
+            ORDER BY c.preference ASC, c.since DESC
+            LIMIT 1
+        ),
+        (
+            SELECT min(s.care_unit_id) FROM staff_care_unit AS s
+            WHERE s.user_id = :user_id
+            HAVING count(*) = 1
+        )
+    ) AS care_unit_id;

@@ -21,14 +21,12 @@ def contact_visible(ctx: RequestContext, *, patient_id: int) -> bool:
     return bool(q.contact_visible(ctx.conn, patient_id=patient_id))
 
 
-def preferred_care_unit(ctx: RequestContext, *, patient_id: int, units: list[dict[str, Any]]) -> int | None:
+def preferred_care_unit(ctx: RequestContext, *, patient_id: int) -> int | None:
     """The care unit a form about this patient preselects: of the user's
-    ``units``, the one that has the patient in care, else the only one, else
-    none (the user chooses)."""
-    in_care = q.care_unit_in_care(ctx.conn, patient_id=patient_id, user_id=ctx.staff.id)
-    if in_care is not None:
-        return int(in_care)
-    return int(units[0]["id"]) if len(units) == 1 else None
+    units, the one that has the patient in care, else the only one, else
+    none (the user chooses). One statement."""
+    unit = q.care_unit_in_care(ctx.conn, patient_id=patient_id, user_id=ctx.staff.id)
+    return int(unit) if unit is not None else None
 
 
 def emergency_queue(ctx: RequestContext) -> list[dict[str, Any]]:

@@ -226,7 +226,7 @@ def my_care_units(ctx: RequestContext) -> list[dict[str, Any]]:
 
 def preferred_care_unit(ctx: RequestContext, *, patient_id: int) -> int | None:
     """The care unit a form about the patient preselects (hms.access.read)."""
-    return access_read.preferred_care_unit(ctx, patient_id=patient_id, units=my_care_units(ctx))
+    return access_read.preferred_care_unit(ctx, patient_id=patient_id)
 
 
 def changes_during(
