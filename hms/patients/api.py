@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from fastapi import Body, Depends
+from fastapi import Body, Depends, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -37,10 +37,29 @@ class PatientDetail(PatientSummary):
     contact_hidden: bool
 
 
-@router.get("", response_model=list[PatientSummary])
+MORE_HEADER = "X-More-Results"
+
+
+@router.get(
+    "",
+    response_model=list[PatientSummary],
+    responses={
+        200: {
+            "headers": {
+                MORE_HEADER: {
+                    "description": '"true" when more patients match than the list holds (the page says '
+                    "so too): add a word or the birth date to narrow the search.",
+                    "schema": {"type": "string", "enum": ["true", "false"]},
+                }
+            }
+        }
+    },
+)
 @requires(Permission.PATIENT_SEARCH)
-def search(q: str, ctx: RequestContext = Depends(current)) -> list[dict[str, Any]]:
-    return read.patient_search(ctx, query=q).rows
+def search(q: str, response: Response, ctx: RequestContext = Depends(current)) -> list[dict[str, Any]]:
+    result = read.patient_search(ctx, query=q)
+    response.headers[MORE_HEADER] = "true" if result.more else "false"
+    return result.rows
 
 
 @router.get("/{patient_id}", response_model=PatientDetail)

@@ -1,13 +1,61 @@
--- Name search runs in two steps (hms/patients/read.py):
---   1. exact: every word is a substring of the name (cheap LIKE on the
---      trigram index), in alphabetical order;
---   2. only if that leaves room in the page: fuzzy matches (word similarity,
---      so "svenson" finds "svensson"), most similar first.
--- Word similarity is costly per row; running it only when the exact step
--- comes up short keeps a search for "Andersson" as fast as one for "Zetterqvist".
+-- Name search ranks words, not patients (migration 0036, hms/patients/read.py):
+--   1. candidate: the words of the registry's names (patient_search_word)
+--      like each word typed -- a substring of it, or spelt nearly like it
+--      (patient_name_matches) -- nearest first by trigram word distance
+--      (<<->: 0 for the same word or one it starts, more the more it
+--      differs), then by whole-word distance (<->), the best :words of them;
+--   2. for each candidate (or pair of candidates, one for each word typed,
+--      by the sum of their distances), at most :limit patients whose name has
+--      it, through patient_name_words_idx;
+--   3. each patient once, at its best rank; the best :limit of those.
+-- Nothing here grows with the patients who share a name: "Andersson" reads
+-- a page of patients per candidate, as "Zetterqvist" does.
 
--- name: search_exact_1
--- Step 1 for a one-word query.
+-- name: search_ranked_1
+-- A one-word query: the patients of the nearest words, best first.
+WITH candidate AS (
+    SELECT
+        w.word,
+        row_number() OVER (
+            ORDER BY hms_fold(:w1) <<-> w.word ASC, hms_fold(:w1) <-> w.word ASC, w.word ASC
+        ) AS rank
+    FROM patient_search_word AS w
+    WHERE patient_name_matches(w.word, hms_fold(:w1))
+    ORDER BY rank ASC
+    LIMIT :words
+),
+
+found AS (
+    SELECT DISTINCT ON (p.id)
+        p.id,
+        p.personal_number,
+        p.given_name,
+        p.family_name,
+        p.date_of_birth,
+        p.sex,
+        p.protected_identity,
+        p.city,
+        c.rank
+    FROM candidate AS c
+    CROSS JOIN
+        LATERAL (
+            SELECT
+                d.id,
+                d.personal_number,
+                d.given_name,
+                d.family_name,
+                d.date_of_birth,
+                d.sex,
+                d.protected_identity,
+                d.city
+            FROM patient_search_directory AS d
+            WHERE hms_name_words(d.search_name) @> ARRAY[c.word]
+            -- Any page of them: they are equally near. The page is then sorted.
+            LIMIT :limit  -- noqa: AM09
+        ) AS p
+    ORDER BY p.id ASC, c.rank ASC
+)
+
 SELECT
     id,
     personal_number,
@@ -17,50 +65,81 @@ SELECT
     sex,
     protected_identity,
     city
-FROM patient_search_directory
-WHERE search_name LIKE hms_like_contains(hms_fold(:w1))
-ORDER BY family_name ASC, given_name ASC, id ASC
+FROM found
+ORDER BY rank ASC, family_name ASC, given_name ASC, id ASC
 LIMIT :limit;
 
--- name: search_exact_2
--- Step 1 for a query of two (or more; the two longest) words: both must match.
-SELECT
-    id,
-    personal_number,
-    given_name,
-    family_name,
-    date_of_birth,
-    sex,
-    protected_identity,
-    city
-FROM patient_search_directory
-WHERE
-    search_name LIKE hms_like_contains(hms_fold(:w1))
-    AND search_name LIKE hms_like_contains(hms_fold(:w2))
-ORDER BY family_name ASC, given_name ASC, id ASC
-LIMIT :limit;
+-- name: search_ranked_2
+-- A query of two (or more; the two longest) words: both must match, each its
+-- own candidate word; the pairs of candidates by their summed distance.
+WITH candidate_1 AS (
+    SELECT
+        w.word,
+        hms_fold(:w1) <<-> w.word AS distance,
+        hms_fold(:w1) <-> w.word AS whole_distance
+    FROM patient_search_word AS w
+    WHERE patient_name_matches(w.word, hms_fold(:w1))
+    ORDER BY distance ASC, whole_distance ASC, w.word ASC
+    LIMIT :words
+),
 
--- name: search_fuzzy_1
--- Step 2 for a one-word query: similar names that step 1 did not find.
--- patient_name_matches (migration 0004) is inlined, so the index serves it.
-SELECT
-    id,
-    personal_number,
-    given_name,
-    family_name,
-    date_of_birth,
-    sex,
-    protected_identity,
-    city
-FROM patient_search_directory
-WHERE
-    patient_name_matches(search_name, hms_fold(:w1))
-    AND search_name NOT LIKE hms_like_contains(hms_fold(:w1))
-ORDER BY word_similarity(hms_fold(:w1), search_name) DESC, family_name ASC, given_name ASC, id ASC
-LIMIT :limit;
+candidate_2 AS (
+    SELECT
+        w.word,
+        hms_fold(:w2) <<-> w.word AS distance,
+        hms_fold(:w2) <-> w.word AS whole_distance
+    FROM patient_search_word AS w
+    WHERE patient_name_matches(w.word, hms_fold(:w2))
+    ORDER BY distance ASC, whole_distance ASC, w.word ASC
+    LIMIT :words
+),
 
--- name: search_fuzzy_2
--- Step 2 for two words: each word matches exactly or by similarity, and not both exactly.
+pair AS (
+    SELECT
+        c1.word AS word_1,
+        c2.word AS word_2,
+        row_number() OVER (
+            ORDER BY
+                c1.distance + c2.distance ASC,
+                c1.whole_distance + c2.whole_distance ASC,
+                c1.word ASC,
+                c2.word ASC
+        ) AS rank
+    FROM candidate_1 AS c1
+    CROSS JOIN candidate_2 AS c2
+),
+
+found AS (
+    SELECT DISTINCT ON (p.id)
+        p.id,
+        p.personal_number,
+        p.given_name,
+        p.family_name,
+        p.date_of_birth,
+        p.sex,
+        p.protected_identity,
+        p.city,
+        pair.rank
+    FROM pair
+    CROSS JOIN
+        LATERAL (
+            SELECT
+                d.id,
+                d.personal_number,
+                d.given_name,
+                d.family_name,
+                d.date_of_birth,
+                d.sex,
+                d.protected_identity,
+                d.city
+            FROM patient_search_directory AS d
+            WHERE hms_name_words(d.search_name) @> ARRAY[pair.word_1, pair.word_2]
+            -- Any page of them: they are equally near. The page is then sorted.
+            LIMIT :limit  -- noqa: AM09
+        ) AS p
+    ORDER BY p.id ASC, pair.rank ASC
+)
+
 SELECT
     id,
     personal_number,
@@ -70,19 +149,8 @@ SELECT
     sex,
     protected_identity,
     city
-FROM patient_search_directory
-WHERE
-    patient_name_matches(search_name, hms_fold(:w1))
-    AND patient_name_matches(search_name, hms_fold(:w2))
-    AND NOT (
-        search_name LIKE hms_like_contains(hms_fold(:w1))
-        AND search_name LIKE hms_like_contains(hms_fold(:w2))
-    )
-ORDER BY
-    word_similarity(hms_fold(:w1), search_name) + word_similarity(hms_fold(:w2), search_name) DESC,
-    family_name ASC,
-    given_name ASC,
-    id ASC
+FROM found
+ORDER BY rank ASC, family_name ASC, given_name ASC, id ASC
 LIMIT :limit;
 
 -- name: search_by_number_prefix
@@ -101,10 +169,19 @@ WHERE personal_number LIKE hms_like_prefix(:prefix)
 ORDER BY personal_number
 LIMIT :limit;
 
--- name: get_by_number^
--- Exact lookup by personal identity number (patient_personal_number_key).
-SELECT id
-FROM patient
+-- name: search_by_number
+-- Exact lookup by personal identity number (patient_personal_number_key):
+-- the patient as the search shows them, in one statement.
+SELECT
+    id,
+    personal_number,
+    given_name,
+    family_name,
+    date_of_birth,
+    sex,
+    protected_identity,
+    city
+FROM patient_search_directory
 WHERE personal_number = :personal_number;
 
 -- name: get_directory^

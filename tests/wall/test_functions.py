@@ -24,7 +24,7 @@ APP_MAY_EXECUTE = {
     "note_amend", "note_mark_in_error", "note_version_latest",
     # pure helpers
     "hms_fold", "hms_like_contains", "hms_like_prefix", "pnr_birth_date", "pnr_is_valid",
-    "patient_name_matches", "user_role_is_staff", "news2_score", "news2_band", "audit_log_row_hash",
+    "patient_name_matches", "hms_name_words", "user_role_is_staff", "news2_score", "news2_band", "audit_log_row_hash",
     "audit_log_verify", "hms_day_start", "hms_today", "hms_contact_visible",
     # medication: unit conversion, schedules, the safety checks and the ward's doses
     "dose_convert", "dose_schedule_per_day", "medication_check", "mar_doses",

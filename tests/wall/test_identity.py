@@ -301,6 +301,7 @@ def test_without_a_verified_user_the_app_role_reads_and_writes_nothing_about_pat
         "patient",
         "patient_directory",
         "patient_search_directory",
+        "patient_search_word",
         "next_of_kin",
         "audit_log",
         "encounter",
