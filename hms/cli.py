@@ -253,18 +253,21 @@ def bench_search(
     patients: int = typer.Option(100_000, min=1, help="At least this many patients in the bench database."),
     requests: int = typer.Option(300, min=20, help="Timed requests of each kind."),
     seed: int = typer.Option(42, help="Seed of the bench hospital and of the queries drawn from it."),
-    explain: bool = typer.Option(False, help="Also print EXPLAIN ANALYZE of one name search."),
+    explain: bool = typer.Option(
+        False, help="Also print EXPLAIN ANALYZE of name searches for the commonest surname."
+    ),
 ) -> None:
     """Time patient search over HTTP as a receptionist: exact identity-number
-    lookups and partial or misspelt names, on a database `hms_bench` with at least
-    --patients patients (seeded once, then reused). The last line is JSON."""
+    lookups and partial or misspelt names, of patients drawn at random and of
+    the most and the least frequent surnames, on a database `hms_bench` with at
+    least --patients patients (seeded once, then reused). The last line is JSON."""
     from hms.bench import search
 
     url = search.bench_database(get_settings())
     have = search.prepare(url, patients=patients, seed=seed, progress=_progress_bar)
     typer.echo(f"bench database {search.BENCH_DB}: {have:,} patients")
     if explain:
-        typer.echo(search.explain_name_search(url, "svenson"))
+        typer.echo(search.explain_common_names(url, seed=seed))
     result = search.run(url, requests=requests, seed=seed, say=typer.echo)
     for line in result.lines():
         typer.echo(line)

@@ -1,32 +1,32 @@
 -- Name search ranks words, not patients (migration 0036, hms/patients/read.py):
---   1. candidate: the words of the registry's names (patient_search_word)
+--   1. candidates: the words of the registry's names (patient_search_word)
 --      like each word typed -- a substring of it, or spelt nearly like it
 --      (patient_name_matches) -- nearest first by trigram word distance
 --      (<<->: 0 for the same word or one it starts, more the more it
---      differs), then by whole-word distance (<->), the best :words of them;
---   2. for each candidate (or pair of candidates, one for each word typed,
---      by the sum of their distances), at most :limit patients whose name has
---      it, through patient_name_words_idx;
---   3. each patient once, at its best rank; the best :limit of those.
--- Nothing here grows with the patients who share a name: "Andersson" reads
--- a page of patients per candidate, as "Zetterqvist" does.
+--      differs), then by whole-word distance (<->); the best :words of them,
+--      and with two words typed every pair of different candidates, one of
+--      each, by the sum of their distances;
+--   2. best candidate first, the patients whose name has it: one range of
+--      the btree patient_name_key_pkey (a word, or a pair of words in order),
+--      in patient order, leaving out those a better candidate already gave;
+--      the nested loop stops as soon as the page is full;
+--   3. the page, sorted by rank and name.
+-- So "Andersson" reads one page of patients from the top of its range of
+-- the btree, as "Zetterqvist" does, however many share the name.
 
 -- name: search_ranked_1
 -- A one-word query: the patients of the nearest words, best first.
-WITH candidate AS (
+SELECT
+    id,
+    personal_number,
+    given_name,
+    family_name,
+    date_of_birth,
+    sex,
+    protected_identity,
+    city
+FROM (
     SELECT
-        w.word,
-        row_number() OVER (
-            ORDER BY hms_fold(:w1) <<-> w.word ASC, hms_fold(:w1) <-> w.word ASC, w.word ASC
-        ) AS rank
-    FROM patient_search_word AS w
-    WHERE patient_name_matches(w.word, hms_fold(:w1))
-    ORDER BY rank ASC
-    LIMIT :words
-),
-
-found AS (
-    SELECT DISTINCT ON (p.id)
         p.id,
         p.personal_number,
         p.given_name,
@@ -36,7 +36,29 @@ found AS (
         p.protected_identity,
         p.city,
         c.rank
-    FROM candidate AS c
+    FROM (
+        SELECT
+            ranked.word,
+            ranked.rank,
+            coalesce(
+                array_agg(ranked.word) OVER (
+                    ORDER BY ranked.rank ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                ),
+                '{}'
+            ) AS better
+        FROM (
+            SELECT
+                w.word,
+                row_number() OVER (
+                    ORDER BY hms_fold(:w1) <<-> w.word ASC, hms_fold(:w1) <-> w.word ASC, w.word ASC
+                ) AS rank
+            FROM patient_search_word AS w
+            WHERE patient_name_matches(w.word, hms_fold(:w1))
+            ORDER BY rank ASC
+            LIMIT :words
+        ) AS ranked
+        ORDER BY ranked.rank ASC
+    ) AS c
     CROSS JOIN
         LATERAL (
             SELECT
@@ -48,14 +70,20 @@ found AS (
                 d.sex,
                 d.protected_identity,
                 d.city
-            FROM patient_search_directory AS d
-            WHERE hms_name_words(d.search_name) @> ARRAY[c.word]
-            -- Any page of them: they are equally near. The page is then sorted.
-            LIMIT :limit  -- noqa: AM09
+            FROM patient_search_key AS k
+            INNER JOIN patient_search_directory AS d ON k.patient_id = d.id
+            WHERE k.key = c.word AND NOT hms_name_words(d.search_name) && c.better
+            ORDER BY k.patient_id ASC
+            LIMIT :limit
         ) AS p
-    ORDER BY p.id ASC, c.rank ASC
-)
+    ORDER BY c.rank ASC
+    LIMIT :limit
+) AS page
+ORDER BY rank ASC, family_name ASC, given_name ASC, id ASC;
 
+-- name: search_ranked_2
+-- A query of two (or more; the two longest) words: both must match, each
+-- a different word of the name; pairs of candidates by their summed distance.
 SELECT
     id,
     personal_number,
@@ -65,52 +93,8 @@ SELECT
     sex,
     protected_identity,
     city
-FROM found
-ORDER BY rank ASC, family_name ASC, given_name ASC, id ASC
-LIMIT :limit;
-
--- name: search_ranked_2
--- A query of two (or more; the two longest) words: both must match, each its
--- own candidate word; the pairs of candidates by their summed distance.
-WITH candidate_1 AS (
+FROM (
     SELECT
-        w.word,
-        hms_fold(:w1) <<-> w.word AS distance,
-        hms_fold(:w1) <-> w.word AS whole_distance
-    FROM patient_search_word AS w
-    WHERE patient_name_matches(w.word, hms_fold(:w1))
-    ORDER BY distance ASC, whole_distance ASC, w.word ASC
-    LIMIT :words
-),
-
-candidate_2 AS (
-    SELECT
-        w.word,
-        hms_fold(:w2) <<-> w.word AS distance,
-        hms_fold(:w2) <-> w.word AS whole_distance
-    FROM patient_search_word AS w
-    WHERE patient_name_matches(w.word, hms_fold(:w2))
-    ORDER BY distance ASC, whole_distance ASC, w.word ASC
-    LIMIT :words
-),
-
-pair AS (
-    SELECT
-        c1.word AS word_1,
-        c2.word AS word_2,
-        row_number() OVER (
-            ORDER BY
-                c1.distance + c2.distance ASC,
-                c1.whole_distance + c2.whole_distance ASC,
-                c1.word ASC,
-                c2.word ASC
-        ) AS rank
-    FROM candidate_1 AS c1
-    CROSS JOIN candidate_2 AS c2
-),
-
-found AS (
-    SELECT DISTINCT ON (p.id)
         p.id,
         p.personal_number,
         p.given_name,
@@ -119,8 +103,53 @@ found AS (
         p.sex,
         p.protected_identity,
         p.city,
-        pair.rank
-    FROM pair
+        c.rank
+    FROM (
+        SELECT
+            pair.rank,
+            least(pair.word_1, pair.word_2) || ' ' || greatest(pair.word_1, pair.word_2) AS key,
+            coalesce(
+                array_agg(pair.word_1) OVER (ORDER BY pair.rank ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+                '{}'
+            ) AS better_1,
+            coalesce(
+                array_agg(pair.word_2) OVER (ORDER BY pair.rank ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+                '{}'
+            ) AS better_2
+        FROM (
+            SELECT
+                c1.word AS word_1,
+                c2.word AS word_2,
+                row_number() OVER (
+                    ORDER BY
+                        c1.distance + c2.distance ASC,
+                        c1.whole_distance + c2.whole_distance ASC,
+                        c1.word ASC,
+                        c2.word ASC
+                ) AS rank
+            FROM (
+                SELECT
+                    w.word,
+                    hms_fold(:w1) <<-> w.word AS distance,
+                    hms_fold(:w1) <-> w.word AS whole_distance
+                FROM patient_search_word AS w
+                WHERE patient_name_matches(w.word, hms_fold(:w1))
+                ORDER BY distance ASC, whole_distance ASC, w.word ASC
+                LIMIT :words
+            ) AS c1
+            INNER JOIN (
+                SELECT
+                    w.word,
+                    hms_fold(:w2) <<-> w.word AS distance,
+                    hms_fold(:w2) <-> w.word AS whole_distance
+                FROM patient_search_word AS w
+                WHERE patient_name_matches(w.word, hms_fold(:w2))
+                ORDER BY distance ASC, whole_distance ASC, w.word ASC
+                LIMIT :words
+            ) AS c2 ON c1.word <> c2.word
+        ) AS pair
+        ORDER BY pair.rank ASC
+    ) AS c
     CROSS JOIN
         LATERAL (
             SELECT
@@ -132,26 +161,21 @@ found AS (
                 d.sex,
                 d.protected_identity,
                 d.city
-            FROM patient_search_directory AS d
-            WHERE hms_name_words(d.search_name) @> ARRAY[pair.word_1, pair.word_2]
-            -- Any page of them: they are equally near. The page is then sorted.
-            LIMIT :limit  -- noqa: AM09
+            FROM patient_search_key AS k
+            INNER JOIN patient_search_directory AS d ON k.patient_id = d.id
+            WHERE
+                k.key = c.key
+                AND NOT EXISTS (
+                    SELECT 1 FROM unnest(c.better_1, c.better_2) AS b (word_1, word_2)
+                    WHERE hms_name_words(d.search_name) @> ARRAY[b.word_1, b.word_2]
+                )
+            ORDER BY k.patient_id ASC
+            LIMIT :limit
         ) AS p
-    ORDER BY p.id ASC, pair.rank ASC
-)
-
-SELECT
-    id,
-    personal_number,
-    given_name,
-    family_name,
-    date_of_birth,
-    sex,
-    protected_identity,
-    city
-FROM found
-ORDER BY rank ASC, family_name ASC, given_name ASC, id ASC
-LIMIT :limit;
+    ORDER BY c.rank ASC
+    LIMIT :limit
+) AS page
+ORDER BY rank ASC, family_name ASC, given_name ASC, id ASC;
 
 -- name: search_by_number_prefix
 -- Identity-number search while the user has typed only its start (YYYYMMDD…).

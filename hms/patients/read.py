@@ -16,7 +16,7 @@ q = load("patients")
 SEARCH_LIMIT = 25
 # Candidate words ranked for each word typed (search_ranked_1, _2 in
 # queries.sql): with two words, every pair of candidates is asked, so fewer.
-CANDIDATE_WORDS = {1: 10, 2: 5}
+CANDIDATE_WORDS = {1: 10, 2: 8}
 
 
 @dataclass(frozen=True)

@@ -81,39 +81,65 @@ def test_both_words_must_match_however_near_one_of_them_is(client, rita, owner):
     assert shown(client, "zetterqvist andersson") == []
 
 
-# --- the vocabulary of names ---------------------------------------------------------------
+# --- the words and keys of names, kept by the database ------------------------------------
 
 
 def words(owner) -> set[str]:
     return {r["word"] for r in owner.execute("SELECT word FROM patient_name_word").fetchall()}
 
 
-def test_registering_and_renaming_a_patient_adds_the_words_of_the_name(owner):
+def keys(owner, patient_id: int) -> set[str]:
+    rows = owner.execute("SELECT key FROM patient_name_key WHERE patient_id = %s", [patient_id]).fetchall()
+    return {r["key"] for r in rows}
+
+
+def test_registering_a_patient_keys_each_word_of_the_name_and_each_pair(owner):
     patient = add_patient(owner, "Anna-Karin", "Ågren", "19600101")
     assert {"anna", "karin", "agren"} <= words(owner)
+    assert keys(owner, patient) == {"anna", "karin", "agren", "agren anna", "agren karin", "anna karin"}
+
+
+def test_renaming_a_patient_swaps_the_keys_of_the_old_name_for_the_new(owner):
+    patient = add_patient(owner, "Anna", "Ågren", "19600101")
     owner.execute("UPDATE patient SET family_name = 'Öberg' WHERE id = %s", [patient])
+    assert keys(owner, patient) == {"anna", "oberg", "anna oberg"}
     assert "oberg" in words(owner)
+    owner.execute("UPDATE patient SET city = 'Lund' WHERE id = %s", [patient])
+    assert keys(owner, patient) == {"anna", "oberg", "anna oberg"}
 
 
 def test_a_registry_loaded_in_one_statement_adds_each_word_once(owner):
-    add_many(owner, "Karin", "Johansson", 3)
+    ids = add_many(owner, "Karin", "Johansson", 3)
     assert (
         owner.execute("SELECT count(*) AS n FROM patient_name_word WHERE word = 'karin'").fetchone()["n"] == 1
     )
+    assert all(keys(owner, i) == {"karin", "johansson", "johansson karin"} for i in ids)
 
 
-def test_the_app_role_neither_reads_nor_writes_the_vocabulary_itself(app_conn, owner):
-    add_patient(owner, "Anna", "Zetterqvist", "19600101")
-    refused(app_conn, "SELECT word FROM patient_name_word", sqlstate="42501")
-    refused(app_conn, "INSERT INTO patient_name_word (word) VALUES ('x')", sqlstate="42501")
-    refused(app_conn, "DELETE FROM patient_name_word", sqlstate="42501")
-    assert app_conn.execute("SELECT count(*) AS n FROM patient_search_word").fetchone()["n"] == 0
+@pytest.mark.parametrize("table", ["patient_name_word", "patient_name_key"])
+def test_the_app_role_neither_reads_nor_writes_the_words_and_keys_itself(app_conn, owner, cast, table):
+    refused(app_conn, f"SELECT count(*) FROM {table}", sqlstate="42501")
+    refused(app_conn, f"DELETE FROM {table}", sqlstate="42501")
+    refused(
+        app_conn,
+        "INSERT INTO patient_name_key (key, patient_id) VALUES ('x', %s)"
+        if table == "patient_name_key"
+        else "INSERT INTO patient_name_word (word) VALUES ('x')",
+        [cast.greta_patient] if table == "patient_name_key" else None,
+        sqlstate="42501",
+    )
+
+
+@pytest.mark.parametrize("view", ["patient_search_word", "patient_search_key"])
+def test_without_a_verified_user_the_search_views_give_nothing(app_conn, cast, view):
+    assert app_conn.execute(f"SELECT count(*) AS n FROM {view}").fetchone()["n"] == 0
 
 
 @pytest.mark.parametrize(
     ("username", "sees"), [("rita", True), ("alice", True), ("greta", False), ("sven", False)]
 )
-def test_only_the_roles_that_may_search_read_the_words_of_names(acting_as, cast, username, sees):
+def test_only_the_roles_that_may_search_read_the_words_and_keys_of_names(acting_as, cast, username, sees):
     who = acting_as(getattr(cast, username))
-    rows = who.execute("SELECT word FROM patient_search_word WHERE word = 'gustafsson'").fetchall()
-    assert (rows != []) is sees
+    word = who.execute("SELECT word FROM patient_search_word WHERE word = 'gustafsson'").fetchall()
+    key = who.execute("SELECT patient_id FROM patient_search_key WHERE key = 'gustafsson'").fetchall()
+    assert (word != [], key != []) == (sees, sees)

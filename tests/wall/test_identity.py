@@ -302,6 +302,7 @@ def test_without_a_verified_user_the_app_role_reads_and_writes_nothing_about_pat
         "patient_directory",
         "patient_search_directory",
         "patient_search_word",
+        "patient_search_key",
         "next_of_kin",
         "audit_log",
         "encounter",
