@@ -47,7 +47,10 @@ COMMENT ON TABLE patient_name_word IS
 'One word that occurs in some patient''s folded name: the vocabulary the name search ranks.';
 
 -- Used by the name search: the words like the one typed (LIKE %w% and <%).
-CREATE INDEX patient_name_word_trgm_idx ON patient_name_word USING gin (word gin_trgm_ops);
+-- GiST rather than GIN: with GIN the planner reckoned a scan of every word,
+-- computing word similarity for each, the cheaper (2 ms against 0.4 ms at
+-- 1,400 words), and the GiST index can also hand out words nearest first.
+CREATE INDEX patient_name_word_trgm_idx ON patient_name_word USING gist (word gist_trgm_ops);
 
 CREATE TABLE patient_name_key (
     key text NOT NULL,
