@@ -1,7 +1,8 @@
 -- name: chart_summary^
 -- Everything the chart shows above the timeline, in one round trip: allergy
 -- banner, problem list, latest vitals, active care plans, open encounters,
--- and whether a block hides some entries from the reader.
+-- the reader's own unsigned drafts, and whether a block hides some entries
+-- from the reader.
 SELECT
     (
         SELECT
@@ -65,6 +66,16 @@ SELECT
         LEFT JOIN bed_status AS bs ON e.id = bs.encounter_id
         WHERE e.patient_id = :patient_id AND e.ended_at IS NULL
     ) AS open_encounters,
+    (
+        SELECT
+            coalesce(jsonb_agg(jsonb_build_object(
+                'note_id', n.id, 'kind', n.kind, 'version_id', v.id, 'version', v.version,
+                'updated_at', v.updated_at
+            ) ORDER BY v.updated_at DESC), '[]'::jsonb)
+        FROM note_version AS v
+        INNER JOIN note AS n ON v.note_id = n.id
+        WHERE v.patient_id = :patient_id AND v.author_id = (SELECT hms_current_user_id()) AND v.status = 'draft'
+    ) AS drafts,
     hms_blocked_for_me(:patient_id) AS blocked;
 
 -- name: timeline
@@ -523,19 +534,6 @@ FROM note_version AS v
 INNER JOIN app_user AS u ON v.author_id = u.id
 WHERE v.note_id = :note_id
 ORDER BY v.version;
-
--- name: my_drafts
--- The user's unsigned drafts for a patient.
-SELECT
-    n.id AS note_id,
-    n.kind,
-    v.id AS version_id,
-    v.version,
-    v.updated_at
-FROM note_version AS v
-INNER JOIN note AS n ON v.note_id = n.id
-WHERE v.patient_id = :patient_id AND v.author_id = :user_id AND v.status = 'draft'
-ORDER BY v.updated_at DESC;
 
 -- name: icd10_search
 -- Diagnosis picker: codes whose code or titles (English, and Swedish where
