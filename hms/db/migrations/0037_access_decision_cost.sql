@@ -7,6 +7,9 @@
 -- functions are called from the policies of every journal table and from the
 -- audit log's trigger, so a chart paid for some twenty such plans, and a
 -- search one per patient listed (hms_access_unit, from the audit trigger).
+-- Every function a policy calls is now either inlined into the statement
+-- (plain SQL, no SECURITY DEFINER, no SET) or PL/pgSQL
+-- (tests/wall/test_policy_shape.py holds it there).
 -- PL/pgSQL keeps its plans for the life of the connection, so the same
 -- queries, written as PL/pgSQL, are planned once per connection instead of
 -- once per statement. The rules are unchanged: the queries are the same,
@@ -135,5 +138,33 @@ BEGIN
     VALUES (pg_backend_pid(), pg_current_xact_id(), p_area, p_patient, p_care_unit, p_basis, p_visible)
     ON CONFLICT (backend_pid, area, patient_id, care_unit_id)
     DO UPDATE SET xact = excluded.xact, basis = excluded.basis, visible = excluded.visible;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION pharmacy_my_locations() RETURNS bigint[]
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    RETURN coalesce((
+        SELECT array_agg(l.id ORDER BY l.id) FROM stock_location AS l
+        WHERE
+            hms_current_role() IN ('pharmacist', 'administrator')
+            OR (
+                hms_current_role() IN ('nurse', 'doctor')
+                AND l.care_unit_id IN (
+                    SELECT s.care_unit_id FROM staff_care_unit AS s
+                    WHERE s.user_id = hms_current_user_id()
+                )
+            )
+    ), '{}');
+END
+$$;
+
+CREATE OR REPLACE FUNCTION hms_consultation_patients(p_part consultation_part) RETURNS bigint[]
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    RETURN coalesce((
+        SELECT array_agg(DISTINCT c.patient_id) FROM consultation AS c
+        WHERE c.specialist_id = hms_current_user_id() AND c.status = 'open' AND p_part = any(c.parts)
+    ), '{}');
 END
 $$;
