@@ -17,6 +17,14 @@ Every page is audited as the app always does, and every audit row takes the audi
 chain's advisory lock until its transaction commits; a sampler reads
 ``pg_stat_activity`` during each level to count the backends waiting on it.
 
+At the start and end of each level's measured window it reads the app processes'
+resident memory (VmRSS) and the CPU time the app processes and the app's
+database backends have used (so a level says what a request costs in CPU,
+whatever else runs on the machine, and whether memory stayed flat). After the
+levels, each kind of request is made again by one user against the app run in
+this process, and its statements are recorded and replayed with and without
+row-level security (``hms.bench.cost``).
+
 It runs on its own database (``hms_bench_mixed``) on the same server, seeded with
 exactly --patients patients and kept for the next run: the vital signs it writes
 stay out of the databases of the other benchmarks.
@@ -190,6 +198,34 @@ def app_processes(pid: int) -> list[int]:
         except (FileNotFoundError, ProcessLookupError):
             continue
     return workers or [pid]
+
+
+def cpu_ms(pids: list[int]) -> dict[int, float]:
+    """CPU time (user and system, ms) each process has used so far; an ended one is left out."""
+    tick = 1000 / os.sysconf("SC_CLK_TCK")
+    out = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        out[pid] = (int(fields[11]) + int(fields[12])) * tick  # utime, stime (fields 14 and 15)
+    return out
+
+
+def database_backends(url: str) -> list[int]:
+    """The server processes of the app's connections to the bench database."""
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND usename = 'hms_app'"
+        ).fetchall()
+    return [int(row[0]) for row in rows]
+
+
+def used_ms(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU used between two readings by the processes present at both."""
+    return sum(after[pid] - before[pid] for pid in after.keys() & before.keys())
 
 
 def app_memory_kb(server: "Server") -> dict[int, int]:
@@ -419,6 +455,7 @@ class Level:
     active: list[int]
     load: tuple[float, float]  # 1-minute load average at the start and at the end
     memory: tuple[dict[int, int], dict[int, int]] = ({}, {})  # app processes' RSS (kB) at start and end
+    cpu: tuple[float, float] = (0.0, 0.0)  # CPU ms over the window: app processes, database backends
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -460,8 +497,18 @@ class Level:
             f"    memory  app processes' RSS {self.rss_mb[0]:.1f} MB -> {self.rss_mb[1]:.1f} MB "
             f"over {len(self.samples)} requests ({each} MB each): {'flat' if self.flat else 'GROWING'}"
         )
+        app, db = self.cpu_per_request
+        out.append(
+            f"    cpu     {app + db:.1f} ms per request: app processes {app:.1f} ms, database backends "
+            f"{db:.1f} ms (CPU time, so other work on the machine does not count)"
+        )
         out += [f"    ! {p}" for p in self.problems]
         return out
+
+    @property
+    def cpu_per_request(self) -> tuple[float, float]:
+        n = len(self.samples) or 1
+        return self.cpu[0] / n, self.cpu[1] / n
 
     @property
     def rss_mb(self) -> tuple[float, float]:
@@ -493,8 +540,11 @@ def run_level(url: str, server: Server, users: list[User], *, seconds: float, wa
         t.start()
     time.sleep(max(0.0, window - time.perf_counter()))
     memory_start = app_memory_kb(server)
+    app_pids, db_pids = app_processes(server.pid), database_backends(url)
+    cpu_start = cpu_ms(app_pids), cpu_ms(db_pids)
     with Sampler(url) as sampler:
         time.sleep(max(0.0, end - time.perf_counter()))
+    cpu_end = cpu_ms(app_pids), cpu_ms(db_pids)
     for t in threads:
         t.join()
     memory_end = app_memory_kb(server)
@@ -516,6 +566,7 @@ def run_level(url: str, server: Server, users: list[User], *, seconds: float, wa
         active=sampler.active,
         load=(load_start, load_end),
         memory=(memory_start, memory_end),
+        cpu=(used_ms(cpu_start[0], cpu_end[0]), used_ms(cpu_start[1], cpu_end[1])),
         problems=problems[:10],
     )
 
@@ -604,6 +655,8 @@ class MixedResult:
             out[f"load1_{key}"] = round(max(lv.load), 2)
             out[f"rss_mb_start_{key}"] = round(lv.rss_mb[0], 1)
             out[f"rss_mb_end_{key}"] = round(lv.rss_mb[1], 1)
+            out[f"cpu_ms_per_request_app_{key}"] = round(lv.cpu_per_request[0], 2)
+            out[f"cpu_ms_per_request_db_{key}"] = round(lv.cpu_per_request[1], 2)
         for workers in self.workers:
             first, top = self.level(workers, self.users[0]), self.level(workers, self.users[-1])
             out[f"rss_flat_w{workers}"] = memory_flat(first.rss_mb[0], top.rss_mb[1])

@@ -41,6 +41,8 @@ def test_mixed_bench_runs_without_errors(bench_url: str) -> None:
         assert out[f"rss_mb_end_c2_w{workers}"] > 10
         assert isinstance(out[f"rss_flat_w{workers}"], bool)
     assert all(len(lv.memory[1]) == lv.workers for lv in result.levels)
+    # The CPU time the app processes and the database backends spent per request.
+    assert out["cpu_ms_per_request_app_c2_w1"] > 0 and out["cpu_ms_per_request_db_c2_w1"] > 0
     # What each kind of request costs: its SQL, and that SQL with and without the policy layer.
     for kind in mixed.KINDS:
         assert out[f"{kind}_statements"] > 0

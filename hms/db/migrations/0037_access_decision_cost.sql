@@ -168,3 +168,53 @@ BEGIN
     ), '{}');
 END
 $$;
+
+-- A backend's verified identity is one row, written over in place by each
+-- transaction that proves a session, instead of deleted and inserted again:
+-- the update touches no indexed column, so it stays on its page (a HOT
+-- update) and the old version is pruned there, and the table and its index
+-- stay the size of the pool, without waiting for a vacuum. Every path that
+-- proves nothing still removes the row, so an earlier proof never stands in
+-- this transaction (and the row's xact ties it to this transaction anyway).
+ALTER TABLE hms_private.verified_identity SET (fillfactor = 50);
+
+CREATE OR REPLACE FUNCTION hms_authenticate(p_token text)
+RETURNS TABLE (
+    user_id bigint, username text, role user_role, full_name text, locale text, csrf_token text, is_idle boolean
+)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    v_session user_session%ROWTYPE;
+    v_user app_user%ROWTYPE;
+BEGIN
+    -- Whatever this backend decided before no longer counts.
+    DELETE FROM hms_private.access_decision AS d WHERE d.backend_pid = pg_backend_pid();
+    IF p_token IS NULL OR p_token = '' THEN
+        DELETE FROM hms_private.verified_identity AS v WHERE v.backend_pid = pg_backend_pid();
+        RETURN;
+    END IF;
+    SELECT * INTO v_session FROM user_session AS s WHERE s.token_hash = sha256(convert_to(p_token, 'UTF8'));
+    IF NOT FOUND THEN
+        DELETE FROM hms_private.verified_identity AS v WHERE v.backend_pid = pg_backend_pid();
+        RETURN;
+    END IF;
+    SELECT * INTO v_user FROM app_user AS u WHERE u.id = v_session.user_id AND u.is_active;
+    IF NOT FOUND OR v_session.expires_at <= now() OR v_session.last_seen_at < now() - v_session.idle_limit THEN
+        DELETE FROM hms_private.verified_identity AS v WHERE v.backend_pid = pg_backend_pid();
+        DELETE FROM user_session AS s WHERE s.token_hash = v_session.token_hash;
+        RETURN QUERY SELECT NULL::bigint, NULL::text, NULL::user_role, NULL::text, NULL::text, NULL::text, true;
+        RETURN;
+    END IF;
+    -- Activity is written at most once a minute per session, to spare the WAL.
+    IF v_session.last_seen_at < now() - interval '60 seconds' THEN
+        UPDATE user_session AS s SET last_seen_at = now() WHERE s.token_hash = v_session.token_hash;
+    END IF;
+    -- pg_current_xact_id() gives the transaction its id now, so the row
+    -- names this transaction and no other.
+    INSERT INTO hms_private.verified_identity AS v (backend_pid, xact, user_id, role)
+    VALUES (pg_backend_pid(), pg_current_xact_id(), v_user.id, v_user.role)
+    ON CONFLICT (backend_pid) DO UPDATE SET xact = excluded.xact, user_id = excluded.user_id, role = excluded.role;
+    RETURN QUERY SELECT v_user.id, v_user.username, v_user.role, v_user.full_name, v_user.locale,
+        v_session.csrf_token, false;
+END
+$$;
