@@ -16,6 +16,7 @@ A statement that fails as the owner (none is expected) makes the owner's figure
 unknown rather than wrong.
 """
 
+import os
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -135,6 +136,7 @@ class Cost:
     statements: int
     app_replay_ms: float | None  # the request's statements again, as the app's role
     owner_replay_ms: float | None  # and as the owner: no row-level security
+    db_cpu_ms: float | None = None  # CPU time of the app's database backends per request
     note: str = ""
 
     @property
@@ -154,9 +156,10 @@ class Cost:
             if self.sql_over_owner is not None
             else f"SQL / no-policy unknown ({self.note or 'no replay'})"
         )
+        cpu = f"; database CPU {self.db_cpu_ms:.2f} ms" if self.db_cpu_ms is not None else ""
         return (
             f"{self.kind:<7} request {self.request_ms:6.2f} ms, its SQL {self.sql_ms:6.2f} ms in "
-            f"{self.statements} statements: request / SQL {self.request_over_sql:.2f}; {policy}"
+            f"{self.statements} statements{cpu}: request / SQL {self.request_over_sql:.2f}; {policy}"
         )
 
     def figures(self, prefix: str) -> dict[str, float | int | None]:
@@ -171,6 +174,7 @@ class Cost:
             f"{prefix}sql_app_replay_ms": r(self.app_replay_ms),
             f"{prefix}sql_owner_replay_ms": r(self.owner_replay_ms),
             f"{prefix}sql_over_no_policy": r(self.sql_over_owner),
+            f"{prefix}db_cpu_ms": r(self.db_cpu_ms),
         }
 
 
@@ -183,14 +187,19 @@ def measure(
     requests: int = 15,
 ) -> Cost:
     """Time ``requests`` calls of ``request`` (one HTTP request each) with their
-    statements recorded, then replay the statements of the median request."""
+    statements recorded, and the CPU time the app's database backends spent on
+    them, then replay the statements of the median request."""
     timed: list[tuple[float, list[Statement]]] = []
+    backends = app_backends(owner_url)
+    cpu_before = cpu_ms(backends)
     for _ in range(requests):
         with counter.counting():
             start = time.perf_counter()
             request()
             ms = (time.perf_counter() - start) * 1000
         timed.append((ms, list(counter.recorded)))
+    cpu_after = cpu_ms(backends)
+    db_cpu = sum(cpu_after[p] - cpu_before[p] for p in cpu_after.keys() & cpu_before.keys()) / requests
     sql = [sum(s.ms for s in stmts) for _, stmts in timed]
     middle = sorted(timed, key=lambda t: sum(s.ms for s in t[1]))[len(timed) // 2][1]
     app_ms = owner_ms = None
@@ -208,5 +217,58 @@ def measure(
         statements=round(statistics.median(len(stmts) for _, stmts in timed)),
         app_replay_ms=app_ms,
         owner_replay_ms=owner_ms,
+        db_cpu_ms=db_cpu if backends else None,
         note=note,
     )
+
+
+def cpu_ms(pids: list[int]) -> dict[int, float]:
+    """CPU time (ms) each process has run so far, from /proc/<pid>/schedstat (in
+    nanoseconds, unlike the 10 ms ticks of /proc/<pid>/stat); an ended process is
+    left out (and so is everything where /proc cannot be read)."""
+    out = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/schedstat") as stat:
+                out[pid] = int(stat.read().split()[0]) / 1e6
+        except (OSError, ValueError, IndexError):
+            continue
+    return out
+
+
+def app_backends(url: str, clients: list[int] | None = None) -> list[int]:
+    """The server processes of the app's connections to the database ``url`` names,
+    made by the processes ``clients`` (this one by default), so that other work on
+    the same database is not counted. Their CPU time is read from /proc: the
+    database runs on this machine."""
+    ports = local_ports(clients or [os.getpid()])
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT pid, client_port FROM pg_stat_activity "
+            "WHERE datname = current_database() AND usename = 'hms_app'"
+        ).fetchall()
+    return [int(pid) for pid, port in rows if port in ports]
+
+
+def local_ports(pids: list[int]) -> set[int]:
+    """The local TCP ports of the sockets the processes hold open."""
+    inodes = set()
+    for pid in pids:
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+        except OSError:
+            continue
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as lines:
+                for line in list(lines)[1:]:
+                    fields = line.split()
+                    if fields[9] in inodes:
+                        ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+        except OSError:
+            continue
+    return ports

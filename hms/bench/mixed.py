@@ -52,7 +52,7 @@ from typing import IO
 import httpx
 import psycopg
 
-from hms.bench.cost import Cost, StatementCounter, measure
+from hms.bench.cost import Cost, StatementCounter, app_backends, cpu_ms, measure
 from hms.bench.search import log_in, name_query, running_app
 from hms.config import Settings
 from hms.db import embedded
@@ -198,29 +198,6 @@ def app_processes(pid: int) -> list[int]:
         except (FileNotFoundError, ProcessLookupError):
             continue
     return workers or [pid]
-
-
-def cpu_ms(pids: list[int]) -> dict[int, float]:
-    """CPU time (user and system, ms) each process has used so far; an ended one is left out."""
-    tick = 1000 / os.sysconf("SC_CLK_TCK")
-    out = {}
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        out[pid] = (int(fields[11]) + int(fields[12])) * tick  # utime, stime (fields 14 and 15)
-    return out
-
-
-def database_backends(url: str) -> list[int]:
-    """The server processes of the app's connections to the bench database."""
-    with psycopg.connect(url) as conn:
-        rows = conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND usename = 'hms_app'"
-        ).fetchall()
-    return [int(row[0]) for row in rows]
 
 
 def used_ms(before: dict[int, float], after: dict[int, float]) -> float:
@@ -540,7 +517,8 @@ def run_level(url: str, server: Server, users: list[User], *, seconds: float, wa
         t.start()
     time.sleep(max(0.0, window - time.perf_counter()))
     memory_start = app_memory_kb(server)
-    app_pids, db_pids = app_processes(server.pid), database_backends(url)
+    app_pids = app_processes(server.pid)
+    db_pids = app_backends(url, app_pids)
     cpu_start = cpu_ms(app_pids), cpu_ms(db_pids)
     with Sampler(url) as sampler:
         time.sleep(max(0.0, end - time.perf_counter()))

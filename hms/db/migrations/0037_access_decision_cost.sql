@@ -218,3 +218,301 @@ BEGIN
         v_session.csrf_token, false;
 END
 $$;
+
+-- The journal's timeline, one keyset page (see the timeline query in
+-- hms/journal/queries.sql, which calls it). As a statement of its own it was
+-- planned at every request: with its filters unset, each plan the planner
+-- makes for the values at hand looks cheaper than the one plan for any
+-- values, so it never kept one, and planning its eight branches under
+-- row-level security cost more than running them. The keyset's bound is an
+-- index condition whatever the page, so one plan serves every page and
+-- filter; here it is kept for the connection (plan_cache_mode), and the
+-- rows are still read with the caller's rights, under row-level security.
+CREATE OR REPLACE FUNCTION journal_timeline_page(
+    p_patient_id bigint, p_limit integer, p_kind text, p_from_date date, p_to_date date, p_author_id bigint,
+    p_care_unit_id bigint, p_code text, p_text text, p_before_at timestamptz, p_before_kind text,
+    p_before_id bigint
+) RETURNS TABLE (
+    kind text, id bigint, at timestamptz, subtype text, title text, code text, in_error boolean,
+    care_unit_id bigint, care_unit text, author text
+)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, public, pg_temp
+SET plan_cache_mode = force_generic_plan AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+    SELECT
+        t.kind::text,
+        t.id::bigint,
+        t.at::timestamptz,
+        t.subtype::text,
+        t.title::text,
+        t.code::text,
+        t.in_error::boolean,
+        t.care_unit_id::bigint,
+        cu.name::text AS care_unit,
+        u.full_name::text AS author
+    FROM (
+        (
+            SELECT
+                'encounter'::text AS kind,
+                e.id AS id,
+                e.started_at AS at,
+                e.created_by AS author_id,
+                e.care_unit_id AS care_unit_id,
+                e.kind::text AS subtype,
+                e.reason AS title,
+                NULL::text AS code,
+                false AS in_error
+            FROM encounter AS e
+            WHERE
+                e.patient_id = p_patient_id
+                AND (p_kind::text IS NULL OR p_kind = 'encounter')
+                AND e.started_at <= coalesce(p_before_at::timestamptz, 'infinity')
+                AND (
+                    p_before_at::timestamptz IS NULL
+                    OR (e.started_at, 'encounter'::text, e.id) < (p_before_at::timestamptz, p_before_kind::text, p_before_id::bigint)
+                )
+                AND (p_from_date::date IS NULL OR e.started_at >= hms_day_start(p_from_date::date))
+                AND (p_to_date::date IS NULL OR e.started_at < hms_day_start(p_to_date::date + 1))
+                AND (p_author_id::bigint IS NULL OR e.created_by = p_author_id)
+                AND (p_care_unit_id::bigint IS NULL OR e.care_unit_id = p_care_unit_id)
+                AND (p_code::text IS NULL OR NULL::text LIKE hms_like_prefix(upper(p_code)))
+                AND (p_text::text IS NULL OR hms_fold(e.reason) LIKE hms_like_contains(hms_fold(p_text)))
+            ORDER BY e.started_at DESC, e.id DESC
+            LIMIT p_limit
+        )
+        UNION ALL
+        (
+            SELECT
+                'note'::text AS kind,
+                n.id AS id,
+                v.signed_at AS at,
+                v.author_id AS author_id,
+                v.care_unit_id AS care_unit_id,
+                n.kind::text AS subtype,
+                (
+                    SELECT string_agg(s.heading || ': ' || left(s.body, 200), ' · ' ORDER BY s.position)
+                    FROM note_section AS s WHERE s.version_id = v.version_id
+                ) AS title,
+                NULL::text AS code,
+                n.entered_in_error_at IS NOT NULL AS in_error
+            FROM note_current AS v INNER JOIN note AS n ON v.note_id = n.id
+            WHERE
+                v.patient_id = p_patient_id
+                AND (p_kind::text IS NULL OR p_kind = 'note')
+                AND v.signed_at <= coalesce(p_before_at::timestamptz, 'infinity')
+                AND (
+                    p_before_at::timestamptz IS NULL
+                    OR (v.signed_at, 'note'::text, n.id) < (p_before_at::timestamptz, p_before_kind::text, p_before_id::bigint)
+                )
+                AND (p_from_date::date IS NULL OR v.signed_at >= hms_day_start(p_from_date::date))
+                AND (p_to_date::date IS NULL OR v.signed_at < hms_day_start(p_to_date::date + 1))
+                AND (p_author_id::bigint IS NULL OR v.author_id = p_author_id)
+                AND (p_care_unit_id::bigint IS NULL OR v.care_unit_id = p_care_unit_id)
+                AND (p_code::text IS NULL OR NULL::text LIKE hms_like_prefix(upper(p_code)))
+                AND (p_text::text IS NULL OR hms_fold((
+                    SELECT string_agg(s.heading || ': ' || left(s.body, 200), ' · ' ORDER BY s.position)
+                    FROM note_section AS s
+                    WHERE s.version_id = v.version_id
+                )) LIKE hms_like_contains(hms_fold(p_text)))
+            ORDER BY v.signed_at DESC, n.id DESC
+            LIMIT p_limit
+        )
+        UNION ALL
+        (
+            SELECT
+                'diagnosis'::text AS kind,
+                d.id AS id,
+                d.recorded_at AS at,
+                d.recorded_by AS author_id,
+                d.care_unit_id AS care_unit_id,
+                d.rank::text AS subtype,
+                c.title AS title,
+                d.code AS code,
+                d.entered_in_error_at IS NOT NULL AS in_error
+            FROM diagnosis AS d INNER JOIN icd10_code AS c ON d.code = c.code
+            WHERE
+                d.patient_id = p_patient_id
+                AND (p_kind::text IS NULL OR p_kind = 'diagnosis')
+                AND d.recorded_at <= coalesce(p_before_at::timestamptz, 'infinity')
+                AND (
+                    p_before_at::timestamptz IS NULL
+                    OR (d.recorded_at, 'diagnosis'::text, d.id) < (p_before_at::timestamptz, p_before_kind::text, p_before_id::bigint)
+                )
+                AND (p_from_date::date IS NULL OR d.recorded_at >= hms_day_start(p_from_date::date))
+                AND (p_to_date::date IS NULL OR d.recorded_at < hms_day_start(p_to_date::date + 1))
+                AND (p_author_id::bigint IS NULL OR d.recorded_by = p_author_id)
+                AND (p_care_unit_id::bigint IS NULL OR d.care_unit_id = p_care_unit_id)
+                AND (p_code::text IS NULL OR d.code LIKE hms_like_prefix(upper(p_code)))
+                AND (p_text::text IS NULL OR hms_fold(c.title) LIKE hms_like_contains(hms_fold(p_text)))
+            ORDER BY d.recorded_at DESC, d.id DESC
+            LIMIT p_limit
+        )
+        UNION ALL
+        (
+            SELECT
+                'procedure'::text AS kind,
+                p.id AS id,
+                p.performed_at AS at,
+                p.performed_by AS author_id,
+                p.care_unit_id AS care_unit_id,
+                CASE WHEN p.is_surgery THEN 'surgery' ELSE 'procedure' END AS subtype,
+                p.name AS title,
+                p.code AS code,
+                p.entered_in_error_at IS NOT NULL AS in_error
+            FROM procedure_record AS p
+            WHERE
+                p.patient_id = p_patient_id
+                AND (p_kind::text IS NULL OR p_kind = 'procedure')
+                AND p.performed_at <= coalesce(p_before_at::timestamptz, 'infinity')
+                AND (
+                    p_before_at::timestamptz IS NULL
+                    OR (p.performed_at, 'procedure'::text, p.id) < (p_before_at::timestamptz, p_before_kind::text, p_before_id::bigint)
+                )
+                AND (p_from_date::date IS NULL OR p.performed_at >= hms_day_start(p_from_date::date))
+                AND (p_to_date::date IS NULL OR p.performed_at < hms_day_start(p_to_date::date + 1))
+                AND (p_author_id::bigint IS NULL OR p.performed_by = p_author_id)
+                AND (p_care_unit_id::bigint IS NULL OR p.care_unit_id = p_care_unit_id)
+                AND (p_code::text IS NULL OR p.code LIKE hms_like_prefix(upper(p_code)))
+                AND (p_text::text IS NULL OR hms_fold(p.name) LIKE hms_like_contains(hms_fold(p_text)))
+            ORDER BY p.performed_at DESC, p.id DESC
+            LIMIT p_limit
+        )
+        UNION ALL
+        (
+            SELECT
+                'allergy'::text AS kind,
+                a.id AS id,
+                a.recorded_at AS at,
+                a.recorded_by AS author_id,
+                a.care_unit_id AS care_unit_id,
+                a.severity::text AS subtype,
+                a.substance || coalesce(' (' || a.reaction || ')', '') AS title,
+                NULL::text AS code,
+                a.entered_in_error_at IS NOT NULL AS in_error
+            FROM allergy AS a
+            WHERE
+                a.patient_id = p_patient_id
+                AND (p_kind::text IS NULL OR p_kind = 'allergy')
+                AND a.recorded_at <= coalesce(p_before_at::timestamptz, 'infinity')
+                AND (
+                    p_before_at::timestamptz IS NULL
+                    OR (a.recorded_at, 'allergy'::text, a.id) < (p_before_at::timestamptz, p_before_kind::text, p_before_id::bigint)
+                )
+                AND (p_from_date::date IS NULL OR a.recorded_at >= hms_day_start(p_from_date::date))
+                AND (p_to_date::date IS NULL OR a.recorded_at < hms_day_start(p_to_date::date + 1))
+                AND (p_author_id::bigint IS NULL OR a.recorded_by = p_author_id)
+                AND (p_care_unit_id::bigint IS NULL OR a.care_unit_id = p_care_unit_id)
+                AND (p_code::text IS NULL OR NULL::text LIKE hms_like_prefix(upper(p_code)))
+                AND (p_text::text IS NULL OR hms_fold(a.substance || coalesce(' (' || a.reaction || ')', '')) LIKE hms_like_contains(hms_fold(p_text)))
+            ORDER BY a.recorded_at DESC, a.id DESC
+            LIMIT p_limit
+        )
+        UNION ALL
+        (
+            SELECT
+                'history'::text AS kind,
+                h.id AS id,
+                h.recorded_at AS at,
+                h.recorded_by AS author_id,
+                h.care_unit_id AS care_unit_id,
+                h.kind::text AS subtype,
+                h.description AS title,
+                NULL::text AS code,
+                h.entered_in_error_at IS NOT NULL AS in_error
+            FROM history_entry AS h
+            WHERE
+                h.patient_id = p_patient_id
+                AND (p_kind::text IS NULL OR p_kind = 'history')
+                AND h.recorded_at <= coalesce(p_before_at::timestamptz, 'infinity')
+                AND (
+                    p_before_at::timestamptz IS NULL
+                    OR (h.recorded_at, 'history'::text, h.id) < (p_before_at::timestamptz, p_before_kind::text, p_before_id::bigint)
+                )
+                AND (p_from_date::date IS NULL OR h.recorded_at >= hms_day_start(p_from_date::date))
+                AND (p_to_date::date IS NULL OR h.recorded_at < hms_day_start(p_to_date::date + 1))
+                AND (p_author_id::bigint IS NULL OR h.recorded_by = p_author_id)
+                AND (p_care_unit_id::bigint IS NULL OR h.care_unit_id = p_care_unit_id)
+                AND (p_code::text IS NULL OR NULL::text LIKE hms_like_prefix(upper(p_code)))
+                AND (p_text::text IS NULL OR hms_fold(h.description) LIKE hms_like_contains(hms_fold(p_text)))
+            ORDER BY h.recorded_at DESC, h.id DESC
+            LIMIT p_limit
+        )
+        UNION ALL
+        (
+            SELECT
+                'care_plan'::text AS kind,
+                cp.id AS id,
+                cp.recorded_at AS at,
+                cp.recorded_by AS author_id,
+                cp.care_unit_id AS care_unit_id,
+                cp.status::text AS subtype,
+                cp.title AS title,
+                NULL::text AS code,
+                cp.entered_in_error_at IS NOT NULL AS in_error
+            FROM care_plan AS cp
+            WHERE
+                cp.patient_id = p_patient_id
+                AND (p_kind::text IS NULL OR p_kind = 'care_plan')
+                AND cp.recorded_at <= coalesce(p_before_at::timestamptz, 'infinity')
+                AND (
+                    p_before_at::timestamptz IS NULL
+                    OR (cp.recorded_at, 'care_plan'::text, cp.id) < (p_before_at::timestamptz, p_before_kind::text, p_before_id::bigint)
+                )
+                AND (p_from_date::date IS NULL OR cp.recorded_at >= hms_day_start(p_from_date::date))
+                AND (p_to_date::date IS NULL OR cp.recorded_at < hms_day_start(p_to_date::date + 1))
+                AND (p_author_id::bigint IS NULL OR cp.recorded_by = p_author_id)
+                AND (p_care_unit_id::bigint IS NULL OR cp.care_unit_id = p_care_unit_id)
+                AND (p_code::text IS NULL OR NULL::text LIKE hms_like_prefix(upper(p_code)))
+                AND (p_text::text IS NULL OR hms_fold(cp.title) LIKE hms_like_contains(hms_fold(p_text)))
+            ORDER BY cp.recorded_at DESC, cp.id DESC
+            LIMIT p_limit
+        )
+        UNION ALL
+        (
+            SELECT
+                'vitals'::text AS kind,
+                vs.id AS id,
+                vs.measured_at AS at,
+                vs.recorded_by AS author_id,
+                vs.care_unit_id AS care_unit_id,
+                vs.news2_band AS subtype,
+                concat_ws(
+                    ', ', 'BP ' || vs.systolic || '/' || vs.diastolic, 'P ' || vs.pulse, 'T ' || vs.temperature,
+                    'RR ' || vs.respiratory_rate, 'SpO2 ' || vs.spo2, 'NEWS2 ' || vs.news2
+                ) AS title,
+                NULL::text AS code,
+                vs.entered_in_error_at IS NOT NULL AS in_error
+            FROM vital_signs AS vs
+            WHERE
+                vs.patient_id = p_patient_id
+                AND (p_kind::text IS NULL OR p_kind = 'vitals')
+                AND vs.measured_at <= coalesce(p_before_at::timestamptz, 'infinity')
+                AND (
+                    p_before_at::timestamptz IS NULL
+                    OR (vs.measured_at, 'vitals'::text, vs.id) < (p_before_at::timestamptz, p_before_kind::text, p_before_id::bigint)
+                )
+                AND (p_from_date::date IS NULL OR vs.measured_at >= hms_day_start(p_from_date::date))
+                AND (p_to_date::date IS NULL OR vs.measured_at < hms_day_start(p_to_date::date + 1))
+                AND (p_author_id::bigint IS NULL OR vs.recorded_by = p_author_id)
+                AND (p_care_unit_id::bigint IS NULL OR vs.care_unit_id = p_care_unit_id)
+                AND (p_code::text IS NULL OR NULL::text LIKE hms_like_prefix(upper(p_code)))
+                AND (p_text::text IS NULL OR hms_fold(concat_ws(
+                    ', ', 'BP ' || vs.systolic || '/' || vs.diastolic, 'P ' || vs.pulse, 'T ' || vs.temperature,
+                    'RR ' || vs.respiratory_rate, 'SpO2 ' || vs.spo2, 'NEWS2 ' || vs.news2
+                )) LIKE hms_like_contains(hms_fold(p_text)))
+            ORDER BY vs.measured_at DESC, vs.id DESC
+            LIMIT p_limit
+        )
+    ) AS t
+    INNER JOIN care_unit AS cu ON t.care_unit_id = cu.id
+    INNER JOIN app_user AS u ON t.author_id = u.id
+    ORDER BY t.at DESC, t.kind DESC, t.id DESC
+    LIMIT p_limit;
+END
+$$;
+COMMENT ON FUNCTION journal_timeline_page IS
+'One keyset page of a patient''s journal timeline, newest first, as row-level security lets the caller see it.';
+GRANT EXECUTE ON FUNCTION journal_timeline_page TO hms_app;
