@@ -228,6 +228,10 @@ $$;
 -- index condition whatever the page, so one plan serves every page and
 -- filter; here it is kept for the connection (plan_cache_mode), and the
 -- rows are still read with the caller's rights, under row-level security.
+-- One plan for every patient cannot know how long this patient's history
+-- is, and would read and sort all of a long one; without bitmap scans and
+-- sorts it reads each kind newest-first from its (patient_id, time) index
+-- and stops at the page's end, whatever the history's length.
 CREATE OR REPLACE FUNCTION journal_timeline_page(
     p_patient_id bigint, p_limit integer, p_kind text, p_from_date date, p_to_date date, p_author_id bigint,
     p_care_unit_id bigint, p_code text, p_text text, p_before_at timestamptz, p_before_kind text,
@@ -238,7 +242,9 @@ CREATE OR REPLACE FUNCTION journal_timeline_page(
 )
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, public, pg_temp
-SET plan_cache_mode = force_generic_plan AS $$
+SET plan_cache_mode = force_generic_plan
+SET enable_bitmapscan = off
+SET enable_sort = off AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
