@@ -223,16 +223,20 @@ def measure(
 
 
 def cpu_ms(pids: list[int]) -> dict[int, float]:
-    """CPU time (ms) each process has run so far, from /proc/<pid>/schedstat (in
-    nanoseconds, unlike the 10 ms ticks of /proc/<pid>/stat); an ended process is
-    left out (and so is everything where /proc cannot be read)."""
+    """CPU time (ms) each process has run so far, all its threads together, from
+    /proc/<pid>/task/<tid>/schedstat (in nanoseconds, unlike the 10 ms ticks of
+    /proc/<pid>/stat); an ended process is left out (and so is everything where
+    /proc cannot be read)."""
     out = {}
     for pid in pids:
         try:
-            with open(f"/proc/{pid}/schedstat") as stat:
-                out[pid] = int(stat.read().split()[0]) / 1e6
+            total = 0
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/schedstat") as stat:
+                    total += int(stat.read().split()[0])
         except (OSError, ValueError, IndexError):
             continue
+        out[pid] = total / 1e6
     return out
 
 
