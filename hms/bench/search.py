@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import httpx
 import psycopg
 
+from hms.bench.cost import Cost, StatementCounter, measure
 from hms.config import Settings
 from hms.db import embedded
 from hms.db.connect import ensure_database, with_database
@@ -55,6 +56,7 @@ class BenchResult:
     lookup: Timings
     search: Timings
     found: int  # lookups whose page showed the patient looked up
+    cost: Cost | None = None  # a name search: request, its SQL, that SQL without the policy layer
 
     def lines(self) -> list[str]:
         out = [
@@ -69,7 +71,7 @@ class BenchResult:
                 f"(target p95 <= {target:.0f} ms: {verdict})"
             )
         out.append(f"lookups that found their patient: {self.found}/{self.requests}")
-        return out
+        return out + ([f"cost (medians of {self.cost.requests}): {self.cost.line()}"] if self.cost else [])
 
     def as_json(self) -> str:
         return json.dumps(
@@ -80,6 +82,7 @@ class BenchResult:
                 "search_p95_ms": round(self.search.p95, 2),
                 "patients": self.patients,
                 "requests": self.requests,
+                **(self.cost.figures("search_") if self.cost else {}),
             }
         )
 
@@ -108,13 +111,16 @@ def run(url: str, *, requests: int, seed: int, say: Callable[[str], None] = prin
     people = _sample_patients(url, rng, requests + WARM_UP)
     numbers = [number for number, _, _ in people]
     names = [name_query(rng, given, family) for _, given, family in people]
-    with running_app(url) as base, httpx.Client(base_url=base, timeout=30) as client:
+    counter = StatementCounter()
+    with counter.installed(), running_app(url) as base, httpx.Client(base_url=base, timeout=30) as client:
         say(f"app at {base}; logging in as {RECEPTIONIST}")
         log_in(client, RECEPTIONIST, DEMO_PASSWORD)
         for query in numbers[:WARM_UP] + names[:WARM_UP]:
             _get_search(client, query)
         lookup, pages = _time_all(client, numbers[WARM_UP:])
         search, _ = _time_all(client, names[WARM_UP:])
+        asked = iter(names[WARM_UP:] * 2)
+        cost = measure("search", counter, lambda: _get_search(client, next(asked)), owner_url=url)
     found = sum(family in page for (_, _, family), page in zip(people[WARM_UP:], pages, strict=True))
     return BenchResult(
         patients=patient_count(url),
@@ -122,6 +128,7 @@ def run(url: str, *, requests: int, seed: int, say: Callable[[str], None] = prin
         lookup=Timings("lookup", lookup),
         search=Timings("search", search),
         found=found,
+        cost=cost,
     )
 
 
