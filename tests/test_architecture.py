@@ -189,7 +189,6 @@ JOINS = {
     ),
     "consultations.consultations_mine": ({"app_user", "care_unit", "patient"}, "the list names the same"),
     "journal.chart_summary": ({"app_user", "care_unit"}, "who recorded each entry, on which unit"),
-    "journal.timeline": ({"app_user", "care_unit"}, "the author and unit of every entry"),
     "journal.encounter_get": ({"app_user", "care_unit"}, "who opened the encounter, on which unit"),
     "journal.encounters_for_patient": ({"care_unit"}, "each encounter's unit by name"),
     "journal.unit_patients": (

@@ -15,8 +15,7 @@ import math
 import re
 import statistics
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -26,6 +25,7 @@ import psycopg
 from psycopg import sql
 
 from hms.bench.acting import act_as_app
+from hms.bench.cost import Cost, StatementCounter, measure
 from hms.bench.search import Timings, log_in, running_app
 from hms.db.queries import load
 from hms.seed.context import SeedContext, SeededPatient, new_context
@@ -54,6 +54,7 @@ class ChartResult:
     pages: Timings  # pages 2..N, in order, PAGE_PASSES times
     page_count: int
     statements: list[tuple[str, float]] = field(default_factory=list)  # one chart request's, median ms
+    cost: Cost | None = None  # request, its SQL, and that SQL without the policy layer
 
     def lines(self) -> list[str]:
         per_pass = self.pages.ms[: self.page_count - 1]
@@ -76,6 +77,7 @@ class ChartResult:
             *(f"  {n:2}. {ms:6.2f} ms  {label}" for n, (label, ms) in enumerate(self.statements, start=1)),
             f"  SQL total {sum(ms for _, ms in self.statements):.1f} ms of the chart's p50 "
             f"{self.chart.p50:.1f} ms (the rest: Python, templates, HTTP)",
+            *([f"cost (medians of {self.cost.requests}): {self.cost.line()}"] if self.cost else []),
         ]
 
     def as_json(self) -> str:
@@ -87,6 +89,7 @@ class ChartResult:
                 "statements_per_chart": len(self.statements),
                 "entries": self.entries,
                 "patients": self.patients,
+                **(self.cost.figures("chart_") if self.cost else {}),
             }
         )
 
@@ -216,6 +219,7 @@ def run(url: str, *, patient_id: int, requests: int, say: Callable[[str], None] 
             with counter.counting():
                 first = _get(client, chart_url)
             counted.append(list(counter.statements))
+        cost = measure("chart", counter, lambda: _get(client, chart_url), owner_url=url, requests=COUNTED)
         chart = [_timed(client, chart_url)[0] for _ in range(requests)]
         pages: list[float] = []
         for _ in range(PAGE_PASSES):
@@ -230,6 +234,7 @@ def run(url: str, *, patient_id: int, requests: int, say: Callable[[str], None] 
         pages=Timings("pages", pages),
         page_count=len(walk) + 1,
         statements=_medians(counted),
+        cost=cost,
     )
 
 
@@ -266,59 +271,6 @@ def _get(client: httpx.Client, url: str) -> httpx.Response:
     if response.status_code != 200:
         raise RuntimeError(f"GET {url} answered {response.status_code}")
     return response
-
-
-class StatementCounter:
-    """Records the SQL statements run while counting, with the time each took to
-    execute (round trip included), by wrapping psycopg's Cursor.execute and
-    executemany: Connection.execute and aiosql both go through them."""
-
-    def __init__(self) -> None:
-        self.statements: list[tuple[str, float]] = []  # (first words, ms)
-        self.active = False
-
-    @contextmanager
-    def installed(self) -> Iterator["StatementCounter"]:
-        originals = {name: getattr(psycopg.Cursor, name) for name in ("execute", "executemany")}
-
-        def wrap(name: str) -> Callable[..., Any]:
-            def recorded(cursor: psycopg.Cursor, query: Any, *args: Any, **kwargs: Any) -> Any:
-                if not self.active:
-                    return originals[name](cursor, query, *args, **kwargs)
-                start = time.perf_counter()
-                try:
-                    return originals[name](cursor, query, *args, **kwargs)
-                finally:
-                    self.statements.append((_label(query), (time.perf_counter() - start) * 1000))
-
-            return recorded
-
-        for name in originals:
-            setattr(psycopg.Cursor, name, wrap(name))
-        try:
-            yield self
-        finally:
-            for name, original in originals.items():
-                setattr(psycopg.Cursor, name, original)
-
-    @contextmanager
-    def counting(self) -> Iterator[None]:
-        self.statements.clear()
-        self.active = True
-        try:
-            yield
-        finally:
-            self.active = False
-
-
-def _label(query: Any) -> str:
-    """A statement's first words, with its leading comment (the query's name) dropped."""
-    if isinstance(query, bytes):
-        query = query.decode()
-    elif not isinstance(query, str):
-        query = query.as_string(None) if hasattr(query, "as_string") else repr(query)
-    lines = [line for line in query.splitlines() if line.strip() and not line.lstrip().startswith("--")]
-    return " ".join(" ".join(lines).split())[:100]
 
 
 # Plans ------------------------------------------------------------------------------

@@ -17,6 +17,14 @@ Every page is audited as the app always does, and every audit row takes the audi
 chain's advisory lock until its transaction commits; a sampler reads
 ``pg_stat_activity`` during each level to count the backends waiting on it.
 
+At the start and end of each level's measured window it reads the app processes'
+resident memory (VmRSS) and the CPU time the app processes and the app's
+database backends have used (so a level says what a request costs in CPU,
+whatever else runs on the machine, and whether memory stayed flat). After the
+levels, each kind of request is made again by one user against the app run in
+this process, and its statements are recorded and replayed with and without
+row-level security (``hms.bench.cost``).
+
 It runs on its own database (``hms_bench_mixed``) on the same server, seeded with
 exactly --patients patients and kept for the next run: the vital signs it writes
 stay out of the databases of the other benchmarks.
@@ -44,7 +52,8 @@ from typing import IO
 import httpx
 import psycopg
 
-from hms.bench.search import log_in, name_query
+from hms.bench.cost import Cost, StatementCounter, app_backends, cpu_ms, measure
+from hms.bench.search import log_in, name_query, running_app
 from hms.config import Settings
 from hms.db import embedded
 from hms.db.connect import ensure_database, with_database
@@ -56,6 +65,8 @@ BENCH_DB = "hms_bench_mixed"
 KINDS = ("chart", "search", "vitals")
 MIX = (60, 25, 15)  # per cent, in the order of KINDS
 SAMPLE_EVERY_S = 0.1  # pg_stat_activity
+FLAT_MB, FLAT_SHARE = 2.0, 0.02  # resident memory that grows by no more than this is flat
+COST_REQUESTS = 20  # requests of each kind whose SQL is recorded, in the app run in this process
 SEARCH_TERMS = 2000
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -157,6 +168,51 @@ class Server:
     workers: int
     base: str
     command: str
+    pid: int = 0  # the server's process: with several workers, their supervisor
+
+
+def resident_kb(pid: int) -> int | None:
+    """A process's resident memory (VmRSS, kB); None once it has ended."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
+def app_processes(pid: int) -> list[int]:
+    """The processes that serve requests: the server itself when it runs alone, else
+    the workers its supervisor spawned (not the supervisor, nor multiprocessing's
+    resource tracker, which hold no app)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            kids = [int(child) for child in children.read().split()]
+    except (FileNotFoundError, ProcessLookupError):
+        return []
+    workers = []
+    for kid in kids:
+        try:
+            with open(f"/proc/{kid}/cmdline", "rb") as cmdline:
+                if b"spawn_main" in cmdline.read():
+                    workers.append(kid)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return workers or [pid]
+
+
+def used_ms(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU used between two readings by the processes present at both."""
+    return sum(after[pid] - before[pid] for pid in after.keys() & before.keys())
+
+
+def app_memory_kb(server: "Server") -> dict[int, int]:
+    """Resident memory (kB) of each of the server's app processes, by pid."""
+    out = {}
+    for pid in app_processes(server.pid):
+        kb = resident_kb(pid)
+        if kb is not None:
+            out[pid] = kb
+    return out
 
 
 @contextmanager
@@ -175,7 +231,8 @@ def serving(url: str, workers: list[int]) -> Iterator[list[Server]]:
                 [sys.executable, "-m", "hms.cli", *args], env=env, stdout=log, stderr=subprocess.STDOUT
             )
             stack.callback(_stop, process)
-            started.append((Server(n, f"http://127.0.0.1:{port}", "hms " + " ".join(args)), process, log))
+            server = Server(n, f"http://127.0.0.1:{port}", "hms " + " ".join(args), process.pid)
+            started.append((server, process, log))
         for server, process, log in started:
             _wait_ready(process, server.base, log)
         yield [server for server, _, _ in started]
@@ -374,6 +431,8 @@ class Level:
     advisory: list[int]
     active: list[int]
     load: tuple[float, float]  # 1-minute load average at the start and at the end
+    memory: tuple[dict[int, int], dict[int, int]] = ({}, {})  # app processes' RSS (kB) at start and end
+    cpu: tuple[float, float] = (0.0, 0.0)  # CPU ms over the window: app processes, database backends
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -409,8 +468,37 @@ class Level:
             out.append(
                 f"    {kind:<7} {k.rps:7.1f} req/s   p50 {k.p50:6.1f} ms   p95 {k.p95:6.1f} ms   ({k.count})"
             )
+        start, end = self.memory
+        each = ", ".join(f"{start.get(p, 0) / 1024:.1f} -> {kb / 1024:.1f}" for p, kb in sorted(end.items()))
+        out.append(
+            f"    memory  app processes' RSS {self.rss_mb[0]:.1f} MB -> {self.rss_mb[1]:.1f} MB "
+            f"over {len(self.samples)} requests ({each} MB each): {'flat' if self.flat else 'GROWING'}"
+        )
+        app, db = self.cpu_per_request
+        out.append(
+            f"    cpu     {app + db:.1f} ms per request: app processes {app:.1f} ms, database backends "
+            f"{db:.1f} ms (CPU time, so other work on the machine does not count)"
+        )
         out += [f"    ! {p}" for p in self.problems]
         return out
+
+    @property
+    def cpu_per_request(self) -> tuple[float, float]:
+        n = len(self.samples) or 1
+        return self.cpu[0] / n, self.cpu[1] / n
+
+    @property
+    def rss_mb(self) -> tuple[float, float]:
+        return sum(self.memory[0].values()) / 1024, sum(self.memory[1].values()) / 1024
+
+    @property
+    def flat(self) -> bool:
+        return memory_flat(*self.rss_mb)
+
+
+def memory_flat(start_mb: float, end_mb: float) -> bool:
+    """Flat: grown by at most FLAT_MB or FLAT_SHARE of where it started, whichever is more."""
+    return end_mb - start_mb <= max(FLAT_MB, start_mb * FLAT_SHARE)
 
 
 def run_level(url: str, server: Server, users: list[User], *, seconds: float, warm_up: float) -> Level:
@@ -428,10 +516,16 @@ def run_level(url: str, server: Server, users: list[User], *, seconds: float, wa
     for t in threads:
         t.start()
     time.sleep(max(0.0, window - time.perf_counter()))
+    memory_start = app_memory_kb(server)
+    app_pids = app_processes(server.pid)
+    db_pids = app_backends(url, app_pids)
+    cpu_start = cpu_ms(app_pids), cpu_ms(db_pids)
     with Sampler(url) as sampler:
         time.sleep(max(0.0, end - time.perf_counter()))
+    cpu_end = cpu_ms(app_pids), cpu_ms(db_pids)
     for t in threads:
         t.join()
+    memory_end = app_memory_kb(server)
     load_end = os.getloadavg()[0]
     every = [s for sink in per_user for s in sink]
     said = sum(u.written for u in users) - written
@@ -449,6 +543,8 @@ def run_level(url: str, server: Server, users: list[User], *, seconds: float, wa
         advisory=sampler.advisory,
         active=sampler.active,
         load=(load_start, load_end),
+        memory=(memory_start, memory_end),
+        cpu=(used_ms(cpu_start[0], cpu_end[0]), used_ms(cpu_start[1], cpu_end[1])),
         problems=problems[:10],
     )
 
@@ -466,6 +562,7 @@ class MixedResult:
     warm_up: float
     commands: list[str]
     levels: list[Level]
+    costs: list[Cost] = field(default_factory=list)
 
     def level(self, workers: int, users: int) -> Level:
         return next(lv for lv in self.levels if lv.workers == workers and lv.users == users)
@@ -491,6 +588,14 @@ class MixedResult:
                 if first.rps
                 else "  scaling: no requests at the first level"
             )
+            (start, _), (_, end) = first.rss_mb, top.rss_mb
+            served = sum(len(self.level(workers, u).samples) for u in self.users)
+            out.append(
+                f"  memory of the app processes over the run: {start:.1f} MB -> {end:.1f} MB "
+                f"({end - start:+.1f} MB over {served} measured requests): "
+                f"{'flat' if memory_flat(start, end) else 'GROWING'} "
+                f"(flat: grown by at most {FLAT_MB:.0f} MB or {FLAT_SHARE:.0%})"
+            )
         if 1 in self.workers and 1 in self.users and len(self.workers) > 1:
             out.append("")
             one = self.level(1, 1).kind("chart")
@@ -500,6 +605,13 @@ class MixedResult:
                     f"one user's chart, {workers} workers vs 1: p50 {other.p50:.1f} vs {one.p50:.1f} ms "
                     f"({other.p50 - one.p50:+.1f} ms), p95 {other.p95:.1f} vs {one.p95:.1f} ms"
                 )
+        if self.costs:
+            out += [
+                "",
+                f"cost of one request, one user, the app in this process ({COST_REQUESTS} of each kind; "
+                "medians; SQL timed at the client, round trips included):",
+                *(f"  {cost.line()}" for cost in self.costs),
+            ]
         return out
 
     def as_dict(self) -> dict[str, object]:
@@ -519,6 +631,15 @@ class MixedResult:
             out[f"advisory_waits_mean_{key}"] = round(lv.advisory_mean, 2)
             out[f"errors_{key}"] = lv.errors
             out[f"load1_{key}"] = round(max(lv.load), 2)
+            out[f"rss_mb_start_{key}"] = round(lv.rss_mb[0], 1)
+            out[f"rss_mb_end_{key}"] = round(lv.rss_mb[1], 1)
+            out[f"cpu_ms_per_request_app_{key}"] = round(lv.cpu_per_request[0], 2)
+            out[f"cpu_ms_per_request_db_{key}"] = round(lv.cpu_per_request[1], 2)
+        for workers in self.workers:
+            first, top = self.level(workers, self.users[0]), self.level(workers, self.users[-1])
+            out[f"rss_flat_w{workers}"] = memory_flat(first.rss_mb[0], top.rss_mb[1])
+        for cost in self.costs:
+            out |= cost.figures(f"{cost.kind}_")
         for workers in self.workers:
             first = self.level(workers, self.users[0])
             for users in self.users[1:]:
@@ -586,6 +707,8 @@ def run(
                 )
                 levels.append(level)
         commands = [s.command for s in servers]
+    say("the cost of each kind of request, the app in this process …")
+    costs = request_costs(url, staff[0], terms, seed=seed)
     return MixedResult(
         patients=patient_count(url),
         clinicians=len(staff),
@@ -595,4 +718,24 @@ def run(
         warm_up=warm_up,
         commands=commands,
         levels=levels,
+        costs=costs,
     )
+
+
+def request_costs(url: str, clinician: Clinician, terms: list[str], *, seed: int) -> list[Cost]:
+    """Each kind of request of the mix made by one user, alone, against the app run in
+    this process, with its SQL recorded and replayed with and without the policy layer."""
+    counter = StatementCounter()
+    with counter.installed(), running_app(url) as base:
+        user = User(base, clinician, terms, seed=seed)
+        try:
+            user.log_in()
+            for kind in KINDS:  # warm the app's caches and the pool first
+                for _ in range(5):
+                    getattr(user, kind)()
+            return [
+                measure(kind, counter, getattr(user, kind), owner_url=url, requests=COST_REQUESTS)
+                for kind in KINDS
+            ]
+        finally:
+            user.close()

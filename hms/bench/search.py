@@ -21,6 +21,7 @@ import httpx
 import psycopg
 
 from hms.bench.acting import act_as_app
+from hms.bench.cost import Cost, StatementCounter, measure
 from hms.config import Settings
 from hms.db import embedded
 from hms.db.connect import ensure_database, with_database
@@ -77,6 +78,7 @@ class BenchResult:
     common_surnames: Surnames
     rare_surnames: Surnames
     found: int  # lookups whose page showed the patient looked up
+    cost: Cost | None = None  # a name search: request, its SQL, that SQL without the policy layer
 
     def lines(self) -> list[str]:
         out = [
@@ -97,7 +99,7 @@ class BenchResult:
                 f"(target p95 <= {target:.0f} ms: {verdict})"
             )
         out.append(f"lookups that found their patient: {self.found}/{self.requests}")
-        return out
+        return out + ([f"cost (medians of {self.cost.requests}): {self.cost.line()}"] if self.cost else [])
 
     def as_json(self) -> str:
         return json.dumps(
@@ -112,6 +114,7 @@ class BenchResult:
                 "rare_p95_ms": round(self.rare.p95, 2),
                 "patients": self.patients,
                 "requests": self.requests,
+                **(self.cost.figures("search_") if self.cost else {}),
             }
         )
 
@@ -143,7 +146,8 @@ def run(url: str, *, requests: int, seed: int, say: Callable[[str], None] = prin
     common_surnames, rare_surnames = surnames(url)
     common = [name_query(rng, g, f) for g, f in _sample_named(url, rng, common_surnames.names, requests)]
     rare = [name_query(rng, g, f) for g, f in _sample_named(url, rng, rare_surnames.names, requests)]
-    with running_app(url) as base, httpx.Client(base_url=base, timeout=30) as client:
+    counter = StatementCounter()
+    with counter.installed(), running_app(url) as base, httpx.Client(base_url=base, timeout=30) as client:
         say(f"app at {base}; logging in as {RECEPTIONIST}")
         log_in(client, RECEPTIONIST, DEMO_PASSWORD)
         for query in numbers[:WARM_UP] + names[:WARM_UP]:
@@ -152,6 +156,8 @@ def run(url: str, *, requests: int, seed: int, say: Callable[[str], None] = prin
         search, _ = _time_all(client, names[WARM_UP:])
         common_ms, _ = _time_all(client, common)
         rare_ms, _ = _time_all(client, rare)
+        asked = iter(names[WARM_UP:] * 2)
+        cost = measure("search", counter, lambda: _get_search(client, next(asked)), owner_url=url)
     found = sum(family in page for (_, _, family), page in zip(people[WARM_UP:], pages, strict=True))
     return BenchResult(
         patients=patient_count(url),
@@ -163,6 +169,7 @@ def run(url: str, *, requests: int, seed: int, say: Callable[[str], None] = prin
         common_surnames=common_surnames,
         rare_surnames=rare_surnames,
         found=found,
+        cost=cost,
     )
 
 

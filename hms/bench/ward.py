@@ -24,7 +24,7 @@ import httpx
 import psycopg
 
 from hms.bench import lab
-from hms.bench.chart import StatementCounter
+from hms.bench.cost import StatementCounter
 from hms.bench.search import Timings, log_in, running_app
 from hms.config import Settings
 from hms.db import embedded

@@ -107,7 +107,6 @@ def chart(
         query=query,
         authors=read.timeline_authors(ctx),
         units=read.my_care_units(ctx),
-        drafts=read.my_drafts(ctx, patient_id=patient_id),
         medication=medication_read.current_medication(ctx, patient_id=patient_id),
     )
 

@@ -1,7 +1,8 @@
 -- name: chart_summary^
 -- Everything the chart shows above the timeline, in one round trip: allergy
 -- banner, problem list, latest vitals, active care plans, open encounters,
--- and whether a block hides some entries from the reader.
+-- the reader's own unsigned drafts, and whether a block hides some entries
+-- from the reader.
 SELECT
     (
         SELECT
@@ -65,301 +66,41 @@ SELECT
         LEFT JOIN bed_status AS bs ON e.id = bs.encounter_id
         WHERE e.patient_id = :patient_id AND e.ended_at IS NULL
     ) AS open_encounters,
+    (
+        SELECT
+            coalesce(jsonb_agg(jsonb_build_object(
+                'note_id', n.id, 'kind', n.kind, 'version_id', v.id, 'version', v.version,
+                'updated_at', v.updated_at
+            ) ORDER BY v.updated_at DESC), '[]'::jsonb)
+        FROM note_version AS v
+        INNER JOIN note AS n ON v.note_id = n.id
+        WHERE v.patient_id = :patient_id AND v.author_id = (SELECT hms_current_user_id()) AND v.status = 'draft'
+    ) AS drafts,
     hms_blocked_for_me(:patient_id) AS blocked;
 
 -- name: timeline
 -- One page of the timeline, newest first, keyset-paginated: the page after
--- (before_at, before_kind, before_id) costs about what the first does.
--- Each kind of entry is its own branch with its own filters, keyset and
--- LIMIT, read newest-first from its (patient_id, time) index; the branches
--- are then merged. (The journal_timeline view says the same in one piece, but
--- through the view the planner ranks every note of the patient to find the
--- newest fifty.)
+-- (before_at, before_kind, before_id) costs about what the first does. Each
+-- kind of entry is its own branch with its own filters, keyset and LIMIT,
+-- read newest-first from its (patient_id, time) index; the branches are then
+-- merged. The query lives in journal_timeline_page (migration 0037), which
+-- keeps one plan for it per connection instead of planning it at every request.
 SELECT
-    t.kind,
-    t.id,
-    t.at,
-    t.subtype,
-    t.title,
-    t.code,
-    t.in_error,
-    t.care_unit_id,
-    cu.name AS care_unit,
-    u.full_name AS author
-FROM (
-    (
-        SELECT
-            'encounter'::text AS kind,
-            e.id AS id,
-            e.started_at AS at,
-            e.created_by AS author_id,
-            e.care_unit_id AS care_unit_id,
-            e.kind::text AS subtype,
-            e.reason AS title,
-            NULL::text AS code,
-            false AS in_error
-        FROM encounter AS e
-        WHERE
-            e.patient_id = :patient_id
-            AND (:kind::text IS NULL OR :kind = 'encounter')
-            AND (
-                :before_at::timestamptz IS NULL
-                OR (
-                    e.started_at <= :before_at::timestamptz
-                    AND (e.started_at, 'encounter'::text, e.id) < (:before_at::timestamptz, :before_kind::text, :before_id::bigint)
-                )
-            )
-            AND (:from_date::date IS NULL OR e.started_at >= hms_day_start(:from_date::date))
-            AND (:to_date::date IS NULL OR e.started_at < hms_day_start(:to_date::date + 1))
-            AND (:author_id::bigint IS NULL OR e.created_by = :author_id)
-            AND (:care_unit_id::bigint IS NULL OR e.care_unit_id = :care_unit_id)
-            AND (:code::text IS NULL OR NULL::text LIKE hms_like_prefix(upper(:code)))
-            AND (:text::text IS NULL OR hms_fold(e.reason) LIKE hms_like_contains(hms_fold(:text)))
-        ORDER BY e.started_at DESC, e.id DESC
-        LIMIT :limit
-    )
-    UNION ALL
-    (
-        SELECT
-            'note'::text AS kind,
-            n.id AS id,
-            v.signed_at AS at,
-            v.author_id AS author_id,
-            v.care_unit_id AS care_unit_id,
-            n.kind::text AS subtype,
-            (
-                SELECT string_agg(s.heading || ': ' || left(s.body, 200), ' · ' ORDER BY s.position)
-                FROM note_section AS s WHERE s.version_id = v.version_id
-            ) AS title,
-            NULL::text AS code,
-            n.entered_in_error_at IS NOT NULL AS in_error
-        FROM note_current AS v INNER JOIN note AS n ON v.note_id = n.id
-        WHERE
-            v.patient_id = :patient_id
-            AND (:kind::text IS NULL OR :kind = 'note')
-            AND (
-                :before_at::timestamptz IS NULL
-                OR (
-                    v.signed_at <= :before_at::timestamptz
-                    AND (v.signed_at, 'note'::text, n.id) < (:before_at::timestamptz, :before_kind::text, :before_id::bigint)
-                )
-            )
-            AND (:from_date::date IS NULL OR v.signed_at >= hms_day_start(:from_date::date))
-            AND (:to_date::date IS NULL OR v.signed_at < hms_day_start(:to_date::date + 1))
-            AND (:author_id::bigint IS NULL OR v.author_id = :author_id)
-            AND (:care_unit_id::bigint IS NULL OR v.care_unit_id = :care_unit_id)
-            AND (:code::text IS NULL OR NULL::text LIKE hms_like_prefix(upper(:code)))
-            AND (:text::text IS NULL OR hms_fold((
-                SELECT string_agg(s.heading || ': ' || left(s.body, 200), ' · ' ORDER BY s.position)
-                FROM note_section AS s
-                WHERE s.version_id = v.version_id
-            )) LIKE hms_like_contains(hms_fold(:text)))
-        ORDER BY v.signed_at DESC, n.id DESC
-        LIMIT :limit
-    )
-    UNION ALL
-    (
-        SELECT
-            'diagnosis'::text AS kind,
-            d.id AS id,
-            d.recorded_at AS at,
-            d.recorded_by AS author_id,
-            d.care_unit_id AS care_unit_id,
-            d.rank::text AS subtype,
-            c.title AS title,
-            d.code AS code,
-            d.entered_in_error_at IS NOT NULL AS in_error
-        FROM diagnosis AS d INNER JOIN icd10_code AS c ON d.code = c.code
-        WHERE
-            d.patient_id = :patient_id
-            AND (:kind::text IS NULL OR :kind = 'diagnosis')
-            AND (
-                :before_at::timestamptz IS NULL
-                OR (
-                    d.recorded_at <= :before_at::timestamptz
-                    AND (d.recorded_at, 'diagnosis'::text, d.id) < (:before_at::timestamptz, :before_kind::text, :before_id::bigint)
-                )
-            )
-            AND (:from_date::date IS NULL OR d.recorded_at >= hms_day_start(:from_date::date))
-            AND (:to_date::date IS NULL OR d.recorded_at < hms_day_start(:to_date::date + 1))
-            AND (:author_id::bigint IS NULL OR d.recorded_by = :author_id)
-            AND (:care_unit_id::bigint IS NULL OR d.care_unit_id = :care_unit_id)
-            AND (:code::text IS NULL OR d.code LIKE hms_like_prefix(upper(:code)))
-            AND (:text::text IS NULL OR hms_fold(c.title) LIKE hms_like_contains(hms_fold(:text)))
-        ORDER BY d.recorded_at DESC, d.id DESC
-        LIMIT :limit
-    )
-    UNION ALL
-    (
-        SELECT
-            'procedure'::text AS kind,
-            p.id AS id,
-            p.performed_at AS at,
-            p.performed_by AS author_id,
-            p.care_unit_id AS care_unit_id,
-            CASE WHEN p.is_surgery THEN 'surgery' ELSE 'procedure' END AS subtype,
-            p.name AS title,
-            p.code AS code,
-            p.entered_in_error_at IS NOT NULL AS in_error
-        FROM procedure_record AS p
-        WHERE
-            p.patient_id = :patient_id
-            AND (:kind::text IS NULL OR :kind = 'procedure')
-            AND (
-                :before_at::timestamptz IS NULL
-                OR (
-                    p.performed_at <= :before_at::timestamptz
-                    AND (p.performed_at, 'procedure'::text, p.id) < (:before_at::timestamptz, :before_kind::text, :before_id::bigint)
-                )
-            )
-            AND (:from_date::date IS NULL OR p.performed_at >= hms_day_start(:from_date::date))
-            AND (:to_date::date IS NULL OR p.performed_at < hms_day_start(:to_date::date + 1))
-            AND (:author_id::bigint IS NULL OR p.performed_by = :author_id)
-            AND (:care_unit_id::bigint IS NULL OR p.care_unit_id = :care_unit_id)
-            AND (:code::text IS NULL OR p.code LIKE hms_like_prefix(upper(:code)))
-            AND (:text::text IS NULL OR hms_fold(p.name) LIKE hms_like_contains(hms_fold(:text)))
-        ORDER BY p.performed_at DESC, p.id DESC
-        LIMIT :limit
-    )
-    UNION ALL
-    (
-        SELECT
-            'allergy'::text AS kind,
-            a.id AS id,
-            a.recorded_at AS at,
-            a.recorded_by AS author_id,
-            a.care_unit_id AS care_unit_id,
-            a.severity::text AS subtype,
-            a.substance || coalesce(' (' || a.reaction || ')', '') AS title,
-            NULL::text AS code,
-            a.entered_in_error_at IS NOT NULL AS in_error
-        FROM allergy AS a
-        WHERE
-            a.patient_id = :patient_id
-            AND (:kind::text IS NULL OR :kind = 'allergy')
-            AND (
-                :before_at::timestamptz IS NULL
-                OR (
-                    a.recorded_at <= :before_at::timestamptz
-                    AND (a.recorded_at, 'allergy'::text, a.id) < (:before_at::timestamptz, :before_kind::text, :before_id::bigint)
-                )
-            )
-            AND (:from_date::date IS NULL OR a.recorded_at >= hms_day_start(:from_date::date))
-            AND (:to_date::date IS NULL OR a.recorded_at < hms_day_start(:to_date::date + 1))
-            AND (:author_id::bigint IS NULL OR a.recorded_by = :author_id)
-            AND (:care_unit_id::bigint IS NULL OR a.care_unit_id = :care_unit_id)
-            AND (:code::text IS NULL OR NULL::text LIKE hms_like_prefix(upper(:code)))
-            AND (:text::text IS NULL OR hms_fold(a.substance || coalesce(' (' || a.reaction || ')', '')) LIKE hms_like_contains(hms_fold(:text)))
-        ORDER BY a.recorded_at DESC, a.id DESC
-        LIMIT :limit
-    )
-    UNION ALL
-    (
-        SELECT
-            'history'::text AS kind,
-            h.id AS id,
-            h.recorded_at AS at,
-            h.recorded_by AS author_id,
-            h.care_unit_id AS care_unit_id,
-            h.kind::text AS subtype,
-            h.description AS title,
-            NULL::text AS code,
-            h.entered_in_error_at IS NOT NULL AS in_error
-        FROM history_entry AS h
-        WHERE
-            h.patient_id = :patient_id
-            AND (:kind::text IS NULL OR :kind = 'history')
-            AND (
-                :before_at::timestamptz IS NULL
-                OR (
-                    h.recorded_at <= :before_at::timestamptz
-                    AND (h.recorded_at, 'history'::text, h.id) < (:before_at::timestamptz, :before_kind::text, :before_id::bigint)
-                )
-            )
-            AND (:from_date::date IS NULL OR h.recorded_at >= hms_day_start(:from_date::date))
-            AND (:to_date::date IS NULL OR h.recorded_at < hms_day_start(:to_date::date + 1))
-            AND (:author_id::bigint IS NULL OR h.recorded_by = :author_id)
-            AND (:care_unit_id::bigint IS NULL OR h.care_unit_id = :care_unit_id)
-            AND (:code::text IS NULL OR NULL::text LIKE hms_like_prefix(upper(:code)))
-            AND (:text::text IS NULL OR hms_fold(h.description) LIKE hms_like_contains(hms_fold(:text)))
-        ORDER BY h.recorded_at DESC, h.id DESC
-        LIMIT :limit
-    )
-    UNION ALL
-    (
-        SELECT
-            'care_plan'::text AS kind,
-            cp.id AS id,
-            cp.recorded_at AS at,
-            cp.recorded_by AS author_id,
-            cp.care_unit_id AS care_unit_id,
-            cp.status::text AS subtype,
-            cp.title AS title,
-            NULL::text AS code,
-            cp.entered_in_error_at IS NOT NULL AS in_error
-        FROM care_plan AS cp
-        WHERE
-            cp.patient_id = :patient_id
-            AND (:kind::text IS NULL OR :kind = 'care_plan')
-            AND (
-                :before_at::timestamptz IS NULL
-                OR (
-                    cp.recorded_at <= :before_at::timestamptz
-                    AND (cp.recorded_at, 'care_plan'::text, cp.id) < (:before_at::timestamptz, :before_kind::text, :before_id::bigint)
-                )
-            )
-            AND (:from_date::date IS NULL OR cp.recorded_at >= hms_day_start(:from_date::date))
-            AND (:to_date::date IS NULL OR cp.recorded_at < hms_day_start(:to_date::date + 1))
-            AND (:author_id::bigint IS NULL OR cp.recorded_by = :author_id)
-            AND (:care_unit_id::bigint IS NULL OR cp.care_unit_id = :care_unit_id)
-            AND (:code::text IS NULL OR NULL::text LIKE hms_like_prefix(upper(:code)))
-            AND (:text::text IS NULL OR hms_fold(cp.title) LIKE hms_like_contains(hms_fold(:text)))
-        ORDER BY cp.recorded_at DESC, cp.id DESC
-        LIMIT :limit
-    )
-    UNION ALL
-    (
-        SELECT
-            'vitals'::text AS kind,
-            vs.id AS id,
-            vs.measured_at AS at,
-            vs.recorded_by AS author_id,
-            vs.care_unit_id AS care_unit_id,
-            vs.news2_band AS subtype,
-            concat_ws(
-                ', ', 'BP ' || vs.systolic || '/' || vs.diastolic, 'P ' || vs.pulse, 'T ' || vs.temperature,
-                'RR ' || vs.respiratory_rate, 'SpO2 ' || vs.spo2, 'NEWS2 ' || vs.news2
-            ) AS title,
-            NULL::text AS code,
-            vs.entered_in_error_at IS NOT NULL AS in_error
-        FROM vital_signs AS vs
-        WHERE
-            vs.patient_id = :patient_id
-            AND (:kind::text IS NULL OR :kind = 'vitals')
-            AND (
-                :before_at::timestamptz IS NULL
-                OR (
-                    vs.measured_at <= :before_at::timestamptz
-                    AND (vs.measured_at, 'vitals'::text, vs.id) < (:before_at::timestamptz, :before_kind::text, :before_id::bigint)
-                )
-            )
-            AND (:from_date::date IS NULL OR vs.measured_at >= hms_day_start(:from_date::date))
-            AND (:to_date::date IS NULL OR vs.measured_at < hms_day_start(:to_date::date + 1))
-            AND (:author_id::bigint IS NULL OR vs.recorded_by = :author_id)
-            AND (:care_unit_id::bigint IS NULL OR vs.care_unit_id = :care_unit_id)
-            AND (:code::text IS NULL OR NULL::text LIKE hms_like_prefix(upper(:code)))
-            AND (:text::text IS NULL OR hms_fold(concat_ws(
-                ', ', 'BP ' || vs.systolic || '/' || vs.diastolic, 'P ' || vs.pulse, 'T ' || vs.temperature,
-                'RR ' || vs.respiratory_rate, 'SpO2 ' || vs.spo2, 'NEWS2 ' || vs.news2
-            )) LIKE hms_like_contains(hms_fold(:text)))
-        ORDER BY vs.measured_at DESC, vs.id DESC
-        LIMIT :limit
-    )
-) AS t
-INNER JOIN care_unit AS cu ON t.care_unit_id = cu.id
-INNER JOIN app_user AS u ON t.author_id = u.id
-ORDER BY t.at DESC, t.kind DESC, t.id DESC
-LIMIT :limit;
+    kind,
+    id,
+    at,
+    subtype,
+    title,
+    code,
+    in_error,
+    care_unit_id,
+    care_unit,
+    author
+FROM journal_timeline_page(
+    :patient_id::bigint, :limit::integer, :kind::text, :from_date::date, :to_date::date, :author_id::bigint,
+    :care_unit_id::bigint, :code::text, :text::text, :before_at::timestamptz, :before_kind::text,
+    :before_id::bigint
+);
 
 -- name: encounter_open^
 -- Open a visit that holds no bed (outpatient, emergency, phone, consultation).
@@ -523,19 +264,6 @@ FROM note_version AS v
 INNER JOIN app_user AS u ON v.author_id = u.id
 WHERE v.note_id = :note_id
 ORDER BY v.version;
-
--- name: my_drafts
--- The user's unsigned drafts for a patient.
-SELECT
-    n.id AS note_id,
-    n.kind,
-    v.id AS version_id,
-    v.version,
-    v.updated_at
-FROM note_version AS v
-INNER JOIN note AS n ON v.note_id = n.id
-WHERE v.patient_id = :patient_id AND v.author_id = :user_id AND v.status = 'draft'
-ORDER BY v.updated_at DESC;
 
 -- name: icd10_search
 -- Diagnosis picker: codes whose code or titles (English, and Swedish where

@@ -25,7 +25,7 @@ def seed_referrals(ctx: SeedContext) -> None:
         "SELECT e.patient_id, e.care_unit_id, e.started_at, min(d.id) AS diagnosis_id, min(d.code) AS code "
         "FROM encounter AS e JOIN diagnosis AS d "
         "ON d.patient_id = e.patient_id AND d.entered_in_error_at IS NULL "
-        "WHERE e.ended_at IS NULL GROUP BY e.id ORDER BY e.id"
+        "WHERE e.ended_at IS NULL GROUP BY e.id, e.patient_id ORDER BY e.id"
     ).fetchall()
     chosen = [r for r in rows if ctx.rng.random() < SHARE][:LIMIT]
     for patient, from_unit, started, diagnosis, code in chosen:

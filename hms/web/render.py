@@ -135,6 +135,8 @@ def page(
 ) -> HTMLResponse:
     """Render a page for the request's user and language."""
     env: Environment = request.app.state.jinja
+    # A page that has read the banner's facts already (the chart, from its summary) hands them in.
+    banner = values.pop("allergy_banner") if "allergy_banner" in values else _banner(ctx, values)
     token = i18n.current_locale.set(ctx.locale)
     try:
         html = env.get_template(template).render(
@@ -143,7 +145,7 @@ def page(
             user=ctx.user,
             csrf_token=ctx.csrf_token,
             notifications=_notifications(ctx),
-            banner=_banner(ctx, values),
+            banner=banner,
             **values,
         )
     finally:

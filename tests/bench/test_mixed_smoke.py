@@ -34,7 +34,20 @@ def test_mixed_bench_runs_without_errors(bench_url: str) -> None:
     assert out["scaling_c2_over_c1_w1"] > 0
     assert "chart_p50_ms_c1_w2_minus_w1" in out
     assert all(sum(lv.kind(kind).count for lv in result.levels) > 0 for kind in mixed.KINDS)
-    assert result.lines()[-1].startswith("one user's chart, 2 workers vs 1")
+    assert any(line.startswith("one user's chart, 2 workers vs 1") for line in result.lines())
+    # The app processes' memory at each level's start and end, and whether it stayed flat.
+    for workers in (1, 2):
+        assert out[f"rss_mb_start_c1_w{workers}"] > 10
+        assert out[f"rss_mb_end_c2_w{workers}"] > 10
+        assert isinstance(out[f"rss_flat_w{workers}"], bool)
+    assert all(len(lv.memory[1]) == lv.workers for lv in result.levels)
+    # The CPU time the app processes and the database backends spent per request.
+    assert out["cpu_ms_per_request_app_c2_w1"] > 0 and out["cpu_ms_per_request_db_c2_w1"] > 0
+    # What each kind of request costs: its SQL, and that SQL with and without the policy layer.
+    for kind in mixed.KINDS:
+        assert out[f"{kind}_statements"] > 0
+        assert 0 < out[f"{kind}_sql_ms"] < out[f"{kind}_request_ms"]
+        assert out[f"{kind}_sql_over_no_policy"] > 0
 
 
 def test_workers_share_a_listener_that_sets_tcp_nodelay() -> None:

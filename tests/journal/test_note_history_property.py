@@ -175,7 +175,7 @@ class NoteHistory(RuleBasedStateMachine):
             refusal,
             lambda: self.conns[editor].execute(
                 "INSERT INTO note_section (version_id, position, heading, body) VALUES (%s, %s, %s, %s) "
-                "ON CONFLICT (version_id, position) DO UPDATE SET heading = EXCLUDED.heading, body = EXCLUDED.body",
+                "ON CONFLICT (version_id, position, patient_id) DO UPDATE SET heading = EXCLUDED.heading, body = EXCLUDED.body",
                 [latest.id, position, heading, body],
             ),
         )

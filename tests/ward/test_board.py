@@ -7,7 +7,7 @@ once, and a ward of another unit is not found."""
 
 from datetime import timedelta
 
-from hms.bench.chart import StatementCounter
+from hms.bench.cost import StatementCounter
 from tests.lab.conftest import POTASSIUM, line, order, result, sample
 from tests.ward.conftest import CALM, CONFUSED, ONE, SICK, UNWELL, allergy, care_plan, vitals
 

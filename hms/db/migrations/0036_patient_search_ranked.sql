@@ -12,7 +12,7 @@
 -- patients share a name. hms/patients/queries.sql (search_ranked_1,
 -- search_ranked_2) holds the statements; docs/ARCHITECTURE.md ("Patient
 -- search") their plans.
--- depends: 0034_journal_discharge_summary
+-- depends: 0035_distribution_keys
 
 -- The words of a folded name (patient.search_name): split where pg_trgm
 -- splits words, so "anna-karin" is "anna" and "karin". A pure helper, kept

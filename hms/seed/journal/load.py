@@ -132,8 +132,12 @@ def _write_notes(ctx: SeedContext, notes: list[Note]) -> None:
         (n.version_id, n.id, n.enc.patient_id, 1, n.author, unit[n.enc.unit], "draft", at, n.at)
         for n, at in zip(notes, opened, strict=True)
     ))  # fmt: skip
-    sections = ((n.version_id, pos, h, b) for n in notes for pos, (h, b) in enumerate(n.sections, start=1))
-    ctx.copy("note_section", ("version_id", "position", "heading", "body"), sections)
+    sections = (
+        (n.version_id, n.enc.patient_id, pos, heading, body)
+        for n in notes
+        for pos, (heading, body) in enumerate(n.sections, start=1)
+    )
+    ctx.copy("note_section", ("version_id", "patient_id", "position", "heading", "body"), sections)
     _sign_history(ctx, [n for n in notes if not n.sign_now])
     now = [n for n in notes if n.sign_now]
     ctx.conn.execute(
