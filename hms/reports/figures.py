@@ -74,7 +74,7 @@ FLOW = Report(
             ),
             y="occupancy_pct",
             series=("ward",),
-            y_label="Bed occupancy at noon (%)",
+            y_label="Bed occupancy at noon (per cent)",
         ),
         Figure(
             "flow_unit_month",

@@ -2,10 +2,13 @@
 the administrator's appointment of a department head."""
 
 from datetime import date, timedelta
+from typing import Annotated
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from hms.core.clock import today
+
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 # The longest period one page shows: the day figures are one row per ward and day.
 MAX_DAYS = 366 * 2
@@ -15,7 +18,7 @@ DEFAULT_DAYS = 90
 class PeriodForm(BaseModel):
     from_day: date | None = None
     to_day: date | None = None
-    unit_id: int | None = None
+    unit_id: Id | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> "PeriodForm":
@@ -30,5 +33,5 @@ class PeriodForm(BaseModel):
 
 
 class HeadForm(BaseModel):
-    department_id: int
-    user_id: int
+    department_id: Id
+    user_id: Id

@@ -5,6 +5,8 @@ XLSX; and the administrator's page of department heads.
 Every route is for the reporting roles; the units each user sees are the
 database's answer, and a user with none is refused (403)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import Depends, Request
@@ -15,16 +17,28 @@ from hms.core.context import RequestContext
 from hms.core.errors import Invalid, NotFound
 from hms.core.roles import Permission
 from hms.reports import charts, export, read
-from hms.reports.figures import Column, Figure, Report
+from hms.reports.figures import REPORTS, Column, Figure, Report
 from hms.reports.forms import PeriodForm
 from hms.web.forms import parse
 from hms.web.guard import current, guarded_router, requires
+from hms.web.i18n import current_locale
 from hms.web.i18n import gettext as _
 from hms.web.render import page
 
 router = guarded_router(prefix="/reports")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@contextmanager
+def _in_language(ctx: RequestContext) -> Iterator[None]:
+    """The charts' and the files' words are chosen in Python, before the page
+    (which sets the language for its own rendering) or with no page at all."""
+    token = current_locale.set(ctx.locale)
+    try:
+        yield
+    finally:
+        current_locale.reset(token)
 
 
 def _unit_words(column: Column) -> str:
@@ -80,7 +94,8 @@ def _query(period: PeriodForm) -> str:
 @requires(Permission.REPORTS_READ)
 def dashboard(request: Request, ctx: RequestContext = Depends(current)) -> Response:
     data = read.dashboard(ctx)
-    figures = [(rep, _shown(fig, rows, ctx.locale)) for rep, fig, rows in data["figures"]]
+    with _in_language(ctx):
+        figures = [(rep, _shown(fig, rows, ctx.locale)) for rep, fig, rows in data["figures"]]
     return page(
         request,
         ctx,
@@ -91,9 +106,7 @@ def dashboard(request: Request, ctx: RequestContext = Depends(current)) -> Respo
     )
 
 
-@router.get("/{report_key}", response_class=HTMLResponse)
-@requires(Permission.REPORTS_READ)
-def report_page(request: Request, report_key: str, ctx: RequestContext = Depends(current)) -> Response:
+def _report_page(request: Request, ctx: RequestContext, report_key: str) -> Response:
     period, errors = _period(request)
     data = _report(ctx, report_key, period)
     return page(
@@ -123,9 +136,7 @@ def _file_name(report: Report, period: PeriodForm, suffix: str) -> str:
     return f"hms-{report.key}-{period.from_day}-{period.to_day}{suffix}"
 
 
-@router.get("/{report_key}/export.xlsx")
-@requires(Permission.REPORTS_READ)
-def report_xlsx(request: Request, report_key: str, ctx: RequestContext = Depends(current)) -> Response:
+def _report_xlsx(request: Request, ctx: RequestContext, report_key: str) -> Response:
     period, errors = _period(request)
     if errors:
         raise NotFound()
@@ -134,23 +145,47 @@ def report_xlsx(request: Request, report_key: str, ctx: RequestContext = Depends
     return _download(export.to_xlsx(tables), XLSX, _file_name(data["report"], period, ".xlsx"))
 
 
-@router.get("/{report_key}/{query}.csv")
-@requires(Permission.REPORTS_READ)
-def figure_csv(
-    request: Request, report_key: str, query: str, ctx: RequestContext = Depends(current)
-) -> Response:
+def _figure_csv(request: Request, ctx: RequestContext, report_key: str, query: str) -> Response:
     period, errors = _period(request)
     if errors:
         raise NotFound()
     data = _report(ctx, report_key, period)
-    for fig, rows in data["figures"]:
-        if fig.query == query:
-            headers, body = _table(fig, rows, ctx.locale)
-            content = export.to_csv(headers, body).encode("utf-8-sig")
-            return _download(
-                content, "text/csv; charset=utf-8", _file_name(data["report"], period, f"-{query}.csv")
-            )
-    raise NotFound()
+    fig, rows = next((fig, rows) for fig, rows in data["figures"] if fig.query == query)
+    headers, body = _table(fig, rows, ctx.locale)
+    content = export.to_csv(headers, body).encode("utf-8-sig")
+    return _download(content, "text/csv; charset=utf-8", _file_name(data["report"], period, f"-{query}.csv"))
+
+
+def _routes_of(report: Report) -> None:
+    """A report's page, its workbook and each figure's CSV (every address of
+    the app names its ids only, so each report has addresses of its own)."""
+
+    @router.get(f"/{report.key}", response_class=HTMLResponse, name=f"report_{report.key}")
+    @requires(Permission.REPORTS_READ)
+    def report_page(request: Request, ctx: RequestContext = Depends(current)) -> Response:
+        with _in_language(ctx):
+            return _report_page(request, ctx, report.key)
+
+    @router.get(f"/{report.key}/export.xlsx", name=f"report_{report.key}_xlsx")
+    @requires(Permission.REPORTS_READ)
+    def report_xlsx(request: Request, ctx: RequestContext = Depends(current)) -> Response:
+        with _in_language(ctx):
+            return _report_xlsx(request, ctx, report.key)
+
+    for fig in report.figures:
+        _csv_route(report, fig)
+
+
+def _csv_route(report: Report, fig: Figure) -> None:
+    @router.get(f"/{report.key}/{fig.query}.csv", name=f"report_{fig.query}_csv")
+    @requires(Permission.REPORTS_READ)
+    def figure_csv(request: Request, ctx: RequestContext = Depends(current)) -> Response:
+        with _in_language(ctx):
+            return _figure_csv(request, ctx, report.key, fig.query)
+
+
+for _report_kind in REPORTS.values():
+    _routes_of(_report_kind)
 
 
 def _download(content: bytes, media_type: str, name: str) -> Response:
