@@ -52,8 +52,10 @@ def _nice_max(top: float) -> float:
     return float(10 * step)
 
 
-def _x_label(value: date, kind: str) -> str:
-    return value.strftime("%Y-%m") if kind == "month" else value.strftime("%m-%d")
+def _x_label(value: object, kind: str) -> str:
+    if isinstance(value, date):
+        return value.strftime("%Y-%m") if kind == "month" else value.strftime("%m-%d")
+    return escape(str(value)[:14])
 
 
 def _series(rows: list[dict[str, Any]], series: tuple[str, ...], y: str) -> list[str]:
@@ -69,7 +71,7 @@ def render(
     rows: list[dict[str, Any]], *, x: str, x_kind: str, series: tuple[str, ...], y: str, words: Words
 ) -> Markup:
     names = _series(rows, series, y)
-    xs = sorted({row[x] for row in rows})
+    xs = sorted({row[x] for row in rows}, key=str)
     cells = {(" · ".join(str(row[k]) for k in series), row[x]): row[y] for row in rows}
     legend_rows = (len(names) + 2) // 3 + 1
     height = TOP + PLOT_HEIGHT + AXIS_SPACE + legend_rows * LEGEND_ROW
@@ -131,7 +133,7 @@ def _slot(index: int, count: int) -> tuple[float, float]:
     return LEFT + index * width, width
 
 
-def _x_ticks(xs: list[date], kind: str) -> list[str]:
+def _x_ticks(xs: list[Any], kind: str) -> list[str]:
     every = max(1, len(xs) // 12)
     out = []
     base = TOP + PLOT_HEIGHT
@@ -148,7 +150,7 @@ def _x_ticks(xs: list[date], kind: str) -> list[str]:
     return out
 
 
-def _bars(names: list[str], xs: list[date], cells: dict[Any, Any], top: float) -> list[str]:
+def _bars(names: list[str], xs: list[Any], cells: dict[Any, Any], top: float) -> list[str]:
     out = []
     base = TOP + PLOT_HEIGHT
     for i, value in enumerate(xs):
@@ -174,7 +176,7 @@ def _bars(names: list[str], xs: list[date], cells: dict[Any, Any], top: float) -
     return out
 
 
-def _lines(names: list[str], xs: list[date], cells: dict[Any, Any], top: float) -> list[str]:
+def _lines(names: list[str], xs: list[Any], cells: dict[Any, Any], top: float) -> list[str]:
     out = []
     base = TOP + PLOT_HEIGHT
     for s, name in enumerate(names):

@@ -22,7 +22,7 @@ Table = tuple[str, list[str], list[list[Any]]]  # sheet name, headers, rows
 
 def cell(column: Column, value: Any, *, yes: str = "yes", no: str = "no") -> Any:
     """One value as a file holds it."""
-    if column.kind in ("count", "measure") and value is None:
+    if column.kind in ("count", "measure", "money") and value is None:
         return SUPPRESSED
     if column.kind == "month" and isinstance(value, date):
         return value.strftime("%Y-%m")

@@ -12,7 +12,7 @@ not decide to publish.
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["text", "day", "month", "count", "measure", "flag"]
+Kind = Literal["text", "day", "month", "count", "measure", "money", "flag"]
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,12 @@ class Figure:
     y: str
     series: tuple[str, ...]
     y_label: str
+    # The chart's x axis: the figure's days or months, unless it names another column.
+    x_column: str = ""
 
     @property
     def x(self) -> str:
-        return next(c.key for c in self.columns if c.kind in ("day", "month"))
+        return self.x_column or next(c.key for c in self.columns if c.kind in ("day", "month"))
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -173,7 +175,108 @@ CLINICAL = Report(
     ),
 )
 
-REPORTS: dict[str, Report] = {r.key: r for r in (FLOW, CLINICAL)}
+ACCESS = Report(
+    "access",
+    "Access to care",
+    (
+        Figure(
+            "access_wait_month",
+            "Waiting time to the first visit per unit and month",
+            (
+                UNIT,
+                MONTH,
+                Column("first_visits", "First visits", "count"),
+                Column("median_wait_days", "Median wait", "measure", "days"),
+                Column("within_90_days_pct", "Within the 90-day care guarantee", "measure", "%"),
+            ),
+            y="median_wait_days",
+            series=("care_unit",),
+            y_label="Median wait (days)",
+        ),
+        Figure(
+            "access_attendance_month",
+            "Attended and missed appointments per unit and month",
+            (
+                UNIT,
+                MONTH,
+                Column("attended", "Attended", "count"),
+                Column("no_shows", "Did not attend", "count"),
+                Column("no_show_pct", "No-show rate", "measure", "%"),
+            ),
+            y="no_show_pct",
+            series=("care_unit",),
+            y_label="No-show rate (per cent)",
+        ),
+        Figure(
+            "access_clinician_month",
+            "Appointments per clinician and month",
+            (
+                UNIT,
+                Column("clinician", "Clinician", "text"),
+                MONTH,
+                Column("appointments", "Appointments", "count"),
+            ),
+            y="appointments",
+            series=("clinician",),
+            y_label="Appointments",
+        ),
+    ),
+    not_recorded=(
+        "The wait is counted from an accepted referral or a booking request to the first visit the patient "
+        "arrived at; a first visit booked by telephone without either is not recorded as a request.",
+    ),
+)
+
+MEDICATION = Report(
+    "medication",
+    "Medication and pharmacy",
+    (
+        Figure(
+            "medication_atc_month",
+            "New prescriptions per ATC group, unit and month",
+            (
+                UNIT,
+                MONTH,
+                Column("atc_group", "ATC group", "text"),
+                Column("atc_name", "Group", "text"),
+                Column("prescriptions", "Prescriptions", "count"),
+            ),
+            y="prescriptions",
+            series=("atc_group",),
+            y_label="New prescriptions",
+        ),
+        Figure(
+            "medication_override_month",
+            "Overridden safety warnings per unit and month",
+            (UNIT, MONTH, Column("kind", "Warning", "text"), Column("overrides", "Overridden", "count")),
+            y="overrides",
+            series=("care_unit", "kind"),
+            y_label="Overridden warnings",
+        ),
+        Figure(
+            "medication_stock",
+            "Stock per location, as of the latest refresh",
+            (
+                UNIT,
+                Column("location", "Stock location", "text"),
+                Column("as_of", "As of", "day"),
+                Column("stock_value", "Stock value", "money", "SEK"),
+                Column("expiring_batches", "Batches expiring within 90 days", "count"),
+                Column("stock_outs", "Drugs out of stock", "count"),
+            ),
+            y="stock_value",
+            series=("location",),
+            y_label="Stock value at cost (SEK)",
+            x_column="location",
+        ),
+    ),
+    not_recorded=(
+        "The stock is shown as it stands at the latest refresh: the ledger's history is not summed by month "
+        "here, so the period does not apply to it. A batch without a unit cost adds nothing to the value.",
+    ),
+)
+
+REPORTS: dict[str, Report] = {r.key: r for r in (FLOW, CLINICAL, ACCESS, MEDICATION)}
 
 # The dashboard: one figure of each report, over a period of its own.
 DASHBOARD: tuple[tuple[str, str, int], ...] = (

@@ -42,12 +42,14 @@ def _in_language(ctx: RequestContext) -> Iterator[None]:
 
 
 def _unit_words(column: Column) -> str:
-    return {"days": _("days"), "minutes": _("minutes"), "%": "%"}.get(column.unit, "")
+    return {"days": _("days"), "minutes": _("minutes"), "%": "%", "SEK": "SEK"}.get(column.unit, "")
 
 
 def _display(column: Column, value: Any, locale: str, row: dict[str, Any]) -> Any:
     if column.key == "title" and locale == "sv" and row.get("title_sv"):
         return row["title_sv"]
+    if column.key == "atc_name" and locale == "sv" and row.get("atc_name_sv"):
+        return row["atc_name_sv"]
     if column.key == "code" and value == "":
         return _("no code")
     return export.cell(column, value, yes=_("yes"), no=_("no"))

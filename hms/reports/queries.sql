@@ -172,3 +172,91 @@ WHERE
     month BETWEEN DATE_TRUNC('month', :from_day::date)::date AND :to_day
     AND (:unit_id::bigint IS NULL OR care_unit_id = :unit_id)
 ORDER BY care_unit, month;
+
+-- name: access_wait_month
+-- First visits after a referral or booking request, the median wait and the 90-day guarantee.
+SELECT
+    care_unit_id,
+    care_unit,
+    month,
+    first_visits,
+    median_wait_days,
+    within_90_days_pct
+FROM report_access_wait_month
+WHERE
+    month BETWEEN :from_month AND :to_day
+    AND (:unit_id::bigint IS NULL OR care_unit_id = :unit_id)
+ORDER BY care_unit, month;
+
+-- name: access_attendance_month
+-- Appointments attended and missed per unit and month.
+SELECT
+    care_unit_id,
+    care_unit,
+    month,
+    attended,
+    no_shows,
+    no_show_pct
+FROM report_access_attendance_month
+WHERE
+    month BETWEEN :from_month AND :to_day
+    AND (:unit_id::bigint IS NULL OR care_unit_id = :unit_id)
+ORDER BY care_unit, month;
+
+-- name: access_clinician_month
+-- Appointments per clinician and month.
+SELECT
+    care_unit_id,
+    care_unit,
+    clinician,
+    month,
+    appointments
+FROM report_access_clinician_month
+WHERE
+    month BETWEEN :from_month AND :to_day
+    AND (:unit_id::bigint IS NULL OR care_unit_id = :unit_id)
+ORDER BY care_unit, clinician, month;
+
+-- name: medication_atc_month
+-- New prescriptions per ATC group, unit and month.
+SELECT
+    care_unit_id,
+    care_unit,
+    month,
+    atc_group,
+    atc_name,
+    atc_name_sv,
+    prescriptions
+FROM report_medication_atc_month
+WHERE
+    month BETWEEN :from_month AND :to_day
+    AND (:unit_id::bigint IS NULL OR care_unit_id = :unit_id)
+ORDER BY care_unit, month, atc_group;
+
+-- name: medication_override_month
+-- Overridden safety warnings per unit, month and kind.
+SELECT
+    care_unit_id,
+    care_unit,
+    month,
+    kind,
+    overrides
+FROM report_medication_override_month
+WHERE
+    month BETWEEN :from_month AND :to_day
+    AND (:unit_id::bigint IS NULL OR care_unit_id = :unit_id)
+ORDER BY care_unit, month, kind;
+
+-- name: medication_stock
+-- Each stock location's value, expiring batches and stock-outs, as of the refresh (the period does not apply).
+SELECT
+    care_unit_id,
+    care_unit,
+    location,
+    as_of,
+    stock_value,
+    expiring_batches,
+    stock_outs
+FROM report_medication_stock
+WHERE :unit_id::bigint IS NULL OR care_unit_id = :unit_id
+ORDER BY care_unit NULLS FIRST, location;

@@ -50,7 +50,7 @@ def figure_rows(
 ) -> list[dict[str, Any]]:
     """The cells of one figure in the period (whole months for monthly figures)."""
     rows: list[dict[str, Any]] = getattr(q, fig.query)(
-        ctx.conn, from_day=from_day, to_day=to_day, unit_id=unit_id
+        ctx.conn, from_day=from_day, from_month=from_day.replace(day=1), to_day=to_day, unit_id=unit_id
     )
     return rows
 

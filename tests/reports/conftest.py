@@ -15,7 +15,17 @@ two parts hidden whose sum 5 leaves each open), E11.9 seven times and E10.9
 once (chapter IV: 8, one part hidden, so withheld), K35.8 once.
 NEWS2 in March: five red sets (respiratory rate 25) each followed an hour
 later by a normal set on the medical unit; one red set on surgery.
-Procedures in March: five coded TJK10 and two without a code."""
+Procedures in March: five coded TJK10 and two without a code.
+
+Access: each of the six asked the medical unit for a booking on D-30 at
+09:00 and came to a first visit on D+1 from 08:00, half an hour apart:
+six first visits, waits from 31 days less an hour to 31 days and an hour
+and a half (median 31 days and a quarter of an hour: 31.0),
+all within 90 days (the share needs 5 late ones too: suppressed). Dr Alice
+also had two patients who did not attend that day: attended 6, no-shows
+<5; Dr Alice 8 appointments, Nurse Bob one booked (<5).
+Medication: in March the medical unit prescribed five C-group drugs of one
+ATC group and two of another (five shown, <5)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -128,6 +138,56 @@ def _procedures(owner, cast, patients: list[int]) -> None:
         )
 
 
+def _appointment(owner, cast, kind: int, patient: int, clinician: int, start: datetime, status: str) -> None:
+    """An appointment; one the patient arrived at has opened its visit."""
+    visit = None
+    if status == "arrived":
+        visit = owner.execute(
+            "INSERT INTO encounter (patient_id, care_unit_id, kind, reason, started_at, ended_at, created_by) "
+            "VALUES (%s, %s, 'outpatient', 'Nybesök', %s, %s, %s) RETURNING id",
+            [patient, cast.unit_med, start, start + timedelta(minutes=30), cast.rita],
+        ).fetchone()["id"]
+    owner.execute(
+        "INSERT INTO appointment (patient_id, type_id, care_unit_id, clinician_id, during, mode, status, "
+        "arrived_at, encounter_id) VALUES (%s, %s, %s, %s, tstzrange(%s, %s), 'in_person', %s, %s, %s)",
+        [patient, kind, cast.unit_med, clinician, start, start + timedelta(minutes=30), status,
+         start if visit else None, visit],
+    )  # fmt: skip
+
+
+def _access(owner, cast, patients: list[int]) -> None:
+    kind = owner.execute(
+        "INSERT INTO appointment_type (care_unit_id, name, duration_minutes, mode, patient_bookable) "
+        "VALUES (%s, 'Nybesök', 30, 'in_person', true) RETURNING id",
+        [cast.unit_med],
+    ).fetchone()["id"]
+    for i, p in enumerate(patients):
+        owner.execute(
+            "INSERT INTO care_request (patient_id, kind, care_unit_id, body, filed_by, filed_at) "
+            "VALUES (%s, 'booking', %s, 'Jag vill boka en tid', %s, %s)",
+            [p, cast.unit_med, cast.greta, at(-30, 9)],
+        )
+        _appointment(owner, cast, kind, p, cast.alice, at(1, 8) + timedelta(minutes=30 * i), "arrived")
+    for i in range(2):
+        _appointment(
+            owner, cast, kind, patients[i], cast.alice, at(1, 14) + timedelta(minutes=30 * i), "no_show"
+        )
+    _appointment(owner, cast, kind, patients[0], cast.bob, at(2, 9), "booked")
+
+
+def _prescriptions(owner, cast, patients: list[int]) -> None:
+    groups = owner.execute(
+        "SELECT left(atc_code, 3) AS atc, min(id) AS drug FROM drug GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2"
+    ).fetchall()
+    for group, n in zip(groups, (5, 2), strict=True):
+        for i in range(n):
+            owner.execute(
+                "INSERT INTO prescription (patient_id, drug_id, care_unit_id, prescribed_by, created_at) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                [patients[i], group["drug"], cast.unit_med, cast.alice, at(1, 12)],
+            )
+
+
 @pytest.fixture()
 def history(owner, cast) -> History:
     patients = _patients(owner, 6)
@@ -139,6 +199,8 @@ def history(owner, cast) -> History:
     _diagnoses(owner, cast, patients)
     _vitals(owner, cast, patients)
     _procedures(owner, cast, patients)
+    _access(owner, cast, patients)
+    _prescriptions(owner, cast, patients)
     refresh(owner)
     return History(patients, cast.ward_med, surgical_ward)
 

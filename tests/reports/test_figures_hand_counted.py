@@ -74,3 +74,25 @@ def test_procedures_per_code(adam):
         (r["code"], r["is_surgery"]): r["procedures"] for r in rows(adam, "report_clinical_procedure_month")
     }
     assert found == {("TJK10", False): 5, ("", False): None}
+
+
+def test_waiting_time_to_the_first_visit_and_the_care_guarantee(adam, cast):
+    med = rows(adam, "report_access_wait_month", "WHERE care_unit_id = %s", [cast.unit_med])
+    assert [(r["month"], r["first_visits"], r["median_wait_days"], r["within_90_days_pct"]) for r in med] == [
+        (date(2026, 3, 1), 6, Decimal("31.0"), None)
+    ]
+
+
+def test_attendance_and_appointments_per_clinician(adam, cast):
+    attendance = rows(adam, "report_access_attendance_month", "WHERE care_unit_id = %s", [cast.unit_med])
+    assert [(r["attended"], r["no_shows"], r["no_show_pct"]) for r in attendance] == [(6, None, None)]
+    per_clinician = {r["clinician"]: r["appointments"] for r in rows(adam, "report_access_clinician_month")}
+    assert per_clinician == {"Dr Alice Andersson": 8, "Bob Berg": None}
+
+
+def test_new_prescriptions_per_atc_group(adam, cast):
+    counts = sorted(
+        (r["prescriptions"] or 0)
+        for r in rows(adam, "report_medication_atc_month", "WHERE care_unit_id = %s", [cast.unit_med])
+    )
+    assert counts == [0, 5]  # the group prescribed twice reads <5 (None), the other 5

@@ -506,9 +506,10 @@ TO hms_app;
 -- The refresh
 -- ---------------------------------------------------------------------------
 
--- Refreshes every materialised figure, CONCURRENTLY (readers keep the old
--- rows until the new ones are in), and stamps each one's time. Run by
--- `hms jobs run` as hms_reporter, which may execute this and nothing else.
+-- Refreshes every materialised figure of the schema reporting, CONCURRENTLY
+-- (readers keep the old rows until the new ones are in), and stamps each
+-- one's time. Run by `hms jobs run` as hms_reporter, which may execute this
+-- and nothing else. A figure added by a later migration is refreshed too.
 CREATE FUNCTION report_refresh() RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
@@ -516,10 +517,7 @@ DECLARE
     v_started timestamptz;
     v_done integer := 0;
 BEGIN
-    FOREACH v_figure IN ARRAY ARRAY[
-        'flow_ward_day', 'flow_unit_month', 'clinical_diagnosis_month', 'clinical_procedure_month',
-        'clinical_news2_month', 'clinical_critical_month'
-    ] LOOP
+    FOR v_figure IN SELECT m.matviewname FROM pg_matviews AS m WHERE m.schemaname = 'reporting' ORDER BY 1 LOOP
         v_started := clock_timestamp();
         EXECUTE format('REFRESH MATERIALIZED VIEW CONCURRENTLY reporting.%I', v_figure);
         INSERT INTO report_refresh (figure, refreshed_at, took_ms)
