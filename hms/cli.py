@@ -486,6 +486,29 @@ def bench_ward(
     typer.echo(ward.as_json(result))
 
 
+@bench_app.command("reports")
+def bench_reports(
+    rows: int = typer.Option(
+        10_000_000, min=1_000, help="At least this many journal rows (loaded once, reused)."
+    ),
+    seed: int = typer.Option(42, help="Seed of the bench hospital and of its journal."),
+) -> None:
+    """Time each report cold from the plain views and from the materialised
+    views (as the administrator), and the refresh of every figure, on
+    `hms_bench_reports` with at least --rows journal rows (vital signs,
+    diagnoses, procedures, admissions) loaded with COPY. The last line is JSON."""
+    from hms.bench import reports
+
+    settings = get_settings()
+    url = reports.bench_database(settings)
+    have = reports.prepare(url, rows=rows, seed=seed, say=typer.echo)
+    typer.echo(f"bench database {reports.BENCH_DB}: {have:,} journal rows")
+    result = reports.run(url, settings, say=typer.echo)
+    for line in result.lines():
+        typer.echo(line)
+    typer.echo(reports.as_json(result))
+
+
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 
