@@ -93,7 +93,7 @@ SELECT
     readmissions
 FROM report_flow_unit_month
 WHERE
-    month BETWEEN DATE_TRUNC('month', :from_day::date)::date AND :to_day
+    month BETWEEN :from_month AND :to_day
     AND (:unit_id::bigint IS NULL OR care_unit_id = :unit_id)
 ORDER BY care_unit, month;
 
@@ -107,7 +107,7 @@ SELECT
     diagnoses
 FROM report_clinical_chapter_month
 WHERE
-    month BETWEEN DATE_TRUNC('month', :from_day::date)::date AND :to_day
+    month BETWEEN :from_month AND :to_day
     AND (:unit_id::bigint IS NULL OR care_unit_id = :unit_id)
 ORDER BY care_unit, month, chapter;
 
@@ -124,7 +124,7 @@ SELECT
     diagnoses
 FROM report_clinical_diagnosis_month
 WHERE
-    month BETWEEN DATE_TRUNC('month', :from_day::date)::date AND :to_day
+    month BETWEEN :from_month AND :to_day
     AND (:unit_id::bigint IS NULL OR care_unit_id = :unit_id)
 ORDER BY care_unit, month, code;
 
@@ -139,7 +139,7 @@ SELECT
     procedures
 FROM report_clinical_procedure_month
 WHERE
-    month BETWEEN DATE_TRUNC('month', :from_day::date)::date AND :to_day
+    month BETWEEN :from_month AND :to_day
     AND (:unit_id::bigint IS NULL OR care_unit_id = :unit_id)
 ORDER BY care_unit ASC, month ASC, is_surgery DESC, code ASC;
 
@@ -154,7 +154,7 @@ SELECT
     median_minutes_to_next
 FROM report_clinical_news2_month
 WHERE
-    month BETWEEN DATE_TRUNC('month', :from_day::date)::date AND :to_day
+    month BETWEEN :from_month AND :to_day
     AND (:unit_id::bigint IS NULL OR care_unit_id = :unit_id)
 ORDER BY care_unit, month;
 
@@ -169,7 +169,7 @@ SELECT
     median_minutes_to_ack
 FROM report_clinical_critical_month
 WHERE
-    month BETWEEN DATE_TRUNC('month', :from_day::date)::date AND :to_day
+    month BETWEEN :from_month AND :to_day
     AND (:unit_id::bigint IS NULL OR care_unit_id = :unit_id)
 ORDER BY care_unit, month;
 
