@@ -276,7 +276,101 @@ MEDICATION = Report(
     ),
 )
 
-REPORTS: dict[str, Report] = {r.key: r for r in (FLOW, CLINICAL, ACCESS, MEDICATION)}
+HOURS = "hours"
+
+OVERSIGHT = Report(
+    "oversight",
+    "Oversight",
+    (
+        Figure(
+            "oversight_emergency_month",
+            "Emergency accesses per month and review",
+            (
+                MONTH,
+                Column("review", "Review", "text"),
+                Column("accesses", "Emergency accesses", "count"),
+                Column("median_hours_to_review", "Median time to review", "measure", HOURS),
+            ),
+            y="accesses",
+            series=("review",),
+            y_label="Emergency accesses",
+        ),
+        Figure(
+            "oversight_consultation_month",
+            "Consultations per unit and month",
+            (
+                UNIT,
+                MONTH,
+                Column("consultations", "Consultations", "count"),
+                Column("answered", "With an answer", "count"),
+                Column("median_hours_to_answer", "Median time to the answer", "measure", HOURS),
+            ),
+            y="median_hours_to_answer",
+            series=("care_unit",),
+            y_label="Median time to the answer (hours)",
+        ),
+    ),
+    not_recorded=(
+        "An emergency access belongs to the person who opened it, not to a care unit: its figure is the "
+        "hospital's, for administrators only.",
+    ),
+)
+
+COMMUNICATION = Report(
+    "communication",
+    "Communication",
+    (
+        Figure(
+            "communication_message_month",
+            "Messages from patients per unit and month",
+            (
+                UNIT,
+                MONTH,
+                Column("threads", "Conversations", "count"),
+                Column("answered", "With an answer", "count"),
+                Column("median_hours_to_answer", "Median time to the first answer", "measure", HOURS),
+            ),
+            y="median_hours_to_answer",
+            series=("care_unit",),
+            y_label="Median time to the first answer (hours)",
+        ),
+        Figure(
+            "communication_request_month",
+            "Care requests per unit, month and kind",
+            (
+                UNIT,
+                MONTH,
+                Column("kind", "Kind", "text"),
+                Column("requests", "Requests", "count"),
+                Column("answered", "With an answer", "count"),
+                Column("median_hours_to_answer", "Median time to the answer", "measure", HOURS),
+            ),
+            y="requests",
+            series=("care_unit", "kind"),
+            y_label="Care requests",
+        ),
+        Figure(
+            "communication_referral_month",
+            "Referrals received per unit, month and urgency",
+            (
+                UNIT,
+                MONTH,
+                Column("urgency", "Urgency", "text"),
+                Column("referrals", "Referrals", "count"),
+                Column("decided", "With a decision", "count"),
+                Column("median_hours_to_decision", "Median time to the decision", "measure", HOURS),
+                Column("within_target_pct", "Decided within the target", "measure", "%"),
+            ),
+            y="median_hours_to_decision",
+            series=("care_unit", "urgency"),
+            y_label="Median time to the decision (hours)",
+        ),
+    ),
+)
+
+REPORTS: dict[str, Report] = {
+    r.key: r for r in (FLOW, CLINICAL, ACCESS, MEDICATION, OVERSIGHT, COMMUNICATION)
+}
 
 # The dashboard: one figure of each report, over a period of its own.
 DASHBOARD: tuple[tuple[str, str, int], ...] = (

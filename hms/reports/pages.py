@@ -42,7 +42,26 @@ def _in_language(ctx: RequestContext) -> Iterator[None]:
 
 
 def _unit_words(column: Column) -> str:
-    return {"days": _("days"), "minutes": _("minutes"), "%": "%", "SEK": "SEK"}.get(column.unit, "")
+    words = {"days": _("days"), "minutes": _("minutes"), "hours": _("hours"), "%": "%", "SEK": "SEK"}
+    return words.get(column.unit, "")
+
+
+# Coded values of the figures' own dimensions, in words.
+VALUE_WORDS = {
+    "review": {"unreviewed": "Not reviewed", "justified": "Justified", "unjustified": "Unjustified"},
+    "kind": {
+        "allergy": "Allergy",
+        "interaction": "Interaction",
+        "duplicate": "Duplicate therapy",
+        "dose": "Dose above the daily maximum",
+        "renewal": "Prescription renewal",
+        "question": "A question",
+        "booking": "Booking request",
+        "certificate": "Certificate request",
+        "correction": "Correction",
+    },
+    "urgency": {"routine": "Routine", "urgent": "Urgent", "acute": "Acute"},
+}
 
 
 def _display(column: Column, value: Any, locale: str, row: dict[str, Any]) -> Any:
@@ -52,6 +71,8 @@ def _display(column: Column, value: Any, locale: str, row: dict[str, Any]) -> An
         return row["atc_name_sv"]
     if column.key == "code" and value == "":
         return _("no code")
+    if column.key in VALUE_WORDS and value in VALUE_WORDS[column.key]:
+        return _(VALUE_WORDS[column.key][value])
     return export.cell(column, value, yes=_("yes"), no=_("no"))
 
 

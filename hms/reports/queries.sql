@@ -260,3 +260,77 @@ SELECT
 FROM report_medication_stock
 WHERE :unit_id::bigint IS NULL OR care_unit_id = :unit_id
 ORDER BY care_unit NULLS FIRST, location;
+
+-- name: oversight_emergency_month
+-- Emergency accesses per month and review state (the hospital's; administrators only).
+SELECT
+    month,
+    review,
+    accesses,
+    median_hours_to_review
+FROM report_oversight_emergency_month
+WHERE month BETWEEN :from_month AND :to_day
+ORDER BY month, review;
+
+-- name: oversight_consultation_month
+-- Consultations asked per unit and month, and how soon they were answered.
+SELECT
+    care_unit_id,
+    care_unit,
+    month,
+    consultations,
+    answered,
+    median_hours_to_answer
+FROM report_oversight_consultation_month
+WHERE
+    month BETWEEN :from_month AND :to_day
+    AND (:unit_id::bigint IS NULL OR care_unit_id = :unit_id)
+ORDER BY care_unit, month;
+
+-- name: communication_message_month
+-- Conversations with each unit per month, and how soon the unit first answered.
+SELECT
+    care_unit_id,
+    care_unit,
+    month,
+    threads,
+    answered,
+    median_hours_to_answer
+FROM report_communication_message_month
+WHERE
+    month BETWEEN :from_month AND :to_day
+    AND (:unit_id::bigint IS NULL OR care_unit_id = :unit_id)
+ORDER BY care_unit, month;
+
+-- name: communication_request_month
+-- Care requests per unit, month and kind, and how soon they were answered.
+SELECT
+    care_unit_id,
+    care_unit,
+    month,
+    kind,
+    requests,
+    answered,
+    median_hours_to_answer
+FROM report_communication_request_month
+WHERE
+    month BETWEEN :from_month AND :to_day
+    AND (:unit_id::bigint IS NULL OR care_unit_id = :unit_id)
+ORDER BY care_unit, month, kind;
+
+-- name: communication_referral_month
+-- Referrals received per unit, month and urgency, and how soon they were decided.
+SELECT
+    care_unit_id,
+    care_unit,
+    month,
+    urgency,
+    referrals,
+    decided,
+    median_hours_to_decision,
+    within_target_pct
+FROM report_communication_referral_month
+WHERE
+    month BETWEEN :from_month AND :to_day
+    AND (:unit_id::bigint IS NULL OR care_unit_id = :unit_id)
+ORDER BY care_unit, month, urgency;

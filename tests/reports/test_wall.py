@@ -22,7 +22,13 @@ VIEWS = (
     "report_medication_atc_month",
     "report_medication_override_month",
     "report_medication_stock",
+    "report_oversight_consultation_month",
+    "report_communication_message_month",
+    "report_communication_request_month",
+    "report_communication_referral_month",
 )
+# The hospital's own figures, for administrators only: no unit column.
+HOSPITAL_VIEWS = ("report_oversight_emergency_month",)
 
 
 def units_seen(conn) -> dict[str, set[int]]:
@@ -36,7 +42,7 @@ def test_every_report_view_is_listed_here(owner):
     found = owner.execute(
         "SELECT table_name FROM information_schema.views WHERE table_schema = 'public' AND table_name LIKE 'report\\_%'"
     ).fetchall()
-    assert {r["table_name"] for r in found} == set(VIEWS)
+    assert {r["table_name"] for r in found} == set(VIEWS) | set(HOSPITAL_VIEWS)
 
 
 def test_a_doctor_acting_as_herself_gets_no_row(acting_as, cast, history):
@@ -59,6 +65,36 @@ def test_a_department_head_gets_only_her_department(acting_as, cast, history, he
     assert seen["report_flow_unit_month"] == {cast.unit_med}
     assert seen["report_clinical_news2_month"] == {cast.unit_med}
     assert all(units <= {cast.unit_med} for units in seen.values())
+
+
+def hospital_rows(conn) -> int:
+    return sum(
+        conn.execute(f"SELECT count(*) AS n FROM {view}").fetchone()["n"]  # noqa: S608
+        for view in HOSPITAL_VIEWS
+    )
+
+
+def test_the_hospitals_own_figures_are_the_administrators_alone(acting_as, app_conn, owner, cast, history):
+    owner.execute(
+        "INSERT INTO emergency_access (user_id, patient_id, reason, starts_at, expires_at) "
+        "SELECT %s, p, 'Medvetslös patient i akutrummet, ingen anhörig nåbar', "
+        "'2026-03-10 03:00+01', '2026-03-10 04:00+01' FROM unnest(%s::bigint[]) AS p",
+        [cast.charlie, history.patients],
+    )
+    owner.execute("SELECT report_refresh()")
+    assert hospital_rows(acting_as(cast.adam)) == 1
+    row = (
+        acting_as(cast.adam)
+        .execute("SELECT review, accesses FROM report_oversight_emergency_month")
+        .fetchone()
+    )
+    assert (row["review"], row["accesses"]) == ("unreviewed", 6)
+    owner.execute(
+        "INSERT INTO department_head (department_id, user_id) SELECT department_id, %s FROM care_unit WHERE id = %s",
+        [cast.alice, cast.unit_med],
+    )
+    for conn in (acting_as(cast.alice), acting_as(cast.bob), app_conn):
+        assert hospital_rows(conn) == 0
 
 
 def test_the_administrator_sees_every_unit(acting_as, cast, history):
