@@ -110,7 +110,7 @@ def prepare(url: str, *, rows: int, seed: int, say: Callable[[str], None] = prin
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f"ANALYZE {', '.join(ANALYSED)}")
         have = journal_rows(conn)
-        if have >= rows:
+        if have >= rows * 0.99:  # the count is the planner's estimate
             return have
         say(f"loading {rows - have:,} journal rows with COPY")
         _load(conn, rows - have, random.Random(seed + have))

@@ -512,7 +512,7 @@ TO hms_app;
 
 -- Refreshes every materialised figure of the schema reporting, CONCURRENTLY
 -- (readers keep the old rows until the new ones are in), and stamps each
--- one's time. Run by `hms jobs run` as hms_reporter, which may execute this
+-- one's time (and its statistics). Run by `hms jobs run` as hms_reporter, which may execute this
 -- and nothing else. A figure added by a later migration is refreshed too.
 CREATE FUNCTION report_refresh() RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
@@ -524,6 +524,8 @@ BEGIN
     FOR v_figure IN SELECT m.matviewname FROM pg_matviews AS m WHERE m.schemaname = 'reporting' ORDER BY 1 LOOP
         v_started := clock_timestamp();
         EXECUTE format('REFRESH MATERIALIZED VIEW CONCURRENTLY reporting.%I', v_figure);
+        -- Fresh statistics, so the reports' plans see the new cells at once.
+        EXECUTE format('ANALYZE reporting.%I', v_figure);
         INSERT INTO report_refresh (figure, refreshed_at, took_ms)
         VALUES (v_figure, clock_timestamp(), extract(EPOCH FROM clock_timestamp() - v_started) * 1000)
         ON CONFLICT (figure) DO UPDATE SET refreshed_at = excluded.refreshed_at, took_ms = excluded.took_ms;
