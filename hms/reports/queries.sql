@@ -37,6 +37,7 @@ ORDER BY figure;
 SELECT
     d.id AS department_id,
     d.name AS department,
+    d.name || ' (' || d.code || ')' AS department_label,
     u.id AS user_id,
     u.full_name,
     u.role,

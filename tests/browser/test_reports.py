@@ -18,7 +18,7 @@ def test_a_department_head_is_appointed_and_reads_her_departments_reports(page, 
     # given the administrator appoints Dr Alice head of Internal medicine
     log_in(page, "adam")
     page.click("nav.mainnav a:has-text('Department heads')")
-    page.select_option("#f-department_id", label="Internal medicine")
+    page.select_option("#f-department_id", label="Internal medicine (MED)")
     page.select_option("#f-user_id", label="Dr Alice Andersson")
     page.click("button:has-text('Appoint')")
     expect(page.locator("#department-heads")).to_contain_text("Dr Alice Andersson")
