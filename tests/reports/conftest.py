@@ -24,8 +24,13 @@ and a half (median 31 days and a quarter of an hour: 31.0),
 all within 90 days (the share needs 5 late ones too: suppressed). Dr Alice
 also had two patients who did not attend that day: attended 6, no-shows
 <5; Dr Alice 8 appointments, Nurse Bob one booked (<5).
-Medication: in March the medical unit prescribed five C-group drugs of one
-ATC group and two of another (five shown, <5)."""
+Medication: in March the medical unit prescribed five drugs of one ATC
+group and two of another (five shown, <5).
+Communication: the six booking requests (February) are not answered: six
+requests, answered <5. Surgery referred five of them to the medical unit
+on D-2 at 10:00 (routine, 30 days' target), which rejected each a day
+later: five referrals, five decided, median 24.0 hours, all within the
+target (the share needs five late ones too: suppressed)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -188,6 +193,16 @@ def _prescriptions(owner, cast, patients: list[int]) -> None:
             )
 
 
+def _referrals(owner, cast, patients: list[int]) -> None:
+    for p in patients[:5]:
+        owner.execute(
+            "INSERT INTO referral (patient_id, from_unit_id, to_unit_id, sent_by, urgency, question, status, "
+            "sent_at, decided_by, decided_at, decision_reason) VALUES (%s, %s, %s, %s, 'routine', "
+            "'Bedömning av hjärtsvikt?', 'rejected', %s, %s, %s, 'Handläggs i primärvården')",
+            [p, cast.unit_surg, cast.unit_med, cast.charlie, at(-2, 10), cast.alice, at(-1, 10)],
+        )
+
+
 @pytest.fixture()
 def history(owner, cast) -> History:
     patients = _patients(owner, 6)
@@ -201,6 +216,7 @@ def history(owner, cast) -> History:
     _procedures(owner, cast, patients)
     _access(owner, cast, patients)
     _prescriptions(owner, cast, patients)
+    _referrals(owner, cast, patients)
     refresh(owner)
     return History(patients, cast.ward_med, surgical_ward)
 

@@ -96,3 +96,18 @@ def test_new_prescriptions_per_atc_group(adam, cast):
         for r in rows(adam, "report_medication_atc_month", "WHERE care_unit_id = %s", [cast.unit_med])
     )
     assert counts == [0, 5]  # the group prescribed twice reads <5 (None), the other 5
+
+
+def test_care_requests_and_how_soon_they_are_answered(adam, cast):
+    found = rows(adam, "report_communication_request_month", "WHERE care_unit_id = %s", [cast.unit_med])
+    assert [
+        (r["month"], r["kind"], r["requests"], r["answered"], r["median_hours_to_answer"]) for r in found
+    ] == [(date(2026, 2, 1), "booking", 6, None, None)]
+
+
+def test_referrals_received_and_how_soon_they_are_decided(adam, cast):
+    found = rows(adam, "report_communication_referral_month", "WHERE care_unit_id = %s", [cast.unit_med])
+    assert [
+        (r["urgency"], r["referrals"], r["decided"], r["median_hours_to_decision"], r["within_target_pct"])
+        for r in found
+    ] == [("routine", 5, 5, Decimal("24.0"), None)]
