@@ -92,6 +92,8 @@ def _include_routers(app: FastAPI) -> None:
     from hms.portal import pages as portal_pages
     from hms.referrals import pages as referral_pages
     from hms.referrals import pages_patient as referral_patient_pages
+    from hms.reports import pages as report_pages
+    from hms.reports import pages_heads as report_head_pages
     from hms.requests import pages as request_pages
     from hms.requests import pages_portal as request_portal_pages
     from hms.scheduling import pages as scheduling_pages
@@ -136,5 +138,7 @@ def _include_routers(app: FastAPI) -> None:
         lab_radiology_pages,
         lab_api,
         ward_pages,
+        report_pages,
+        report_head_pages,
     ):
         app.include_router(module.router)

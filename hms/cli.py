@@ -489,6 +489,29 @@ def bench_ward(
     typer.echo(ward.as_json(result))
 
 
+@bench_app.command("reports")
+def bench_reports(
+    rows: int = typer.Option(
+        10_000_000, min=1_000, help="At least this many journal rows (loaded once, reused)."
+    ),
+    seed: int = typer.Option(42, help="Seed of the bench hospital and of its journal."),
+) -> None:
+    """Time each report cold from the plain views and from the materialised
+    views (as the administrator), and the refresh of every figure, on
+    `hms_bench_reports` with at least --rows journal rows (vital signs,
+    diagnoses, procedures, admissions) loaded with COPY. The last line is JSON."""
+    from hms.bench import reports
+
+    settings = get_settings()
+    url = reports.bench_database(settings)
+    have = reports.prepare(url, rows=rows, seed=seed, say=typer.echo)
+    typer.echo(f"bench database {reports.BENCH_DB}: {have:,} journal rows")
+    result = reports.run(url, settings, say=typer.echo)
+    for line in result.lines():
+        typer.echo(line)
+    typer.echo(reports.as_json(result))
+
+
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 
@@ -560,10 +583,13 @@ app.add_typer(jobs_app, name="jobs")
 @jobs_app.command("run")
 def jobs_run() -> None:
     """Do the timed work once, as the hms_worker role: reminders of tomorrow's
-    appointments and waitlist offers that expire. Running it twice is harmless."""
-    from hms.db.connect import owner_url, worker_url
-    from hms.jobs import scheduling
+    appointments and waitlist offers that expire; then refresh the reports'
+    figures as the hms_reporter role. Running it twice is harmless."""
+    from hms.db.connect import owner_url, reporter_url, worker_url
+    from hms.jobs import reports, scheduling
 
     settings = get_settings()
-    report = scheduling.run(worker_url(settings, owner_url(settings)))
+    owner = owner_url(settings)
+    report = scheduling.run(worker_url(settings, owner))
     typer.echo(report.line())
+    typer.echo(reports.run(reporter_url(settings, owner)).line())

@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     # Background work (sealing the audit log) logs in as its own role.
     worker_database_url: str | None = None
     worker_db_password: str | None = None
+    # The reports' refresh logs in as its own role, which may only refresh them.
+    reporter_database_url: str | None = None
+    reporter_db_password: str | None = None
     # How often the app seals new audit rows into the hash chain; 0 = never
     # (then `hms audit seal` must run from cron).
     audit_seal_seconds: float = 2.0

@@ -320,6 +320,13 @@ JOINS = {
         {"app_user", "care_unit"},
         "who ordered, reported and acknowledged, from which unit",
     ),
+    "reports.scope_units": (
+        {"care_unit", "department"},
+        "the units a user reports on, by name and department",
+    ),
+    "reports.departments_headed": ({"department"}, "the departments the user heads, by name"),
+    "reports.department_heads": ({"department", "app_user"}, "every department with its heads, by name"),
+    "reports.head_candidates": ({"app_user"}, "the staff an administrator may appoint to head a department"),
     "ward.wards_mine": (
         {"staff_care_unit", "ward", "care_unit", "room", "bed"},
         "the wards of the user's units, with their beds counted",

@@ -16,6 +16,7 @@ from hms.organization import read as organization_read
 from hms.patients import read as patient_read
 from hms.pharmacy import read as pharmacy_read
 from hms.portal import read as portal_read
+from hms.reports import read as reports_read
 from hms.scheduling import read as scheduling_read
 from hms.ward import read as ward_read
 
@@ -61,6 +62,7 @@ def _clinician(ctx: RequestContext) -> dict[str, Any]:
         ],
         "lab_critical": lab_read.critical_unacknowledged_mine(ctx),
         "red_flags": ward_read.red_flags_mine(ctx),
+        "departments_headed": reports_read.departments_headed(ctx),
     }
 
 

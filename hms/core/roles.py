@@ -89,6 +89,11 @@ class Permission(StrEnum):
     DISCHARGE_SUMMARY = "discharge.summary"
     # The ward board (nurses and doctors, the wards of their own units).
     WARD_BOARD = "ward.board"
+    # Reports (hms.reports): aggregates only; which units each user reports on
+    # is the database's (hms_report_units: all for administrators, a
+    # department head's own department, none for anyone else).
+    REPORTS_READ = "reports.read"
+    DEPARTMENT_HEAD_MANAGE = "department_head.manage"
 
 
 _FRONT_DESK = {Role.RECEPTIONIST, Role.ADMINISTRATOR}
@@ -176,6 +181,12 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # The ward board: doctors and nurses, of the wards of their own care units
     # (the board's query keeps to those, and row-level security to the patients in care).
     Permission.WARD_BOARD: frozenset(_CARE_STAFF),
+    # Reports: administrators for the whole hospital; a doctor or nurse who
+    # heads a department for that department (the database answers which
+    # units; others get none, and the pages refuse them). Administrators
+    # appoint the heads.
+    Permission.REPORTS_READ: frozenset(_CARE_STAFF | {Role.ADMINISTRATOR}),
+    Permission.DEPARTMENT_HEAD_MANAGE: frozenset({Role.ADMINISTRATOR}),
 }
 
 

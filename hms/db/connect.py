@@ -13,6 +13,7 @@ from hms.db import embedded
 
 APP_ROLE = "hms_app"
 WORKER_ROLE = "hms_worker"
+REPORTER_ROLE = "hms_reporter"
 
 
 def owner_url(settings: Settings) -> str:
@@ -46,6 +47,19 @@ def worker_url(settings: Settings, owner: str) -> str:
     params.pop("password", None)
     if settings.worker_db_password:
         params["password"] = settings.worker_db_password
+    return make_conninfo("", **params)
+
+
+def reporter_url(settings: Settings, owner: str) -> str:
+    """The reports' refresh's own login: same server and database, the
+    hms_reporter role, which may only run report_refresh() (0038)."""
+    if settings.reporter_database_url:
+        return settings.reporter_database_url
+    params = conninfo_to_dict(owner)
+    params["user"] = REPORTER_ROLE
+    params.pop("password", None)
+    if settings.reporter_db_password:
+        params["password"] = settings.reporter_db_password
     return make_conninfo("", **params)
 
 

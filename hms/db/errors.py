@@ -610,3 +610,14 @@ CONSTRAINT_MESSAGES.update(
         "discharge_summary_signed_by_doctor": ("_form", "Only a doctor signs a discharge summary."),
     }
 )
+
+# Department heads (0038): HM380.
+CONSTRAINT_MESSAGES.update(
+    {
+        "department_head_is_staff": (
+            "user_id",
+            "A department is headed by an active doctor, nurse or administrator.",
+        ),
+        "department_head_department_id_fkey": ("department_id", "No such department."),
+    }
+)

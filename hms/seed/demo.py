@@ -28,6 +28,7 @@ from hms.seed.patients import seed_next_of_kin, seed_patients
 from hms.seed.pharmacy import seed_pharmacy
 from hms.seed.portal import seed_portal_accounts, seed_relatives
 from hms.seed.referrals import seed_referrals
+from hms.seed.reports import seed_reports
 from hms.seed.requests import seed_requests
 from hms.seed.scheduling import seed_scheduling
 from hms.seed.staff import GROUPS, seed_staff
@@ -39,7 +40,7 @@ DEFAULT_SEED = 42
 DEFAULT_PATIENTS = 2000
 
 # The well-known accounts, one per role, in the order `hms demo` lists them.
-DEMO_USERNAMES = [group.demo_username for group in GROUPS] + ["patient", "relative"]
+DEMO_USERNAMES = [group.demo_username for group in GROUPS] + ["head", "patient", "relative"]
 
 Step = Callable[[SeedContext], None]
 
@@ -58,6 +59,7 @@ STEPS: list[Step] = [
     seed_requests,
     seed_referrals,
     seed_lab,
+    seed_reports,
 ]
 
 

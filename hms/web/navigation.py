@@ -49,6 +49,10 @@ def nav_items(user: CurrentUser, counts: dict[str, int] | None = None) -> list[N
         ("/referrals", "Referrals", Permission.REFERRAL),
         ("/lab/sampling", "Samples to take", Permission.LAB_SAMPLE),
         ("/ward", "Ward board", Permission.WARD_BOARD),
+        # Administrators report on the whole hospital; a department head finds
+        # their department's reports on the home page (the role alone does not say).
+        ("/reports", "Reports", Permission.DEPARTMENT_HEAD_MANAGE),
+        ("/admin/department-heads", "Department heads", Permission.DEPARTMENT_HEAD_MANAGE),
     ]
     counts = counts or {}
     return [

@@ -35,6 +35,7 @@ DOMAINS = (
     "referrals",
     "lab",
     "ward",
+    "reports",
 )
 
 

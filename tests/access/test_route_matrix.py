@@ -390,3 +390,74 @@ def test_every_ward_board_route_answers_to_the_wards_unit_only(app, world, brows
             if username not in WARD_STAFF | {"greta"} and world.greta.shown_in(response.text):
                 wrong.append(f"{username} GET {url} shows Greta")
     assert wrong == []
+
+
+# Reports: aggregates for the people who run the hospital --------------------------------
+
+REPORT_PREFIXES = ("/reports", "/admin/department-heads")
+
+
+def report_get_routes(app) -> list[APIRoute]:
+    return [
+        r
+        for r in all_routes(app.routes)
+        if isinstance(r, APIRoute) and "GET" in r.methods and r.path.startswith(REPORT_PREFIXES)
+    ]
+
+
+def expected_for_report(route: APIRoute, username: str, heads: set[str]) -> frozenset[int]:
+    """The administrator reaches every report route; a doctor or nurse only
+    once appointed head of a department (and never the heads' page); the
+    database gives anyone else no unit, which the page answers with 403."""
+    policy = policy_of(route.endpoint)
+    assert policy is not None and policy.permission is not None, route.path
+    if not has_permission(ROLES[username], policy.permission):
+        return frozenset({403})
+    if username == "adam" or username in heads:
+        return ALLOWED
+    return frozenset({403})
+
+
+def report_sweep(app, world, browser, heads: set[str]) -> list[str]:
+    routes = report_get_routes(app)
+    assert len(routes) >= 10, [r.path for r in routes]
+    wrong = []
+    people = world.patients()
+    for username in ROLES:
+        who = browser(username)
+        for route in routes:
+            response = who.get(route.path)
+            allowed = expected_for_report(route, username, heads)
+            if response.status_code not in allowed:
+                wrong.append(
+                    f"{username} GET {route.path}: {response.status_code}, expected {_show(allowed)}"
+                )
+            body = response.text if response.headers.get("content-type", "").startswith("text") else ""
+            # (Greta's own name heads every page she opens)
+            wrong += [
+                f"{username} GET {route.path} shows {p.given_name}"
+                for p in people
+                if p.shown_in(body) and not (username == "greta" and p.patient_id == world.greta.patient_id)
+            ]
+    return wrong
+
+
+def test_every_report_route_answers_only_to_those_who_report(app, world, browser, acting_as, owner):
+    from tests.journal import given
+
+    given.admit(acting_as(world.cast.alice), world.cast)  # Greta lies in bed A of the medical ward
+    owner.execute("SELECT report_refresh()")
+    assert report_sweep(app, world, browser, heads=set()) == []
+
+
+def test_a_department_head_reaches_the_reports_and_still_no_patient(app, world, browser, acting_as, owner):
+    from tests.journal import given
+
+    given.admit(acting_as(world.cast.alice), world.cast)
+    owner.execute(
+        "INSERT INTO department_head (department_id, user_id) "
+        "SELECT department_id, %s FROM care_unit WHERE id = %s",
+        [world.cast.bob, world.cast.unit_med],
+    )
+    owner.execute("SELECT report_refresh()")
+    assert report_sweep(app, world, browser, heads={"bob"}) == []

@@ -91,6 +91,10 @@ def main_pages(cast, journal: dict[str, int]) -> dict[str, list[str]]:
             "/admin/audit/emergency",
             "/admin/audit/reports",
             "/admin/scheduling",
+            "/reports",
+            "/reports/flow",
+            "/reports/clinical",
+            "/admin/department-heads",
         ],
         "erik": ["/", "/consultations"],
         "greta": [

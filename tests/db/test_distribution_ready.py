@@ -61,6 +61,9 @@ REFERENCE_TABLES = {
     "calendar_feed": "accounts: a clinician's calendar token",
     "staff_profile": "staff",
     "staff_care_unit": "staff: unit membership, read by every access decision",
+    "department_head": "staff: who may read a department's reports",
+    # reports: aggregates of every patient, one stamp per refresh
+    "report_refresh": "reports: when the figures were last computed",
     # the pharmacy's stock: hospital-wide, not a patient's (its dispenses are)
     "stock_location": "pharmacy stock",
     "stock_batch": "pharmacy stock",

@@ -93,6 +93,7 @@ def test_every_role_has_a_demo_login(owner_url, owner):
         "reception",
         "admin",
         "specialist",
+        "head",
         "patient",
         "relative",
     ]
@@ -105,6 +106,13 @@ def test_every_role_has_a_demo_login(owner_url, owner):
         "WHERE u.username = 'patient' AND k.full_name = r.full_name"
     ).fetchall()
     assert linked
+    # the department head reads her department's reports, which are computed already
+    head = owner.execute(
+        "SELECT d.code FROM department_head AS h JOIN department AS d ON d.id = h.department_id "
+        "JOIN app_user AS u ON u.id = h.user_id WHERE u.username = 'head'"
+    ).fetchall()
+    assert [r["code"] for r in head] == ["MED"]
+    assert owner.execute("SELECT count(*) AS n FROM report_refresh").fetchone()["n"] >= 12
 
 
 def test_staff_have_profiles_and_clinicians_have_care_units(owner_url, owner):

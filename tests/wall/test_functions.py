@@ -59,7 +59,13 @@ APP_MAY_EXECUTE = {
     # laboratory and radiology: the orders (each checks who acts) and the flag's pure helpers
     "lab_order_place", "lab_order_sample", "lab_order_cancel", "radiology_order_place", "lab_range_for",
     "lab_flag_of",
+    # reports (0038): the units the user reports on, which the report views ask; the
+    # total a view publishes beside its parts; department heads, appointed by administrators
+    "hms_report_units", "report_total_shown", "department_head_appoint", "department_head_remove",
 }  # fmt: skip
+
+# The reports' refresh (hms jobs run) logs in as hms_reporter, which may do this alone.
+REPORTER_MAY_EXECUTE = {"report_refresh"}
 
 WORKER_MAY_EXECUTE = {
     "audit_log_seal", "hms_forget_ended_backends",
@@ -91,6 +97,10 @@ def test_the_app_role_may_execute_exactly_the_allowed_functions(owner):
 
 def test_the_worker_role_may_execute_only_the_sealing(owner):
     assert executable_by(owner, "hms_worker") == WORKER_MAY_EXECUTE
+
+
+def test_the_reporter_role_may_execute_only_the_refresh(owner):
+    assert executable_by(owner, "hms_reporter") == REPORTER_MAY_EXECUTE
 
 
 def test_public_executes_no_function_of_ours(owner):
