@@ -244,14 +244,16 @@ def app_backends(url: str, clients: list[int] | None = None) -> list[int]:
     """The server processes of the app's connections to the database ``url`` names,
     made by the processes ``clients`` (this one by default), so that other work on
     the same database is not counted. Their CPU time is read from /proc: the
-    database runs on this machine."""
+    database runs on this machine. A connection over a Unix socket (the embedded
+    server) has no port to match, so each of those is counted: the bench
+    database is the bench's own."""
     ports = local_ports(clients or [os.getpid()])
     with psycopg.connect(url) as conn:
         rows = conn.execute(
             "SELECT pid, client_port FROM pg_stat_activity "
             "WHERE datname = current_database() AND usename = 'hms_app'"
         ).fetchall()
-    return [int(pid) for pid, port in rows if port in ports]
+    return [int(pid) for pid, port in rows if port in ports or port is None or port < 0]
 
 
 def local_ports(pids: list[int]) -> set[int]:
