@@ -7,7 +7,27 @@ The reports' history is the hand-counted one of tests/reports/conftest.py:
 on Ward 12 one patient is discharged on D+1 (a count below 5, suppressed)
 and five on D+2; the medical unit discharges six in March."""
 
+import re
+
+import pytest
+
+from tests.journal import given
 from tests.reports.conftest import D, at, head_of_medicine, history  # noqa: F401  (the history and its fixtures)
+
+EXPLAIN_LEAKS = (
+    "EXPLAIN ANALYZE, which PostgreSQL lets any role run on its own queries, prints what a scan read "
+    "and a filter removed, and which subplans ran, before the row-level policy or the report view's "
+    "unit filter hid the rows; a leakproof qual of the caller's (text =) runs first. No grant stops it."
+)
+
+
+def explained(conn, query: str, params: list | None = None) -> str:
+    """The plan as run, without times or costs, and with the query's
+    constants taken out: what a caller learns beyond the rows it gets."""
+    conn.execute("SET enable_seqscan = off")
+    conn.execute("SET enable_bitmapscan = off")
+    rows = conn.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + query, params).fetchall()
+    return re.sub(r"'[^']*'", "'?'", "\n".join(r["QUERY PLAN"] for r in rows))
 
 
 def test_a_suppressed_days_discharges_are_not_the_months_less_the_shown_days(
@@ -34,3 +54,50 @@ def test_a_suppressed_days_discharges_are_not_the_months_less_the_shown_days(
     shown = sum(r["discharged"] for r in days if r["discharged"] is not None)
     # The suppressed day discharged one patient: the month must not say so.
     assert month["discharges"] is None or month["discharges"] - shown != 1
+
+
+@pytest.mark.xfail(strict=True, reason=EXPLAIN_LEAKS)
+def test_explain_does_not_tell_a_doctor_without_care_which_diagnoses_a_patient_has(owner, cast, acting_as):
+    """Dr Charlie, on surgery, has no care of Greta and reads none of her
+    diagnoses. The plan of his query for a code she has must read as the
+    plan for a code she has not."""
+    given.clinical(owner, cast, "diagnosis", code="J18.9")
+    charlie = acting_as(cast.charlie)
+    query = "SELECT id FROM diagnosis WHERE patient_id = %s AND code = %s"
+    assert charlie.execute(query, [cast.greta_patient, "J18.9"]).fetchall() == []
+    has = explained(charlie, query, [cast.greta_patient, "J18.9"])
+    has_not = explained(charlie, query, [cast.greta_patient, "F20.0"])
+    assert has == has_not
+
+
+@pytest.mark.xfail(strict=True, reason=EXPLAIN_LEAKS)
+def test_explain_does_not_tell_a_head_of_department_of_another_units_activity(
+    owner,
+    cast,
+    acting_as,
+    history,  # noqa: F811
+    head_of_medicine,  # noqa: F811
+):
+    """The head of medicine reads no row of surgery's ward; the plan of her
+    query for that ward must not change when surgery's ward gets busier."""
+    head = acting_as(cast.alice)
+    query = "SELECT day FROM report_flow_ward_day WHERE ward_id = %s"
+    assert head.execute(query, [history.surgical_ward]).fetchall() == []
+    before = explained(head, query, [history.surgical_ward])
+    bed = owner.execute(
+        "SELECT b.id FROM bed AS b JOIN room AS r ON b.room_id = r.id WHERE r.ward_id = %s",
+        [history.surgical_ward],
+    ).fetchone()["id"]
+    patient = history.patients[1]
+    enc = owner.execute(
+        "INSERT INTO encounter (patient_id, care_unit_id, kind, reason, started_at, ended_at, created_by) "
+        "VALUES (%s, %s, 'admission', 'Appendicit', %s, %s, %s) RETURNING id",
+        [patient, cast.unit_surg, at(40, 8), at(43, 8), cast.charlie],
+    ).fetchone()["id"]
+    owner.execute(
+        "INSERT INTO bed_occupancy (bed_id, encounter_id, patient_id, during) VALUES (%s, %s, %s, tstzrange(%s, %s))",
+        [bed, enc, patient, at(40, 8), at(43, 8)],
+    )
+    owner.execute("SELECT report_refresh()")
+    assert head.execute(query, [history.surgical_ward]).fetchall() == []
+    assert explained(head, query, [history.surgical_ward]) == before
