@@ -12,7 +12,7 @@ import re
 import pytest
 
 from tests.journal import given
-from tests.reports.conftest import D, at, head_of_medicine, history  # noqa: F401  (the history and its fixtures)
+from tests.reports.conftest import VITALS, D, at, head_of_medicine, history  # noqa: F401  (the history and its fixtures)
 
 EXPLAIN_LEAKS = (
     "EXPLAIN ANALYZE, which PostgreSQL lets any role run on its own queries, prints what a scan read "
@@ -135,3 +135,26 @@ def test_a_units_suppressed_no_shows_are_not_its_clinicians_appointments_less_th
     counts = [r["appointments"] for r in clinicians]
     derived = None if None in counts else sum(counts) - attendance["attended"]
     assert derived != 2
+
+
+@pytest.mark.xfail(strict=True, reason="A part shown beside its whole gives their small difference away.")
+def test_a_count_shown_beside_the_count_it_is_part_of_leaves_no_small_remainder(
+    owner,
+    cast,
+    acting_as,
+    history,  # noqa: F811
+    head_of_medicine,  # noqa: F811
+):
+    """Surgery scores seven NEWS2 sets in March, five of them red: seven
+    less five would tell that two were not. A share is withheld when its
+    complement is below 5; so is a part whose whole is shown beside it."""
+    for i, rate in enumerate([25, 25, 25, 25, 16, 16]):
+        owner.execute(VITALS, [history.patients[i], cast.unit_surg, at(3, 9), rate, cast.bob])
+    owner.execute("SELECT report_refresh()")
+    admin = acting_as(cast.adam)
+    row = admin.execute(
+        "SELECT scored_sets, red_sets FROM report_clinical_news2_month WHERE care_unit_id = %s AND month = %s",
+        [cast.unit_surg, D.date().replace(day=1)],
+    ).fetchone()
+    assert row["scored_sets"] == 7
+    assert row["red_sets"] is None
