@@ -157,3 +157,21 @@ def test_a_count_shown_beside_the_count_it_is_part_of_leaves_no_small_remainder(
     ).fetchone()
     assert row["scored_sets"] == 7
     assert row["red_sets"] is None
+
+
+def test_a_parallel_plan_reads_the_same_identity_as_the_backend_that_proved_it(acting_as, cast):
+    """The identity row is the proving backend's; a parallel worker is a
+    process of its own, so a function that reads the row runs in the leader
+    only. In a worker Adam read as nobody: rows silently missing from a
+    parallel scan under a policy, never more rows, but wrong answers."""
+    adam = acting_as(cast.adam)
+    with adam.transaction():
+        for setting in (
+            "force_parallel_mode = on",
+            "parallel_setup_cost = 0",
+            "parallel_tuple_cost = 0",
+            "min_parallel_table_scan_size = 0",
+        ):
+            adam.execute(f"SET LOCAL {setting}")
+        row = adam.execute("SELECT hms_current_role() AS role, hms_current_user_id() AS user_id").fetchone()
+    assert (row["role"], row["user_id"]) == ("administrator", cast.adam)

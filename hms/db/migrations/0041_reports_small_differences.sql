@@ -14,6 +14,12 @@
 -- their difference away: seven sets, five red, is two sets not red. A share
 -- is already withheld when its complement is below 5; now the part is too
 -- when the rest of its whole is 1 to 4. (None left over tells no count.)
+--
+-- The functions that read the verified identity find it by the backend's
+-- process id, and a parallel worker is a process of its own: labelled
+-- PARALLEL SAFE, they ran in workers and read nobody there, so a parallel
+-- scan under a policy silently lost the rows the workers read. They are
+-- PARALLEL RESTRICTED, as pg_backend_pid() itself is: the leader runs them.
 -- depends: 0040_reports_oversight_communication
 
 CREATE OR REPLACE VIEW report_flow_unit_month WITH (security_barrier) AS
@@ -124,3 +130,7 @@ SELECT
 FROM reporting.communication_referral_month AS r
 INNER JOIN care_unit AS u ON r.care_unit_id = u.id
 WHERE r.care_unit_id = any((SELECT hms_report_units())::bigint[]);
+
+ALTER FUNCTION hms_private.identity() PARALLEL RESTRICTED;
+ALTER FUNCTION hms_current_user_id() PARALLEL RESTRICTED;
+ALTER FUNCTION hms_current_role() PARALLEL RESTRICTED;
