@@ -175,3 +175,16 @@ def test_a_parallel_plan_reads_the_same_identity_as_the_backend_that_proved_it(a
             adam.execute(f"SET LOCAL {setting}")
         row = adam.execute("SELECT hms_current_role() AS role, hms_current_user_id() AS user_id").fetchone()
     assert (row["role"], row["user_id"]) == ("administrator", cast.adam)
+
+
+@pytest.mark.parametrize("who", ["greta", "sven", "erik"])
+@pytest.mark.parametrize("view", ["patient_search_word", "patient_search_key"])
+def test_a_qual_that_fails_on_a_name_reads_no_name_through_the_search_views(acting_as, cast, who, view):
+    """The search views are no security barriers: their role check is a
+    condition like the caller's own. A cast that fails names the value it
+    failed on; the role check, without a column, must run first and stop
+    the scan before any name reaches the cast."""
+    column = "word" if view == "patient_search_word" else "key"
+    conn = acting_as(cast.ids[who])
+    rows = conn.execute(f"SELECT {column} FROM {view} WHERE {column}::integer = 0").fetchall()  # noqa: S608
+    assert rows == []
