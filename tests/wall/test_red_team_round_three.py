@@ -206,3 +206,23 @@ def test_a_protected_patients_former_name_is_not_left_in_the_vocabulary(owner, a
     rita = acting_as(cast.rita)
     assert rita.execute("SELECT key FROM patient_search_key WHERE key = 'zetterqvist'").fetchall() == []
     assert rita.execute("SELECT word FROM patient_search_word WHERE word = 'zetterqvist'").fetchall() == []
+
+
+def test_a_head_who_is_no_longer_a_clinician_reads_no_report(
+    owner,
+    acting_as,
+    cast,
+    history,  # noqa: F811
+    head_of_medicine,  # noqa: F811
+):
+    """Only a doctor, nurse or administrator is appointed head; an account
+    given another role (here an outside specialist's) keeps its appointment
+    row, but not the department's figures."""
+    assert (
+        acting_as(cast.alice).execute("SELECT count(*) AS n FROM report_flow_unit_month").fetchone()["n"] > 0
+    )
+    owner.execute("UPDATE app_user SET role = 'external_specialist' WHERE id = %s", [cast.alice])
+    alice = acting_as(cast.alice)
+    assert alice.execute("SELECT hms_current_role() AS r").fetchone()["r"] == "external_specialist"
+    assert alice.execute("SELECT hms_report_units() AS u").fetchone()["u"] == []
+    assert alice.execute("SELECT count(*) AS n FROM report_flow_unit_month").fetchone()["n"] == 0

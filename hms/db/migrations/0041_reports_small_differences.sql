@@ -20,6 +20,11 @@
 -- PARALLEL SAFE, they ran in workers and read nobody there, so a parallel
 -- scan under a policy silently lost the rows the workers read. They are
 -- PARALLEL RESTRICTED, as pg_backend_pid() itself is: the leader runs them.
+--
+-- A department is headed by a doctor, nurse or administrator, but an
+-- account's role can change after its appointment, and the appointment
+-- stayed: an account made an outside specialist's still read its
+-- department's reports. hms_report_units now asks the role too.
 -- depends: 0040_reports_oversight_communication
 
 CREATE OR REPLACE VIEW report_flow_unit_month WITH (security_barrier) AS
@@ -134,3 +139,17 @@ WHERE r.care_unit_id = any((SELECT hms_report_units())::bigint[]);
 ALTER FUNCTION hms_private.identity() PARALLEL RESTRICTED;
 ALTER FUNCTION hms_current_user_id() PARALLEL RESTRICTED;
 ALTER FUNCTION hms_current_role() PARALLEL RESTRICTED;
+
+CREATE OR REPLACE FUNCTION hms_report_units() RETURNS bigint[]
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+    SELECT coalesce(array_agg(u.id ORDER BY u.id), '{}')
+    FROM care_unit AS u
+    WHERE
+        hms_current_role() = 'administrator'
+        OR (
+            hms_current_role() IN ('doctor', 'nurse')
+            AND u.department_id IN (
+                SELECT h.department_id FROM department_head AS h WHERE h.user_id = hms_current_user_id()
+            )
+        )
+$$;
