@@ -14,9 +14,11 @@ import re
 import pytest
 
 from tests.access.conftest import browser  # noqa: F401  (the pages' fixture)
+from tests.acting import authenticate, session_for
 from tests.journal import given
 from tests.patients.registry import add_patient
 from tests.reports.conftest import VITALS, D, at, head_of_medicine, history  # noqa: F401  (the history and its fixtures)
+from tests.wall.conftest import NOTHING, journal_rows
 
 EXPLAIN_LEAKS = (
     "EXPLAIN ANALYZE, which PostgreSQL lets any role run on its own queries, prints what a scan read "
@@ -248,3 +250,27 @@ def test_a_name_that_reads_as_a_formula_is_written_as_text_in_the_csv(
     cells = [c for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig"))) for c in row]
     assert "'" + name in cells
     assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
+
+
+def test_a_proof_undone_by_a_savepoints_rollback_takes_its_identity_and_decisions_with_it(
+    app_conn, owner, cast, greta_journal
+):
+    """Dr Charlie proves his session, then Dr Alice hers inside a savepoint
+    and reads Greta's journal (her decisions are cached); rolled back to the
+    savepoint, the transaction is Charlie's again, and reads as his."""
+    charlie, alice = session_for(owner, cast.charlie), session_for(owner, cast.alice)
+    with app_conn.transaction():
+        assert authenticate(app_conn, charlie) == cast.charlie
+        assert journal_rows(app_conn, cast.greta_patient) == NOTHING
+        app_conn.execute("SAVEPOINT alice")
+        assert authenticate(app_conn, alice) == cast.alice
+        assert journal_rows(app_conn, cast.greta_patient)["notes"] == 1
+        app_conn.execute("ROLLBACK TO SAVEPOINT alice")
+        assert app_conn.execute("SELECT hms_current_user_id() AS u").fetchone()["u"] == cast.charlie
+        assert journal_rows(app_conn, cast.greta_patient) == NOTHING
+    with app_conn.transaction():
+        app_conn.execute("SAVEPOINT alice")
+        assert authenticate(app_conn, alice) == cast.alice
+        app_conn.execute("ROLLBACK TO SAVEPOINT alice")
+        assert app_conn.execute("SELECT hms_current_user_id() AS u").fetchone()["u"] is None
+        assert journal_rows(app_conn, cast.greta_patient) == NOTHING
