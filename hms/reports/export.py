@@ -35,11 +35,23 @@ def cell(column: Column, value: Any, *, yes: str = "yes", no: str = "no") -> Any
     return value
 
 
+# A text cell a spreadsheet would read as a formula (a unit's or a
+# clinician's name is typed by people): written with a leading apostrophe,
+# which the spreadsheet takes as "this is text".
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(headers: list[str], rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([_text_cell(h) for h in headers])
+    writer.writerows([_text_cell(v) for v in row] for row in rows)
     return buffer.getvalue()
 
 

@@ -5,7 +5,8 @@ writes history), then the figures refreshed.
 Day D is 2026-03-10 (Stockholm). On the medical unit's Ward 12 (8 beds):
 six patients admitted on D at 08:00, one discharged on D+1 at 10:00, five
 on D+2 at 10:00. So, per day: admitted 6 / –; discharged – / 1 / 5; at
-noon 6 (75 %) / 5 (62.5 %) / 0. In March the unit discharges 6, stays of
+noon 6 (75 %) / 5 (62.5 %) / 0. In March the unit discharges 6 (withheld:
+with the days' 5 shown it would give the suppressed day's 1), stays of
 2 days 2 hours (5) and 1 day 2 hours (1): mean 46 hours = 1.9 days; one
 (patient 1) is admitted again on D+20, to surgery: 1 readmission.
 
