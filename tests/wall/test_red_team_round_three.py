@@ -171,9 +171,12 @@ def test_a_parallel_plan_reads_the_same_identity_as_the_backend_that_proved_it(a
     only. In a worker Adam read as nobody: rows silently missing from a
     parallel scan under a policy, never more rows, but wrong answers."""
     adam = acting_as(cast.adam)
+    # PostgreSQL 16 renamed force_parallel_mode to debug_parallel_query.
+    version = adam.execute("SELECT current_setting('server_version_num')::int AS v").fetchone()["v"]
+    force = "debug_parallel_query" if version >= 160000 else "force_parallel_mode"
     with adam.transaction():
         for setting in (
-            "force_parallel_mode = on",
+            f"{force} = on",
             "parallel_setup_cost = 0",
             "parallel_tuple_cost = 0",
             "min_parallel_table_scan_size = 0",
