@@ -3,10 +3,12 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any, cast
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from hms.config import Settings, get_settings
 from hms.db.pool import Database
@@ -21,7 +23,14 @@ class HospitalApp(FastAPI):
     def build_middleware_stack(self) -> ASGIApp:
         # Starlette's last-resort 500 page is sent from outside every middleware
         # the app adds, so the security headers go around the whole stack.
-        return SecurityHeaders(super().build_middleware_stack())
+        stack: ASGIApp = SecurityHeaders(super().build_middleware_stack())
+        trusted = [p.strip() for p in self.state.settings.trusted_proxies.split(",") if p.strip()]
+        if trusted:
+            # Outermost: every layer within sees the client's address, taken
+            # from X-Forwarded-For only when the peer is a trusted balancer.
+            # uvicorn types ASGI apps more narrowly than Starlette; the same protocol.
+            stack = cast(ASGIApp, ProxyHeadersMiddleware(cast(Any, stack), trusted_hosts=trusted))
+        return stack
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:

@@ -538,15 +538,20 @@ def audit_verify() -> None:
 
 @audit_app.command("seal")
 def audit_seal() -> None:
-    """Seal committed audit rows into the hash chain, as the hms_worker role.
-    The app does this every few seconds; run this from cron where it does not.
-    Running it twice at once is harmless."""
-    from hms.audit.sealing import seal
+    """Seal committed audit rows into the hash chain, as the hms_worker role,
+    and clear the verified identities of connections that have ended (the
+    app's sealing round does both every few seconds; run this from cron where
+    it does not). Running it twice at once is harmless."""
+    import psycopg
+
+    from hms.audit.sealing import forget_ended_backends, seal_on
     from hms.db.connect import owner_url, worker_url
 
     settings = get_settings()
-    sealed = seal(worker_url(settings, owner_url(settings)))
-    typer.echo(f"sealed {sealed} audit rows")
+    with psycopg.connect(worker_url(settings, owner_url(settings)), autocommit=True) as conn:
+        sealed = seal_on(conn)
+        forgotten = forget_ended_backends(conn)
+    typer.echo(f"sealed {sealed} audit rows; cleared {forgotten} ended connections' identities")
 
 
 docs_app = typer.Typer(help="Documentation generated from the running system.", no_args_is_help=True)

@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     max_failed_logins: int = 5
     lockout_minutes: int = 15
     secure_cookies: bool = False
+    # Behind a load balancer: the balancers' addresses (comma-separated IPs or
+    # networks) whose X-Forwarded-For / X-Forwarded-Proto the app believes, so
+    # sessions and audit rows carry the client's address, not the balancer's.
+    # Empty = the peer's own address is the client's (no header is trusted).
+    trusted_proxies: str = ""
     default_locale: str = "sv"
 
 

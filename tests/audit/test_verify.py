@@ -146,3 +146,29 @@ def test_the_background_sealer_seals_new_rows_on_its_one_connection(settings, ow
     finally:
         sealer.stop()
     assert owner.execute("SELECT count(chain_seq) AS n FROM audit_log").fetchone()["n"] == 1
+
+
+def test_the_seal_command_also_clears_the_identities_of_ended_connections(owner, owner_url, monkeypatch):
+    """Where no app server seals (HMS_AUDIT_SEAL_SECONDS=0), `hms audit seal`
+    from cron is the whole round: the chain, and the housekeeping of
+    verified identities left by connections that have ended."""
+    owner.execute("INSERT INTO audit_log (action) VALUES ('patient.read')")
+    ended = 2_000_000_000  # no live backend has this pid
+    owner.execute(
+        "INSERT INTO hms_private.verified_identity (backend_pid, xact, user_id, role)"
+        " VALUES (%s, '1'::xid8, 1, 'doctor')",
+        [ended],
+    )
+    monkeypatch.setenv("HMS_DATABASE_URL", owner_url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["audit", "seal"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "sealed 1 audit rows; cleared 1 ended connections' identities" in result.output
+    assert owner.execute("SELECT count(chain_seq) AS n FROM audit_log").fetchone()["n"] == 1
+    left = owner.execute(
+        "SELECT count(*) AS n FROM hms_private.verified_identity WHERE backend_pid = %s", [ended]
+    )
+    assert left.fetchone()["n"] == 0

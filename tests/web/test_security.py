@@ -54,3 +54,36 @@ def test_healthz_reports_database_without_login(client):
     assert body["status"] == "ok"
     assert body["database"]["state"] == "ok"
     assert body["database"]["migrated"] is True
+
+
+def _login_from(app, peer: str, forwarded: str, owner) -> str | None:
+    """Log rita in through a connection from ``peer`` that says it forwards
+    ``forwarded``; the address her new session was given."""
+    from starlette.testclient import TestClient
+
+    with TestClient(app, client=(peer, 50000), headers={"X-Forwarded-For": forwarded}) as c:
+        login(c, "rita")
+    row = owner.execute(
+        "SELECT host(s.client_addr) AS addr FROM user_session AS s JOIN app_user AS u ON u.id = s.user_id"
+        " WHERE u.username = 'rita' ORDER BY s.created_at DESC LIMIT 1"
+    ).fetchone()
+    return row["addr"] if row else None
+
+
+def test_behind_a_trusted_balancer_the_session_keeps_the_clients_address(settings, database, cast, owner):
+    from hms.app import create_app
+
+    app = create_app(
+        settings.model_copy(update={"trusted_proxies": "10.0.0.1, 10.9.0.0/16"}), database=database
+    )
+    assert _login_from(app, "10.0.0.1", "203.0.113.7", owner) == "203.0.113.7"
+    assert _login_from(app, "10.9.4.2", "198.51.100.9", owner) == "198.51.100.9"
+
+
+def test_a_forwarded_address_from_anyone_else_is_not_believed(settings, database, cast, owner):
+    from hms.app import create_app
+
+    trusting = create_app(settings.model_copy(update={"trusted_proxies": "10.0.0.1"}), database=database)
+    assert _login_from(trusting, "192.0.2.50", "203.0.113.7", owner) == "192.0.2.50"
+    default = create_app(settings, database=database)
+    assert _login_from(default, "192.0.2.51", "203.0.113.7", owner) == "192.0.2.51"
