@@ -583,13 +583,15 @@ app.add_typer(jobs_app, name="jobs")
 @jobs_app.command("run")
 def jobs_run() -> None:
     """Do the timed work once, as the hms_worker role: reminders of tomorrow's
-    appointments and waitlist offers that expire; then refresh the reports'
-    figures as the hms_reporter role. Running it twice is harmless."""
+    appointments and waitlist offers that expire, and the words of names no patient
+    has any more; then refresh the reports' figures as the hms_reporter role.
+    Running it twice is harmless."""
     from hms.db.connect import owner_url, reporter_url, worker_url
-    from hms.jobs import reports, scheduling
+    from hms.jobs import names, reports, scheduling
 
     settings = get_settings()
     owner = owner_url(settings)
     report = scheduling.run(worker_url(settings, owner))
     typer.echo(report.line())
+    typer.echo(names.run(worker_url(settings, owner)).line())
     typer.echo(reports.run(reporter_url(settings, owner)).line())
