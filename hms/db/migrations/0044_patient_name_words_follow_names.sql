@@ -151,4 +151,5 @@ COMMENT ON VIEW patient_search_word IS
 COMMENT ON TABLE patient_name_word IS
 'One word that occurs in some patient''s folded name now: the vocabulary the name search ranks.';
 
-SELECT patient_name_words_prune();
+-- The words the renames before this migration left behind.
+DO $$ BEGIN PERFORM patient_name_words_prune(); END $$;
