@@ -393,13 +393,24 @@ def bench_mixed(
     workers: str = typer.Option("1,2", help="Server worker processes to compare, comma-separated."),
     seconds: float = typer.Option(15.0, min=0.5, help="Measured seconds of each level."),
     warm_up: float = typer.Option(3.0, min=0.0, help="Seconds of load before each level's measurement."),
+    prime: float = typer.Option(
+        20.0, min=0.0, help="Seconds of load at the most users before the first level, not measured."
+    ),
+    hold: float = typer.Option(
+        60.0,
+        min=0.0,
+        help="Seconds of load at the most users after the levels, memory read against requests.",
+    ),
     seed: int = typer.Option(42, help="Seed of the bench hospital and of the simulated users."),
 ) -> None:
     """A mixed clinical load over HTTP: doctors and nurses log in through the form and
     loop over chart opens (60 %), name searches (25 %) and vital-sign writes (15 %) of
     patients in their care, at each number of --users against `hms serve --workers N`
     for each of --workers. Prints req/s, p50/p95 per kind, errors and the backends
-    waiting on the audit chain's advisory lock. Uses `hms_bench_mixed`. The last line is JSON."""
+    waiting on the audit chain's advisory lock, and the app processes' memory: after a
+    --prime of unmeasured load, at each level's start and end, and its slope in MB per
+    1,000 requests over a --hold of constant load. Uses `hms_bench_mixed`. The last
+    line is JSON."""
     from hms.bench import mixed
 
     levels, counts = _counts(users, "--users"), _counts(workers, "--workers")
@@ -407,7 +418,15 @@ def bench_mixed(
     have = mixed.prepare(url, patients=patients, seed=seed, progress=_progress_bar)
     typer.echo(f"bench database {mixed.BENCH_DB}: {have:,} patients")
     result = mixed.run(
-        url, users=levels, workers=counts, seconds=seconds, warm_up=warm_up, seed=seed, say=typer.echo
+        url,
+        users=levels,
+        workers=counts,
+        seconds=seconds,
+        warm_up=warm_up,
+        prime=prime,
+        hold=hold,
+        seed=seed,
+        say=typer.echo,
     )
     for line in result.lines():
         typer.echo(line)
@@ -588,13 +607,15 @@ app.add_typer(jobs_app, name="jobs")
 @jobs_app.command("run")
 def jobs_run() -> None:
     """Do the timed work once, as the hms_worker role: reminders of tomorrow's
-    appointments and waitlist offers that expire; then refresh the reports'
-    figures as the hms_reporter role. Running it twice is harmless."""
+    appointments and waitlist offers that expire, and the words of names no patient
+    has any more; then refresh the reports' figures as the hms_reporter role.
+    Running it twice is harmless."""
     from hms.db.connect import owner_url, reporter_url, worker_url
-    from hms.jobs import reports, scheduling
+    from hms.jobs import names, reports, scheduling
 
     settings = get_settings()
     owner = owner_url(settings)
     report = scheduling.run(worker_url(settings, owner))
     typer.echo(report.line())
+    typer.echo(names.run(worker_url(settings, owner)).line())
     typer.echo(reports.run(reporter_url(settings, owner)).line())

@@ -20,10 +20,15 @@ chain's advisory lock until its transaction commits; a sampler reads
 At the start and end of each level's measured window it reads the app processes'
 resident memory (VmRSS) and the CPU time the app processes and the app's
 database backends have used (so a level says what a request costs in CPU,
-whatever else runs on the machine, and whether memory stayed flat). After the
-levels, each kind of request is made again by one user against the app run in
-this process, and its statements are recorded and replayed with and without
-row-level security (``hms.bench.cost``).
+whatever else runs on the machine, and whether memory stayed flat). A process's
+memory grows while it warms up (a thread and its malloc arena per concurrent
+request, pool connections, compiled templates, prepared statements), so before
+the first level each server gets ``prime`` seconds of load at the most users,
+unmeasured; and after the levels a ``hold`` of that load reads the memory every
+few seconds against the requests served, whose least-squares slope (MB per
+1,000 requests) tells a leak from a step. Then each kind of request is made
+again by one user against the app run in this process, and its statements are
+recorded and replayed with and without row-level security (``hms.bench.cost``).
 
 It runs on its own database (``hms_bench_mixed``) on the same server, seeded with
 exactly --patients patients and kept for the next run: the vital signs it writes
@@ -66,6 +71,8 @@ KINDS = ("chart", "search", "vitals")
 MIX = (60, 25, 15)  # per cent, in the order of KINDS
 SAMPLE_EVERY_S = 0.1  # pg_stat_activity
 FLAT_MB, FLAT_SHARE = 2.0, 0.02  # resident memory that grows by no more than this is flat
+HOLD_SAMPLE_S = 2.0  # how often the constant-load phase reads the app processes' memory
+HOLD_FLAT_MB_PER_1K = 0.1  # a hold's slope at most this (100 bytes a request) is flat
 COST_REQUESTS = 20  # requests of each kind whose SQL is recorded, in the app run in this process
 SEARCH_TERMS = 2000
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -549,6 +556,87 @@ def run_level(url: str, server: Server, users: list[User], *, seconds: float, wa
     )
 
 
+def load(users: list[User], seconds: float) -> list[Sample]:
+    """``len(users)`` users at once for ``seconds``; their samples."""
+    sinks: list[list[Sample]] = [[] for _ in users]
+    end = time.perf_counter() + seconds
+    threads = [
+        threading.Thread(target=u.work, args=(end, sink), name=f"hms-bench-user-{n}", daemon=True)
+        for n, (u, sink) in enumerate(zip(users, sinks, strict=True))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for u in users:
+        u.problems.clear()
+    return [s for sink in sinks for s in sink]
+
+
+@dataclass
+class Hold:
+    """A constant load held for a while after the levels, the app processes' memory
+    read every HOLD_SAMPLE_S against the requests served so far."""
+
+    workers: int
+    users: int
+    seconds: float
+    points: list[tuple[int, float]]  # (requests served, RSS MB of the app processes)
+    errors: int
+
+    @property
+    def requests(self) -> int:
+        return self.points[-1][0] if self.points else 0
+
+    @property
+    def slope(self) -> float:
+        """MB of resident memory per 1,000 requests (least squares over the readings)."""
+        return rss_slope(self.points)
+
+    @property
+    def flat(self) -> bool:
+        return self.slope <= HOLD_FLAT_MB_PER_1K
+
+    def line(self) -> str:
+        (_, start), (_, end) = self.points[0], self.points[-1]
+        return (
+            f"  hold: {self.users} users for {self.seconds:.0f} s, {self.requests} requests, "
+            f"{self.errors} errors; RSS {start:.1f} MB -> {end:.1f} MB, slope {self.slope:+.3f} MB "
+            f"per 1,000 requests over {len(self.points)} readings: {'flat' if self.flat else 'GROWING'} "
+            f"(flat: at most {HOLD_FLAT_MB_PER_1K} MB per 1,000 requests)"
+        )
+
+
+def rss_slope(points: list[tuple[int, float]]) -> float:
+    """The least-squares slope of memory (MB) over requests, per 1,000 requests."""
+    if len(points) < 2 or len({n for n, _ in points}) < 2:
+        return 0.0
+    served, mb = zip(*points, strict=True)
+    return statistics.linear_regression(served, mb).slope * 1000
+
+
+def hold_load(server: Server, users: list[User], seconds: float) -> Hold:
+    """``len(users)`` users at once for ``seconds``, memory read as it goes."""
+    sinks: list[list[Sample]] = [[] for _ in users]
+    end = time.perf_counter() + seconds
+    threads = [
+        threading.Thread(target=u.work, args=(end, sink), name=f"hms-bench-user-{n}", daemon=True)
+        for n, (u, sink) in enumerate(zip(users, sinks, strict=True))
+    ]
+    points = [(0, sum(app_memory_kb(server).values()) / 1024)]
+    for t in threads:
+        t.start()
+    while (left := end - time.perf_counter()) > 0:
+        time.sleep(min(HOLD_SAMPLE_S, left))
+        points.append((sum(map(len, sinks)), sum(app_memory_kb(server).values()) / 1024))
+    for t in threads:
+        t.join()
+    for u in users:
+        u.problems.clear()
+    errors = sum(not s.ok for sink in sinks for s in sink)
+    return Hold(server.workers, len(users), seconds, points, errors)
+
+
 # The whole run ---------------------------------------------------------------------------------
 
 
@@ -563,6 +651,8 @@ class MixedResult:
     commands: list[str]
     levels: list[Level]
     costs: list[Cost] = field(default_factory=list)
+    prime: float = 0.0
+    holds: list[Hold] = field(default_factory=list)
 
     def level(self, workers: int, users: int) -> Level:
         return next(lv for lv in self.levels if lv.workers == workers and lv.users == users)
@@ -572,6 +662,8 @@ class MixedResult:
         out = [
             f"patients: {self.patients:,}; {self.clinicians} doctors and nurses with patients in care; "
             f"mix {', '.join(f'{k} {p} %' for k, p in zip(KINDS, MIX, strict=True))}",
+            f"first {self.prime:.0f} s of load at {max(self.users)} users, not measured (the app's caches, "
+            "threads and pool connections warm up); then "
             f"each level: {self.warm_up:.0f} s warm-up, then {self.seconds:.0f} s measured; every user "
             "a thread with its own client, session and cookies; vitals timed to the POST's 303",
             f"servers: {'; '.join(self.commands)} (pool as configured; app logs off)",
@@ -596,6 +688,7 @@ class MixedResult:
                 f"{'flat' if memory_flat(start, end) else 'GROWING'} "
                 f"(flat: grown by at most {FLAT_MB:.0f} MB or {FLAT_SHARE:.0%})"
             )
+            out += [hold.line() for hold in self.holds if hold.workers == workers]
         if 1 in self.workers and 1 in self.users and len(self.workers) > 1:
             out.append("")
             one = self.level(1, 1).kind("chart")
@@ -638,6 +731,14 @@ class MixedResult:
         for workers in self.workers:
             first, top = self.level(workers, self.users[0]), self.level(workers, self.users[-1])
             out[f"rss_flat_w{workers}"] = memory_flat(first.rss_mb[0], top.rss_mb[1])
+        for hold in self.holds:
+            key = f"w{hold.workers}"
+            out[f"hold_requests_{key}"] = hold.requests
+            out[f"hold_errors_{key}"] = hold.errors
+            out[f"hold_rss_mb_start_{key}"] = round(hold.points[0][1], 1)
+            out[f"hold_rss_mb_end_{key}"] = round(hold.points[-1][1], 1)
+            out[f"hold_rss_mb_per_1k_requests_{key}"] = round(hold.slope, 3)
+            out[f"hold_rss_flat_{key}"] = hold.flat
         for cost in self.costs:
             out |= cost.figures(f"{cost.kind}_")
         for workers in self.workers:
@@ -657,6 +758,8 @@ class MixedResult:
         out["workers"] = self.workers
         out["users"] = self.users
         out["seconds"] = self.seconds
+        out["prime_seconds"] = self.prime
+        out["hold_seconds"] = self.holds[0].seconds if self.holds else 0
         out["patients"] = self.patients
         out["cores"] = os.cpu_count()
         return out
@@ -676,9 +779,14 @@ def run(
     seconds: float,
     warm_up: float,
     seed: int,
+    prime: float = 0.0,
+    hold: float = 0.0,
     say: Callable[[str], None] = print,
 ) -> MixedResult:
-    """Every load level against every worker count, interleaved level by level."""
+    """Every load level against every worker count, interleaved level by level:
+    first ``prime`` seconds of load at the most users on each server, unmeasured, so
+    that what the levels see of memory is growth, not warm-up; last ``hold`` seconds
+    of load at the most users on each server, its memory read against the requests."""
     rng = random.Random(seed)
     staff = clinicians(url)
     terms = search_terms(url, rng)
@@ -696,6 +804,10 @@ def run(
                 stack.callback(user.close)
             with ThreadPoolExecutor(4) as pool:
                 list(pool.map(User.log_in, people))
+        if prime > 0:
+            for server in servers:
+                served = load(sessions[server.workers], prime)
+                say(f"  primed {server.workers} worker(s): {len(served)} requests in {prime:.0f} s")
         for count in users:
             for server in servers:
                 level = run_level(
@@ -706,6 +818,11 @@ def run(
                     f"{level.errors} errors"
                 )
                 levels.append(level)
+        holds = []
+        if hold > 0:
+            for server in servers:
+                holds.append(hold_load(server, sessions[server.workers], hold))
+                say(f"  held {server.workers} worker(s): {holds[-1].line().strip()}")
         commands = [s.command for s in servers]
     say("the cost of each kind of request, the app in this process …")
     costs = request_costs(url, staff[0], terms, seed=seed)
@@ -719,6 +836,8 @@ def run(
         commands=commands,
         levels=levels,
         costs=costs,
+        prime=prime,
+        holds=holds,
     )
 
 

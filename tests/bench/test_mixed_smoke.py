@@ -22,7 +22,15 @@ def bench_url(owner_url: str) -> str:
 
 def test_mixed_bench_runs_without_errors(bench_url: str) -> None:
     result = mixed.run(
-        bench_url, users=[1, 2], workers=[1, 2], seconds=0.6, warm_up=0.2, seed=7, say=lambda _: None
+        bench_url,
+        users=[1, 2],
+        workers=[1, 2],
+        seconds=0.6,
+        warm_up=0.2,
+        prime=0.3,
+        hold=2.5,
+        seed=7,
+        say=lambda _: None,
     )
     out = json.loads(result.as_json())
 
@@ -41,6 +49,14 @@ def test_mixed_bench_runs_without_errors(bench_url: str) -> None:
         assert out[f"rss_mb_end_c2_w{workers}"] > 10
         assert isinstance(out[f"rss_flat_w{workers}"], bool)
     assert all(len(lv.memory[1]) == lv.workers for lv in result.levels)
+    # A hold of constant load after the levels: its memory's slope per 1,000 requests.
+    for workers in (1, 2):
+        assert out[f"hold_requests_w{workers}"] > 0
+        assert out[f"hold_errors_w{workers}"] == 0
+        assert isinstance(out[f"hold_rss_mb_per_1k_requests_w{workers}"], float)
+        assert isinstance(out[f"hold_rss_flat_w{workers}"], bool)
+    assert out["prime_seconds"] == 0.3 and out["hold_seconds"] == 2.5
+    assert sum(line.startswith("  hold: 2 users") for line in result.lines()) == 2
     # The CPU time the app processes and the database backends spent per request.
     assert out["cpu_ms_per_request_app_c2_w1"] > 0 and out["cpu_ms_per_request_db_c2_w1"] > 0
     # What each kind of request costs: its SQL, and that SQL with and without the policy layer.
@@ -77,3 +93,12 @@ def test_workers_share_a_listener_that_sets_tcp_nodelay() -> None:
         return value
 
     assert asyncio.run(accepted_nodelay()) != 0
+
+
+def test_the_holds_slope_is_memory_per_thousand_requests() -> None:
+    assert mixed.rss_slope([(0, 100.0), (1000, 100.5), (2000, 101.0), (3000, 101.5)]) == pytest.approx(0.5)
+    assert mixed.rss_slope([(0, 100.0), (5000, 100.0)]) == 0.0
+    assert mixed.rss_slope([(0, 100.0)]) == 0.0
+    hold = mixed.Hold(1, 32, 60.0, [(0, 90.0), (4000, 90.2), (8000, 90.1)], errors=0)
+    assert hold.flat
+    assert not mixed.Hold(1, 32, 60.0, [(0, 90.0), (4000, 92.0), (8000, 94.0)], errors=0).flat

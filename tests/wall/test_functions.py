@@ -71,6 +71,8 @@ WORKER_MAY_EXECUTE = {
     "audit_log_seal", "hms_forget_ended_backends",
     # scheduling's timed work (hms jobs run)
     "appointment_reminders_send", "waitlist_offers_expire",
+    # the words of names no patient has any more (hms jobs run, 0044)
+    "patient_name_words_prune",
 }  # fmt: skip
 
 OURS = """
