@@ -21,8 +21,8 @@ The stock, as of today (T), per location:
   medicine room of the medical unit: three batches of 4 units at 1.25
     expiring T+60 (15.00), 2 units at 3.00 that expired yesterday and are
     still on the shelf (6.00), 100 units at 0.10 expiring T+200 (10.00) of
-    a drug whose other batch was used up (still in stock), and one drug
-    used up → value 31.00, expiring 4 (<5), stock-outs 1 (<5).
+    a drug whose other batch was used up (still in stock), and four drugs
+    used up → value 31.00, expiring 4 (<5), stock-outs 4 (<5).
   medicine room of surgery: nothing → value 0.00, <5, <5.
 """
 
@@ -163,7 +163,8 @@ def stock(owner, cast) -> dict[str, int]:
         owner.execute("UPDATE stock_batch SET quantity = 2 WHERE lot = 'M3'")
     _batch(owner, cast, drugs[4], med, "M4", 200, "0.10", 100)
     _batch(owner, cast, drugs[4], med, "M4B", 100, "9.00", 5, used=True)
-    _batch(owner, cast, drugs[5], med, "M5", 100, "9.00", 5, used=True)
+    for i in range(5, 9):
+        _batch(owner, cast, drugs[i], med, f"M{i}", 100, "9.00", 5, used=True)
     refresh(owner)
     return places
 
