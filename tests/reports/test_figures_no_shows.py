@@ -12,20 +12,23 @@ medical unit; "A" is an appointment attended, "N" one missed.
     and <5. A reader gets 12 + Bob = 10 + no-shows, Bob 1 to 4: no-shows 3
     or 4, open. Everything is shown as usual.
   June: Alice 10A 4N = 14 → attended 10, no-shows <5; 14 less 10 would be
-    the 4: Alice's 14 is withheld.
+    the 4: the month's clinicians are left out.
   July: Alice 10A 3N = 13, Bob 1N → 13 + Bob = 10 + no-shows with Bob at
-    least 1 gives no-shows at least 4, so exactly 4: the clinicians' cells
-    are withheld (13 and <5), attended 10 stays.
+    least 1 gives no-shows at least 4, so exactly 4: clinicians left out,
+    attended 10 stays.
   August: Alice 3A 6N = 9 → no-shows 6 shown, attended <5; 9 less 6 would
-    be the 3: Alice's 9 is withheld.
+    be the 3: clinicians left out.
   September: Alice 5A 5N = 10, Bob 3A → attended 8, no-shows 5, rate
-    5 / 13 = 38.5 %; 8 + 5 less Alice's 10 would be Bob's 3: the
-    clinicians' cells are withheld.
+    5 / 13 = 38.5 %; 8 + 5 less Alice's 10 would be Bob's 3: clinicians
+    left out.
   October: nine clinicians with one appointment each, five attended and
     four missed → attended 5, no-shows <5, every clinician <5. Nine
-    clinicians with at least one each is at least 9 = 5 + no-shows: 4. Even
-    with every clinician's cell withheld their number tells it, so attended
-    is withheld too.
+    clinicians with at least one each is at least 9 = 5 + no-shows: 4, so
+    even suppressed cells would tell it: the clinicians are left out, not
+    just their counts.
+
+Leaving a month's clinicians out leaves the attendance alone, which
+no other figure adds up.
 """
 
 from datetime import date, datetime, timedelta
@@ -51,11 +54,11 @@ PLANS = {
 EXPECTED = {
     4: ((15, 5, Decimal("25.0")), {"Dr Alice Andersson": 13, "Bob Berg": 7}),
     5: ((10, None, None), {"Dr Alice Andersson": 12, "Bob Berg": None}),
-    6: ((10, None, None), {"Dr Alice Andersson": None}),
-    7: ((10, None, None), {"Dr Alice Andersson": None, "Bob Berg": None}),
-    8: ((None, 6, None), {"Dr Alice Andersson": None}),
-    9: ((8, 5, Decimal("38.5")), {"Dr Alice Andersson": None, "Bob Berg": None}),
-    10: ((None, None, None), {f"Locum {i}": None for i in range(9)}),
+    6: ((10, None, None), {}),
+    7: ((10, None, None), {}),
+    8: ((None, 6, None), {}),
+    9: ((8, 5, Decimal("38.5")), {}),
+    10: ((5, None, None), {}),
 }
 
 
@@ -122,6 +125,8 @@ def test_no_suppressed_count_follows_from_the_two_splits(acting_as, cast, appoin
     more. Then each suppressed count must still have two values that fit
     (or be none at all), and so must the suppressed clinicians' cells."""
     (attended, no_shows, _), clinicians = month_cells(acting_as(cast.adam), month)
+    if not clinicians:
+        return  # the attendance alone: nothing to set it against
     shown = sum(v for v in clinicians.values() if v is not None)
     hidden = sum(1 for v in clinicians.values() if v is None)
     top = 4

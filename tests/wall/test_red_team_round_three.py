@@ -118,8 +118,8 @@ def test_a_units_suppressed_no_shows_are_not_its_clinicians_appointments_less_th
 ):
     """In March Dr Alice had eight appointments on the medical unit, six
     attended and two missed. Without Nurse Bob's one still booked, every
-    March appointment is settled: her eight would tell the two, so her
-    cell is withheld (reporting.access_split_month, 0043)."""
+    March appointment is settled: her eight would tell the two, so the
+    month's clinicians are left out (reporting.access_split_month, 0043)."""
     owner.execute("DELETE FROM appointment WHERE clinician_id = %s", [cast.bob])
     owner.execute("SELECT report_refresh()")
     head = acting_as(cast.alice)

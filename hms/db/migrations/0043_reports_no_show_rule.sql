@@ -22,16 +22,16 @@
 --     is given away: the one suppressed attendance count (unless it is 0:
 --     none tells no count), both at 4, the one suppressed clinician's count,
 --     or suppressed clinicians who must all be 1 or all be 4.
---   * Then every clinician's cell of that unit and month is withheld (the
---     attendance, the figure the reports are about, is kept).
---   * Withheld, the cells still say how many clinicians had appointments,
---     each at least one. If that alone pins the suppressed attendance (as
---     many clinicians as the shown attendance and four more per suppressed
---     count, each with one appointment), or one clinician's count is the
---     shown attendance, the attendance counts are withheld too.
+--   * Then the unit-month's clinicians are left out of the appointments
+--     per clinician: no cell, not even a withheld one, since the number of
+--     clinicians, each with one appointment at least, could pin it still
+--     (nine clinicians, five attended: four no-shows). What remains is the
+--     attendance alone, whose small counts are suppressed as ever.
+--   * The pin depends only on what the reader sees (the shown cells, how
+--     many are suppressed, the still booked), so leaving out tells no more
+--     than that some suppressed count was pinned, not which or what.
 --
--- The attendance view and the clinicians' view both read this rule, so the
--- pages, charts and exports, which print what the views give, agree.
+-- The pages, charts and exports print what the view gives, so they agree.
 -- depends: 0041_reports_small_differences
 
 CREATE OR REPLACE VIEW reporting.medication_override_month_live AS
@@ -46,23 +46,18 @@ GROUP BY v.care_unit_id, date_trunc('month', w.overridden_at AT TIME ZONE 'Europ
 
 REFRESH MATERIALIZED VIEW reporting.medication_override_month;
 
--- Per unit and month, what the two splits of its appointments leave to be
--- withheld (see above). Plain view: read by the report views, per cell.
+-- Per unit and month, whether the two splits of its appointments pin a
+-- suppressed count, and so its clinicians are left out (see above). A plain
+-- view, read by report_access_clinician_month.
 CREATE VIEW reporting.access_split_month AS
 SELECT
     p.care_unit_id,
     p.month,
-    p.pinned AS clinicians_withheld,
-    p.pinned AND (p.cells - p.shown_a - p.unnamed = 4 * p.hidden_a OR (p.hidden_a = 0 AND p.cells = 1))
-        AS attendance_withheld
+    p.pinned AS clinicians_left_out
 FROM (
     SELECT
         b.care_unit_id,
         b.month,
-        b.cells,
-        b.shown_a,
-        b.hidden_a,
-        b.unnamed,
         -- The suppressed attendance counts sum to lo ... hi; pinned when one
         -- value, and then what it gives away (see above).
         greatest(0, b.hidden_c - b.d) = least(4 * b.hidden_a, 4 * b.hidden_c - b.d)
@@ -76,18 +71,14 @@ FROM (
         SELECT
             s.care_unit_id,
             s.month,
-            s.cells,
             s.hidden_c,
-            s.shown_a,
             s.hidden_a,
-            s.unnamed,
             -- suppressed clinicians' sum less suppressed attendance sum
             s.shown_a + s.unnamed - s.shown_c AS d
         FROM (
             SELECT
                 c.care_unit_id,
                 c.month,
-                count(*) AS cells,
                 coalesce(sum(c.appointments) FILTER (WHERE c.appointments >= 5), 0) AS shown_c,
                 count(*) FILTER (WHERE c.appointments < 5) AS hidden_c,
                 -- No attendance row: none attended or missed, which a reader knows.
@@ -106,26 +97,7 @@ FROM (
     ) AS b
 ) AS p;
 COMMENT ON VIEW reporting.access_split_month IS
-'Per unit and month, whether the appointments per clinician or the attendance are withheld, so that neither split gives a suppressed count of the other away (0043).';
-
-CREATE OR REPLACE VIEW report_access_attendance_month WITH (security_barrier) AS
-SELECT
-    a.care_unit_id,
-    u.name AS care_unit,
-    a.month,
-    CASE WHEN a.attended >= 5 AND NOT coalesce(s.attendance_withheld, false) THEN a.attended END AS attended,
-    CASE WHEN a.no_shows >= 5 AND NOT coalesce(s.attendance_withheld, false) THEN a.no_shows END AS no_shows,
-    CASE
-        WHEN a.attended >= 5 AND a.no_shows >= 5 AND NOT coalesce(s.attendance_withheld, false)
-            THEN round(100.0 * a.no_shows / (a.attended + a.no_shows), 1)
-    END AS no_show_pct
-FROM reporting.access_attendance_month AS a
-INNER JOIN care_unit AS u ON a.care_unit_id = u.id
-LEFT JOIN LATERAL (
-    SELECT x.attendance_withheld FROM reporting.access_split_month AS x
-    WHERE x.care_unit_id = a.care_unit_id AND x.month = a.month
-) AS s ON true
-WHERE a.care_unit_id = any((SELECT hms_report_units())::bigint[]);
+'Per unit and month, whether its appointments per clinician are left out, so that with the attendance they give no suppressed count away (0043).';
 
 CREATE OR REPLACE VIEW report_access_clinician_month WITH (security_barrier) AS
 SELECT
@@ -133,12 +105,13 @@ SELECT
     u.name AS care_unit,
     s.full_name AS clinician,
     c.month,
-    CASE WHEN c.appointments >= 5 AND NOT w.clinicians_withheld THEN c.appointments END AS appointments
+    CASE WHEN c.appointments >= 5 THEN c.appointments END AS appointments
 FROM reporting.access_clinician_month AS c
 INNER JOIN care_unit AS u ON c.care_unit_id = u.id
 INNER JOIN app_user AS s ON c.clinician_id = s.id
-INNER JOIN LATERAL (
-    SELECT x.clinicians_withheld FROM reporting.access_split_month AS x
-    WHERE x.care_unit_id = c.care_unit_id AND x.month = c.month
-) AS w ON true
-WHERE c.care_unit_id = any((SELECT hms_report_units())::bigint[]);
+WHERE
+    c.care_unit_id = any((SELECT hms_report_units())::bigint[])
+    AND NOT EXISTS (
+        SELECT 1 FROM reporting.access_split_month AS x
+        WHERE x.care_unit_id = c.care_unit_id AND x.month = c.month AND x.clinicians_left_out
+    );
