@@ -31,11 +31,14 @@ Leaving a month's clinicians out leaves the attendance alone, which
 no other figure adds up.
 """
 
+import csv
+import io
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
+from tests.access.conftest import browser  # noqa: F401  (the pages' fixture)
 from tests.cast import password_hash
 from tests.reports.conftest import TZ, _appointment, _patients, refresh
 from tests.reports.given import rows
@@ -144,3 +147,28 @@ def test_no_suppressed_count_follows_from_the_two_splits(acting_as, cast, appoin
         assert len(sums) >= 2, sums
     elif hidden > 1:
         assert sums not in ({hidden}, {top * hidden}), sums
+
+
+@pytest.mark.parametrize(
+    ("month", "attended", "no_shows", "clinicians"), [(4, "15", "5", 2), (6, "10", "<5", 0)]
+)
+def test_the_downloads_write_what_the_views_give(
+    browser,  # noqa: F811
+    appointments,
+    month,
+    attended,
+    no_shows,
+    clinicians,
+):
+    """The CSVs of the access report: in April both figures whole; in June
+    the attendance with its no-shows "<5", and no clinician at all."""
+    adam = browser("adam")
+    period = f"from_day=2026-{month:02}-01&to_day=2026-{month:02}-28"
+    sheets = {}
+    for figure in ("access_attendance_month", "access_clinician_month"):
+        response = adam.get(f"/reports/access/{figure}.csv?{period}")
+        assert response.status_code == 200
+        sheets[figure] = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+    ((*_, shown_attended, shown_no_shows, _rate),) = sheets["access_attendance_month"]
+    assert (shown_attended, shown_no_shows) == (attended, no_shows)
+    assert len(sheets["access_clinician_month"]) == clinicians
