@@ -16,7 +16,7 @@
 -- so with a new snapshot, in which a registration it waited for has
 -- committed. If the removal locks first, the registration's upsert waits,
 -- finds the row gone, and adds the word again.
--- depends: 0041_reports_small_differences
+-- depends: 0043_reports_no_show_rule
 
 -- Removes those of the given words that no patient's key names any more.
 -- Only at READ COMMITTED, where each statement sees what committed before
