@@ -32,7 +32,7 @@
 --     than that some suppressed count was pinned, not which or what.
 --
 -- The pages, charts and exports print what the view gives, so they agree.
--- depends: 0041_reports_small_differences
+-- depends: 0042_reports_clinical_speed
 
 CREATE OR REPLACE VIEW reporting.medication_override_month_live AS
 SELECT
