@@ -10,6 +10,16 @@ minutes until a doctor acknowledged them, counted by hand:
     are withheld, since 6 less 5 would tell that 1 was not.
   surgery, April 2026: 4 critical results acknowledged after 1, 2, 3, 4
     min → <5 results, <5 acknowledged, no median.
+
+Corrections (a correction is a new result superseding the first; only the
+current result waits for acknowledgement):
+
+  medical unit, June 2026: 5 critical results acknowledged after 10, 20,
+    30, 40, 50 min; one critical result corrected to a high one before
+    anyone acknowledged it (a sampling error: it never waited once
+    corrected, and the correction is not critical) → not counted; one
+    critical result acknowledged after 60 min and corrected afterwards →
+    counted, it was answered. 6 results, 6 acknowledged, median 35.
 """
 
 from datetime import date, datetime, timedelta
@@ -20,13 +30,22 @@ from tests.reports.conftest import _patients, refresh
 from tests.reports.given import backdated, minutes, moment, rows
 
 POTASSIUM = "2823-3"
-APRIL, MAY = date(2026, 4, 1), date(2026, 5, 1)
+APRIL, MAY, JUNE = date(2026, 4, 1), date(2026, 5, 1), date(2026, 6, 1)
 
 
 def _result(
-    owner, cast, patient: int, unit: int, doctor: int, at: datetime, flag: str, seen: timedelta | None
+    owner,
+    cast,
+    patient: int,
+    unit: int,
+    doctor: int,
+    at: datetime,
+    flag: str,
+    seen: timedelta | None,
+    corrected: timedelta | None = None,
 ):
-    """One potassium result of its own order, entered at `at`, acknowledged `seen` later (or never)."""
+    """One potassium result of its own order, entered at `at`, acknowledged `seen` later (or never),
+    and, `corrected` after `at`, superseded by a correction flagged high (not critical)."""
     order = owner.execute(
         "INSERT INTO lab_order (patient_id, care_unit_id, ordered_by, ordered_at, status, sampled_at, sampled_by) "
         "VALUES (%s, %s, %s, %s, 'sampled', %s, %s) RETURNING id",
@@ -49,6 +68,13 @@ def _result(
                 "VALUES (%s, %s, %s, %s, %s)",
                 [result, patient, unit, doctor, at + seen],
             )
+        if corrected is not None:
+            owner.execute(
+                "INSERT INTO lab_result (item_id, patient_id, loinc, care_unit_id, value, unit, ref_low, ref_high, "
+                "flag, supersedes, entered_by, entered_at) "
+                "VALUES (%s, %s, %s, %s, 5.4, 'mmol/L', 3.5, 5.0, 'high', %s, %s, %s)",
+                [item, patient, POTASSIUM, unit, result, cast.bob, at + corrected],
+            )
 
 
 @pytest.fixture()
@@ -66,6 +92,10 @@ def critical(owner, cast):
         _result(owner, cast, patients[i], med, cast.alice, moment(5, 10 + i), flag, seen)
     for i, seen in enumerate(minutes(1, 2, 3, 4)):
         _result(owner, cast, patients[i], surg, cast.charlie, moment(4, 12 + i), "critical_high", seen)
+    for i, seen in enumerate(minutes(10, 20, 30, 40, 50)):
+        _result(owner, cast, patients[i], med, cast.alice, moment(6, 10 + i), "critical_high", seen)
+    _result(owner, cast, patients[5], med, cast.alice, moment(6, 20), "critical_high", None, minutes(15)[0])
+    _result(owner, cast, patients[5], med, cast.alice, moment(6, 21), "critical_low", *minutes(60, 90))
     refresh(owner)
 
 
@@ -84,6 +114,7 @@ def test_critical_results_and_the_minutes_to_their_acknowledgement(acting_as, ca
     assert figures(acting_as(cast.adam)) == {
         (cast.unit_med, APRIL): (5, 5, 30),
         (cast.unit_med, MAY): (6, None, 9),
+        (cast.unit_med, JUNE): (6, 6, 35),
         (cast.unit_surg, APRIL): (None, None, None),
     }
 
@@ -94,4 +125,5 @@ def test_the_head_of_medicine_reads_her_units_critical_results_only(
     assert figures(acting_as(cast.alice)) == {
         (cast.unit_med, APRIL): (5, 5, 30),
         (cast.unit_med, MAY): (6, None, 9),
+        (cast.unit_med, JUNE): (6, 6, 35),
     }
