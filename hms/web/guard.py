@@ -153,8 +153,10 @@ def guarded_router(**kwargs: Any) -> APIRouter:
     return APIRouter(route_class=GuardedRoute, **kwargs)
 
 
-def current(request: Request) -> RequestContext:
-    """The request's context, for handlers (the guard has already built it)."""
+async def current(request: Request) -> RequestContext:
+    """The request's context, for handlers (the guard has already built it).
+    Async, though it awaits nothing: FastAPI runs a plain function dependency in
+    a worker thread, and this one only reads what the guard left on the request."""
     ctx: RequestContext = request.state.ctx
     return ctx
 

@@ -12,7 +12,6 @@ from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -67,6 +66,16 @@ def pick_locale(request: Request, default: str) -> str:
     return default
 
 
+# Dates and times are shown as numbers, ISO-ordered (yyyy-MM-dd HH:mm), the same
+# in every language the app speaks: formatted here rather than by Babel, whose
+# locale lookup per call cost a chart of fifty rows about a millisecond.
+# tests/web/test_i18n.py holds them equal to Babel's patterns.
+
+
+def _ymd(value: date) -> str:
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
 def local_datetime(value: datetime | str | None) -> str:
     """A stored time shown in the hospital's local time. Also takes the ISO
     text that JSON built in SQL carries (e.g. the chart summary's jsonb)."""
@@ -74,7 +83,8 @@ def local_datetime(value: datetime | str | None) -> str:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return format_datetime(value.astimezone(LOCAL_TZ), "yyyy-MM-dd HH:mm", locale=current_locale.get())
+    local = value.astimezone(LOCAL_TZ)
+    return f"{_ymd(local)} {local.hour:02d}:{local.minute:02d}"
 
 
 def icd10_title(code: str | None, title: str | None) -> str:
@@ -89,10 +99,12 @@ def local_time(value: datetime | None) -> str:
     """The local time of day of a stored moment (the end of a span whose day is shown)."""
     if value is None:
         return ""
-    return format_datetime(value.astimezone(LOCAL_TZ), "HH:mm", locale=current_locale.get())
+    local = value.astimezone(LOCAL_TZ)
+    return f"{local.hour:02d}:{local.minute:02d}"
 
 
 def local_date(value: date | None) -> str:
+    """A day as yyyy-MM-dd (of a moment, its own day as stored, as Babel's format_date)."""
     if value is None:
         return ""
-    return format_date(value, "yyyy-MM-dd", locale=current_locale.get())
+    return _ymd(value.date() if isinstance(value, datetime) else value)

@@ -9,7 +9,9 @@ from typing import Any, TypeVar
 import psycopg
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_eval_context, select_autoescape
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 from psycopg.pq import TransactionStatus
 
 from hms.core.context import RequestContext
@@ -62,17 +64,68 @@ def options(rows: list[dict[str, Any]], value_key: str, label_key: str) -> list[
     return [(row[value_key], row[label_key]) for row in rows]
 
 
+# What a plain dict answers to getattr: its methods and object's attributes.
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class PageEnvironment(Environment):
+    """Templates read query rows, which are dicts, as ``row.name``. Jinja looks
+    for an attribute first and, when Python raises AttributeError, for the key:
+    an exception caught for every cell of a fifty-row timeline. A dict has no
+    attribute besides those of its type, so for any other name the key is what
+    Jinja would find anyway, and it is looked up at once."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+# The templates' _(), gettext() and ngettext(): what Jinja's newstyle gettext
+# does (the translation is markup, its values are escaped into it), called
+# straight, where Jinja's own go through three calls of the template context
+# each (its alias for _, its wrapper, then the function).
+
+
+@pass_eval_context
+def template_gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
+    text = i18n.gettext(string)
+    if not variables:  # nothing to escape into it: the same text, without Markup's % machinery
+        text = text % variables
+        return Markup(text) if eval_ctx.autoescape else text  # noqa: S704 - our own catalogue, as in Jinja
+    rv = Markup(text) if eval_ctx.autoescape else text  # noqa: S704
+    return rv % variables
+
+
+@pass_eval_context
+def template_ngettext(
+    eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any
+) -> str:
+    variables.setdefault("num", num)
+    text = i18n.ngettext(singular, plural, num)
+    rv = Markup(text) if eval_ctx.autoescape else text  # noqa: S704 - our own catalogue, as in Jinja
+    return rv % variables
+
+
 def build_environment() -> Environment:
     dirs = [_PACKAGE / "web" / "templates"]
     dirs += [_PACKAGE / d / "templates" for d in DOMAINS if (_PACKAGE / d / "templates").is_dir()]
-    env = Environment(
+    env = PageEnvironment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
         autoescape=select_autoescape(["html"]),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship with the package and change only with a new release (a
+        # restart): no stat() of each template and of what it extends, includes
+        # and imports at every page.
+        auto_reload=False,
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
     env.globals["nav_items"] = nav_items
     env.globals["options"] = options
     env.globals["icd10_title"] = i18n.icd10_title

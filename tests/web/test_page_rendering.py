@@ -1,0 +1,113 @@
+"""Pages are drawn by shorter paths than Jinja's and Babel's own (hms/web/render.py,
+hms/web/i18n.py), and read exactly as those would draw them: dates and times,
+translated texts with their values escaped, and query rows read as ``row.name``."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from babel.dates import format_date, format_datetime
+from hypothesis import given
+from hypothesis import strategies as st
+from jinja2 import Environment, select_autoescape
+
+from hms.web import i18n
+from hms.web.render import build_environment
+
+# Moments around the daylight-saving changes and far from them, and years before 1000.
+moments = st.datetimes(
+    min_value=datetime(1, 1, 2),  # noqa: DTZ001 - hypothesis takes naive bounds, then adds the zone
+    max_value=datetime(9998, 12, 30),  # noqa: DTZ001
+    timezones=st.just(UTC),
+)
+
+
+@pytest.fixture(params=["sv", "en"])
+def locale(request: pytest.FixtureRequest):
+    token = i18n.current_locale.set(request.param)
+    yield request.param
+    i18n.current_locale.reset(token)
+
+
+@given(moment=moments)
+def test_local_times_read_as_babel_writes_them(moment: datetime) -> None:
+    for locale in ("sv", "en"):
+        token = i18n.current_locale.set(locale)
+        try:
+            local = moment.astimezone(i18n.LOCAL_TZ)
+            assert i18n.local_datetime(moment) == format_datetime(local, "yyyy-MM-dd HH:mm", locale=locale)
+            assert i18n.local_datetime(moment.isoformat()) == i18n.local_datetime(moment)
+            assert i18n.local_time(moment) == format_datetime(local, "HH:mm", locale=locale)
+            assert i18n.local_date(moment.date()) == format_date(moment.date(), "yyyy-MM-dd", locale=locale)
+            assert i18n.local_date(moment) == format_date(moment, "yyyy-MM-dd", locale=locale)
+        finally:
+            i18n.current_locale.reset(token)
+
+
+def test_the_night_clocks_go_back_shows_local_time() -> None:
+    # 2025-10-26 03:00 CEST became 02:00 CET: 00:30 and 01:30 UTC are both 02:30 in Stockholm.
+    first = datetime(2025, 10, 26, 0, 30, tzinfo=UTC)
+    assert i18n.local_datetime(first) == "2025-10-26 02:30"
+    assert i18n.local_datetime(first + timedelta(hours=1)) == "2025-10-26 02:30"
+    assert i18n.local_date(date(987, 6, 5)) == "0987-06-05"
+    assert i18n.local_datetime(None) == i18n.local_datetime("") == i18n.local_time(None) == ""
+
+
+def _jinja_own() -> Environment:
+    """Jinja's newstyle gettext over the same catalogues: what the pages drew before."""
+    env = Environment(autoescape=select_autoescape(["html"]), extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+TEMPLATES = [
+    '{{ _("Open the note of %(when)s", when=w) }}',
+    '{{ _("Allergies") }}|{{ gettext("Log out") }}',
+    "{{ _('100%% sure <b>%(x)s</b>', x=w) }}",
+    "{{ _('100%% sure & <b>certain</b>') }}",
+    '{{ ngettext("%(num)s patient shown.", "%(num)s patients shown.", n) }}',
+    '{{ ngettext("%(num)s day", "%(num)s days", n, extra=w) }}',
+    '{% set t = _("Open") %}{{ t ~ w }}',
+]
+
+
+@pytest.mark.parametrize("source", TEMPLATES)
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_template_texts_are_translated_and_escaped_as_jinja_does(
+    source: str, autoescape: bool, locale
+) -> None:
+    ours, theirs = build_environment(), _jinja_own()
+    ours.autoescape = theirs.autoescape = autoescape
+    for n in (0, 1, 3):
+        values = {"w": "<script>&", "n": n}
+        assert ours.from_string(source).render(values) == theirs.from_string(source).render(values)
+
+
+ROW = {"at": "12:00", "items": "a column named like a method", "title": None}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ row.at }}",
+        "{{ row.title }}|{{ row.title is none }}",
+        "{{ row.missing }}|{{ row.missing is defined }}|{{ row.missing or 'none' }}",
+        "{% for k, v in row.items() %}{{ k }}={{ v }};{% endfor %}",
+        "{{ row.get('at') }}|{{ row.keys()|list|length }}",
+        "{{ row['items'] }}",
+        "{{ row.__class__.__name__ }}",
+        "{{ obj.real }}|{{ obj.imag }}",
+    ],
+)
+def test_rows_are_read_as_jinja_reads_them(source: str) -> None:
+    ours, theirs = build_environment(), Environment(autoescape=True)
+    values = {"row": ROW, "obj": 3}
+    assert ours.from_string(source).render(values) == theirs.from_string(source).render(values)
+
+
+def test_a_missing_key_of_a_row_is_undefined_as_in_jinja() -> None:
+    from jinja2 import StrictUndefined, UndefinedError
+
+    ours = build_environment()
+    ours.undefined = StrictUndefined
+    with pytest.raises(UndefinedError, match="has no attribute 'missing'"):
+        ours.from_string("{{ row.missing }}").render(row=ROW)
