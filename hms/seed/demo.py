@@ -65,7 +65,7 @@ STEPS: list[Step] = [
 
 # Tables that grow with --patients; a step that adds a big table names it here.
 ANALYZE_TABLES = (
-    "patient", "next_of_kin", "app_user", "patient_user",
+    "patient", "patient_name_word", "patient_name_key", "next_of_kin", "app_user", "patient_user",
     "encounter", "note", "note_version", "note_section", "diagnosis", "vital_signs",
     "prescription", "prescription_version", "medication_administration",
     "appointment", "appointment_event",
