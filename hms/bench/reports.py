@@ -41,7 +41,10 @@ SHARES = {"vital_signs": 80, "diagnosis": 10, "procedure_record": 5, "encounter"
 YEARS = 5
 # A figure published from another's cells (chapters are totals of the codes).
 LIVE = {"clinical_chapter_month": "clinical_diagnosis_month"}
-ANALYSED = ("encounter", "bed_occupancy", "diagnosis", "vital_signs", "procedure_record")
+ANALYSED = (
+    "encounter", "bed_occupancy", "diagnosis", "vital_signs", "procedure_record",
+    "ward", "room", "bed",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
