@@ -61,6 +61,28 @@ def test_the_csv_writes_less_than_five_and_never_the_number(browser, history):  
     assert counts == {"E10.9": "<5", "E11.9": "7", "I10": "6", "J18.9": "<5", "J44.9": "<5", "K35.8": "<5"}
 
 
+def test_a_long_table_shows_its_largest_shown_cells_and_the_downloads_every_cell(
+    browser,  # noqa: F811
+    history,  # noqa: F811
+    monkeypatch,
+):
+    """Six diagnosis cells in March: E11.9 7, I10 6 and four suppressed. With
+    room for two on the page, the page shows E11.9 then I10 and says so; no
+    suppressed cell is ranked; the CSV still has all six."""
+    from hms.reports import pages
+
+    monkeypatch.setattr(pages, "PAGE_ROWS", 2)
+    adam = browser("adam")
+    page = adam.get(f"/reports/clinical?{PERIOD}")
+    table = page.text.split('id="figure-clinical_diagnosis_month"')[1].split("</table>")[0]
+    assert "The 2 largest of 6 cells, largest first; the downloads have every cell." in table
+    codes = re.findall(r"<td>([A-Z]\d\d(?:\.\d)?)</td>", table)
+    assert codes == ["E11.9", "I10"]
+    assert "&lt;5" not in table.split("<table")[1]
+    response = adam.get(f"/reports/clinical/clinical_diagnosis_month.csv?{PERIOD}")
+    assert len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) == 1 + 6
+
+
 def test_the_workbook_writes_less_than_five_and_never_the_number(browser, history):  # noqa: F811
     response = browser("adam").get(f"/reports/flow/export.xlsx?{PERIOD}")
     assert response.status_code == 200
