@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import login
 from tests.patients.registry import add_patient
+from tests.reports.conftest import D, at, head_of_medicine, history  # noqa: F401  (the history and its fixtures)
 
 LEFT_BEHIND = (
     "patient_search_word is no security barrier: a word no key names any more (left by a rename in a "
@@ -103,3 +104,49 @@ def test_behind_the_balancer_a_client_cannot_choose_the_address_recorded(
 
     app = create_app(settings.model_copy(update={"trusted_proxies": "10.0.0.1"}), database=database)
     assert _session_address(app, "10.0.0.1", sent, owner) == "203.0.113.7"
+
+
+READMISSIONS_PIN = (
+    "report_flow_unit_month shows readmissions when discharges less readmissions is 0 or 5 and more, even "
+    "when the discharges are withheld (0041): with the ward days' cells, that pins the withheld month"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=READMISSIONS_PIN)
+def test_a_withheld_months_discharges_are_not_pinned_by_its_readmissions(
+    owner,
+    cast,
+    acting_as,
+    history,  # noqa: F811
+    head_of_medicine,  # noqa: F811
+):
+    """In March the medical unit discharges six: five on D+2 (shown) and one
+    on D+1 (suppressed), so the month is withheld (0041). Patients 2 to 6
+    come back to surgery on D+10, so all six are readmitted. The head reads
+    readmissions 6: discharges less readmissions is then 0 or at least 5,
+    and, by the rule 0041 reckons with (one suppressed day of 1 to 4 beside
+    the shown 5), the month is 6 to 9: so 6, and the suppressed day is 1."""
+    for patient in history.patients[1:]:
+        owner.execute(
+            "INSERT INTO encounter (patient_id, care_unit_id, kind, reason, started_at, created_by) "
+            "VALUES (%s, %s, 'admission', 'Kolecystit', %s, %s)",
+            [patient, cast.unit_surg, at(10, 8), cast.charlie],
+        )
+    owner.execute("SELECT report_refresh()")
+    head = acting_as(cast.alice)
+    month = head.execute(
+        "SELECT discharges, readmissions FROM report_flow_unit_month WHERE care_unit_id = %s AND month = %s",
+        [cast.unit_med, D.date().replace(day=1)],
+    ).fetchone()
+    assert month["discharges"] is None
+    days = head.execute(
+        "SELECT day, discharged FROM report_flow_ward_day WHERE care_unit_id = %s AND date_trunc('month', day) = %s",
+        [cast.unit_med, D.date().replace(day=1)],
+    ).fetchall()
+    shown = sum(r["discharged"] for r in days if r["discharged"] is not None)
+    assert shown == 5
+    readmitted = month["readmissions"]
+    # One suppressed day (1 to 4) beside the shown: the month is 6 to 9.
+    possible = [t for t in range(shown + 1, shown + 5) if readmitted is None or not 1 <= t - readmitted <= 4]
+    possible = [t for t in possible if readmitted is None or t >= readmitted]
+    assert len(possible) > 1, f"the month is {possible}: the suppressed day is {possible[0] - shown}"
