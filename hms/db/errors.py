@@ -611,6 +611,16 @@ CONSTRAINT_MESSAGES.update(
     }
 )
 
+# A rename at READ COMMITTED only (0047): HM292.
+CONSTRAINT_MESSAGES.update(
+    {
+        "patient_rename_read_committed": (
+            "_form",
+            "A patient's name is changed at READ COMMITTED only, so that the former name's words go with it.",
+        ),
+    }
+)
+
 # Department heads (0038): HM380.
 CONSTRAINT_MESSAGES.update(
     {

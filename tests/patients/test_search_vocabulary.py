@@ -125,29 +125,39 @@ def test_a_registration_after_a_rename_in_progress_adds_the_word_again(owner, tr
     assert has_word(owner, "zetterqvist")
 
 
-def test_a_rename_in_a_transaction_of_one_snapshot_leaves_the_word_to_the_jobs(
-    owner, owner_url, settings, transaction
-):
-    """Under REPEATABLE READ the rename cannot see a registration that commits
-    while it waits, so it leaves the word; `hms jobs run` prunes it."""
+def test_a_rename_in_a_transaction_of_one_snapshot_is_refused(owner, transaction):
+    """Under REPEATABLE READ the rename could not see a registration that
+    commits while it waits, so it could not take the former name's words with
+    it; a word left behind would be readable until pruned. The database
+    refuses it (0047), and the name and its words stay as they were."""
     siv = add_patient(owner, "Siv", "Zetterqvist", "19700303")
     rename = transaction()
     rename.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-    rename.execute("UPDATE patient SET family_name = 'Berg' WHERE id = %s", [siv])
+    with pytest.raises(psycopg.Error, match="READ COMMITTED only") as refused:
+        rename.execute("UPDATE patient SET family_name = 'Berg' WHERE id = %s", [siv])
+    assert refused.value.sqlstate == "HM292"
+    rename.rollback()
+    assert has_word(owner, "zetterqvist") and has_key(owner, "zetterqvist", siv)
+    # An update that changes no name is not a rename, at any isolation.
+    rename.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    rename.execute("UPDATE patient SET city = 'Lund' WHERE id = %s", [siv])
     rename.commit()
-    assert has_word(owner, "zetterqvist")
 
+
+def _left_behind(owner, word: str) -> None:
+    """A word no patient has, as the renames before 0044 left them."""
+    owner.execute("INSERT INTO patient_name_word (word) VALUES (%s)", [word])
+
+
+def test_the_jobs_prune_a_word_no_patient_has(owner, owner_url, settings):
+    _left_behind(owner, "zetterqvist")
     assert names.run(worker_url(settings, owner_url)).words_pruned == 1
     assert not has_word(owner, "zetterqvist")
     assert names.run(worker_url(settings, owner_url)).words_pruned == 0
 
 
 def test_the_pruning_waits_for_a_registration_of_the_word(owner, owner_url, settings, transaction):
-    siv = add_patient(owner, "Siv", "Zetterqvist", "19700303")
-    rename = transaction()
-    rename.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-    rename.execute("UPDATE patient SET family_name = 'Berg' WHERE id = %s", [siv])
-    rename.commit()
+    _left_behind(owner, "zetterqvist")
     registration = transaction()
     ulla = add_patient(registration, "Ulla", "Zetterqvist", "19720404")
     pruned: list[int] = []
