@@ -16,8 +16,8 @@ SELECT
     r.full_name AS relative_name,
     b.full_name AS granted_by,
     (
-        g.revoked_at IS NULL AND current_date >= g.starts_on
-        AND (g.ends_on IS NULL OR current_date <= g.ends_on)
+        g.revoked_at IS NULL AND hms_today() >= g.starts_on
+        AND (g.ends_on IS NULL OR hms_today() <= g.ends_on)
     ) AS is_active
 FROM proxy_grant AS g
 INNER JOIN app_user AS r ON g.relative_user_id = r.id
@@ -62,8 +62,8 @@ INNER JOIN patient AS p ON g.patient_id = p.id
 WHERE
     g.relative_user_id = :user_id
     AND g.revoked_at IS NULL
-    AND current_date >= g.starts_on
-    AND (g.ends_on IS NULL OR current_date <= g.ends_on)
+    AND hms_today() >= g.starts_on
+    AND (g.ends_on IS NULL OR hms_today() <= g.ends_on)
 ORDER BY p.family_name, p.given_name;
 
 -- name: blocks_for_patient
