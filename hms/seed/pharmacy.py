@@ -141,7 +141,12 @@ def _orders(
     """Three orders for the room: one delivered, one approved, one just requested."""
     for steps in (("approved", "picked", "delivered"), ("approved",), ()):
         _act(ctx, nurse, tokens)
-        chosen = ctx.rng.sample(drugs[1:], k=min(3, len(drugs) - 1)) if len(drugs) > 1 else drugs
+        # Ordered from the well-stocked drugs only: how much of a low one is
+        # left depends on the random draws before, which change with the day
+        # the demo is loaded on (the schedule's days), and an order the stock
+        # cannot meet is refused.
+        stocked = [d for n, d in enumerate(drugs) if n % LOW_EVERY != 0] or drugs
+        chosen = ctx.rng.sample(stocked, k=min(3, len(stocked)))
         lines = [{"drug_id": d, "quantity": ctx.rng.randint(1, 4)} for d in chosen]
         row = ctx.conn.execute(
             "SELECT ward_order_request(%s, %s::jsonb, 'Veckobeställning')", [room, json.dumps(lines)]
