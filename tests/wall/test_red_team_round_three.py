@@ -38,7 +38,13 @@ def explained(conn, query: str, params: list | None = None) -> str:
     rows = conn.execute(
         "EXPLAIN (ANALYZE, BUFFERS OFF, COSTS OFF, TIMING OFF, SUMMARY OFF) " + query, params
     ).fetchall()
-    return re.sub(r"'[^']*'", "'?'", "\n".join(r["QUERY PLAN"] for r in rows))
+    plan = re.sub(r"'[^']*'", "'?'", "\n".join(r["QUERY PLAN"] for r in rows))
+    # Heap fetches of an index-only scan count index entries whose page is
+    # not yet all-visible: a key removed by a rename stays in the index as a
+    # dead entry until vacuum, which this count can show for a while. A known
+    # weak channel (docs/ARCHITECTURE.md, the name search), left out here so
+    # the test holds the plan's shape and rows.
+    return re.sub(r"Heap Fetches: \d+", "Heap Fetches: ?", plan)
 
 
 def test_a_suppressed_days_discharges_are_not_the_months_less_the_shown_days(
