@@ -275,7 +275,7 @@ SELECT
                 SELECT pu.patient_id FROM patient_user AS pu WHERE pu.user_id = :user_id
                 UNION ALL
                 SELECT g.patient_id FROM proxy_grant AS g
-                WHERE g.relative_user_id = :user_id AND g.revoked_at IS NULL
+                WHERE g.relative_user_id = :user_id AND hms_proxy_grant_in_force(g.starts_on, g.ends_on, g.revoked_at)
             )
     ) AS messages,
     (

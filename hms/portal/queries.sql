@@ -15,10 +15,7 @@ SELECT
     r.username AS relative_username,
     r.full_name AS relative_name,
     b.full_name AS granted_by,
-    (
-        g.revoked_at IS NULL AND hms_today() >= g.starts_on
-        AND (g.ends_on IS NULL OR hms_today() <= g.ends_on)
-    ) AS is_active
+    hms_proxy_grant_in_force(g.starts_on, g.ends_on, g.revoked_at) AS is_active
 FROM proxy_grant AS g
 INNER JOIN app_user AS r ON g.relative_user_id = r.id
 INNER JOIN app_user AS b ON g.granted_by = b.id
@@ -61,9 +58,7 @@ FROM proxy_grant AS g
 INNER JOIN patient AS p ON g.patient_id = p.id
 WHERE
     g.relative_user_id = :user_id
-    AND g.revoked_at IS NULL
-    AND hms_today() >= g.starts_on
-    AND (g.ends_on IS NULL OR hms_today() <= g.ends_on)
+    AND hms_proxy_grant_in_force(g.starts_on, g.ends_on, g.revoked_at)
 ORDER BY p.family_name, p.given_name;
 
 -- name: blocks_for_patient

@@ -18,7 +18,7 @@ APP_MAY_EXECUTE = {
     "account_set_active", "account_set_locale",
     # the access decision
     "hms_access_basis", "hms_row_visible", "hms_may_write_clinical", "hms_blocked_for_me", "hms_wholly_visible",
-    "hms_patient_exists", "hms_was_in_care",
+    "hms_patient_exists", "hms_was_in_care", "hms_proxy_grant_in_force",
     # the journal's operations
     "hms_check_acting_as", "encounter_admit", "encounter_discharge", "encounter_close", "note_sign",
     "note_amend", "note_mark_in_error", "note_version_latest",
