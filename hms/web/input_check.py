@@ -49,6 +49,7 @@ class RouteIds:
     path_ids: frozenset[str]
     query_ids: frozenset[str]
     first: str  # the address's first segment, literal
+    segments: int  # how many segments it has: a parameter takes exactly one
 
 
 def _is_int(param: Any) -> bool:
@@ -75,6 +76,7 @@ def route_ids(routes: list[Any]) -> list[RouteIds]:
                 path_ids=frozenset(p.name for p in route.dependant.path_params),
                 query_ids=frozenset(p.alias for p in route.dependant.query_params if _is_int(p)),
                 first=first,
+                segments=route.path.count("/"),
             )
         )
     return found
@@ -111,18 +113,19 @@ class InputCheck:
     def __init__(self, app: ASGIApp, routes: list[RouteIds]) -> None:
         self.app = app
         # No route of the app has a parameter in its first segment (route_ids holds
-        # it), so only the routes under an address's first segment can take it:
-        # some 75 patterns to match instead of every one of the app's.
-        self.routes: dict[str, list[RouteIds]] = {}
+        # it), and a parameter takes one whole segment, so only the routes with an
+        # address's first segment and number of segments can take it: a few
+        # patterns to match instead of every one of the app's.
+        self.routes: dict[tuple[str, int], list[RouteIds]] = {}
         for route in routes:
-            self.routes.setdefault(route.first, []).append(route)
+            self.routes.setdefault((route.first, route.segments), []).append(route)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith("/static/"):
             await self.app(scope, receive, send)
             return
         query = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
-        kind = refusal(scope["path"], query, self.routes.get(_first_segment(scope["path"]), []))
+        kind = refusal(scope["path"], query, self.routes.get((_first_segment(scope["path"]), scope["path"].count("/")), []))
         if kind is None:
             await self.app(scope, receive, send)
             return

@@ -9,7 +9,14 @@ from typing import Any, TypeVar
 import psycopg
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_eval_context, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    Undefined,
+    pass_eval_context,
+    select_autoescape,
+)
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 from psycopg.pq import TransactionStatus
@@ -68,6 +75,18 @@ def options(rows: list[dict[str, Any]], value_key: str, label_key: str) -> list[
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
+class PageUndefined(Undefined):
+    """A missing value, printed as Jinja prints one: nothing. Escaping asks a
+    value for ``__html__`` first, and Jinja's Undefined answers a missing dunder
+    by raising AttributeError: one exception for every missing value printed.
+    This one has the method, so the answer is the same empty text, at once."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return ""
+
+
 class PageEnvironment(Environment):
     """Templates read query rows, which are dicts, as ``row.name``. Jinja looks
     for an attribute first and, when Python raises AttributeError, for the key:
@@ -123,6 +142,7 @@ def build_environment() -> Environment:
         # restart): no stat() of each template and of what it extends, includes
         # and imports at every page.
         auto_reload=False,
+        undefined=PageUndefined,
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)

@@ -8,7 +8,7 @@ import pytest
 from babel.dates import format_date, format_datetime
 from hypothesis import given
 from hypothesis import strategies as st
-from jinja2 import Environment, select_autoescape
+from jinja2 import Environment, nodes, select_autoescape
 
 from hms.web import i18n
 from hms.web.render import build_environment
@@ -111,3 +111,25 @@ def test_a_missing_key_of_a_row_is_undefined_as_in_jinja() -> None:
     ours.undefined = StrictUndefined
     with pytest.raises(UndefinedError, match="has no attribute 'missing'"):
         ours.from_string("{{ row.missing }}").render(row=ROW)
+
+
+@pytest.mark.parametrize("source", ["[{{ row.missing }}]", "[{{ nothing }}]", "[{{ nothing|e }}]"])
+def test_a_missing_value_prints_as_nothing_as_in_jinja(source: str) -> None:
+    ours, theirs = build_environment(), Environment(autoescape=True)
+    assert ours.from_string(source).render(row=ROW) == theirs.from_string(source).render(row=ROW) == "[]"
+
+
+def test_no_inline_if_lacks_its_else() -> None:
+    """``{{ 'x' if c }}`` prints Jinja's own Undefined when c is false (whatever
+    the environment's undefined is), and escaping it costs an exception per
+    value: every inline if of the templates says what it prints otherwise."""
+    env = build_environment()
+    missing = []
+    for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+        source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+        missing += [
+            f"{name}:{node.lineno}"
+            for node in env.parse(source).find_all(nodes.CondExpr)
+            if node.expr2 is None
+        ]
+    assert missing == []
