@@ -34,6 +34,8 @@ class RequestContext:
     # Patients this request has written an allowed audit row about: a page's
     # parts (the allergy banner) add none of their own to its one row.
     audited_patients: set[int] = field(default_factory=set)
+    # False while the guard has not yet proved the session (hms/web/guard.py).
+    loaded: bool = True
 
     @property
     def staff(self) -> CurrentUser:

@@ -21,15 +21,16 @@ from hms.web.input_check import as_id
 from hms.web.render import page
 
 
-def journal_access(request: Request, patient_id: int, ctx: RequestContext = Depends(current)) -> Access:
-    """Every journal route's gate (a router dependency, after the guard): the
-    access decision for this patient's clinical data, kept for the handler."""
-    access = read.journal_access(ctx, patient_id=patient_id)
+def journal_access(request: Request, ctx: RequestContext) -> Access:
+    """Every journal route's gate (see guarded_router), asked after the guard in
+    its transaction: the access decision for this patient's clinical data, kept
+    for the handler. The input check has made the id plain digits."""
+    access = read.journal_access(ctx, patient_id=int(request.path_params["patient_id"]))
     request.state.access = access
     return access
 
 
-router = guarded_router(prefix="/patients/{patient_id}/journal", dependencies=[Depends(journal_access)])
+router = guarded_router(prefix="/patients/{patient_id}/journal", gate=journal_access)
 
 NOTICES = {
     "encounter": "The encounter is opened.",

@@ -19,7 +19,7 @@ from hms.web.forms import FormPage, parse, submit
 from hms.web.guard import current, form_data, guarded_router, requires
 from hms.web.render import page
 
-router = guarded_router(prefix="/patients/{patient_id}/journal", dependencies=[Depends(journal_access)])
+router = guarded_router(prefix="/patients/{patient_id}/journal", gate=journal_access)
 
 NOTICES = {
     "diagnosis": "The diagnosis is recorded.",

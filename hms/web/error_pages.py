@@ -2,6 +2,7 @@
 visitor's language, or JSON for the API and the health check. Here the
 domain's errors (hms.core.errors) become HTTP statuses."""
 
+import functools
 import logging
 from urllib.parse import urlencode
 
@@ -9,6 +10,7 @@ import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hms.access.policy import AccessRefused
@@ -16,6 +18,7 @@ from hms.core.context import RequestContext
 from hms.core.errors import Invalid, NotFound, Refused
 from hms.web import render
 from hms.web.errors import CsrfFailed, LoginRequired
+from hms.web.guard import refusal_first
 from hms.web.i18n import current_locale, gettext
 from hms.web.sessions import offline_context
 
@@ -55,6 +58,22 @@ def wants_json(request: Request) -> bool:
 def context_of(request: Request) -> RequestContext:
     """The request's context if the guard built one, else a visitor's."""
     return getattr(request.state, "ctx", None) or offline_context(request)
+
+
+async def guard_first(request: Request, *, form_read: bool = True) -> Response | None:
+    """The guard's answer to a request FastAPI refused before its handler's
+    thread, if the guard refuses it too (see ``refusal_first``): answered by
+    that refusal's own handler."""
+    try:
+        await run_in_threadpool(functools.partial(refusal_first, request, form_read=form_read))
+    except Exception as exc:
+        for kind in type(exc).__mro__[:-3]:  # not Exception's (a fault's page), BaseException's, object's
+            handler = request.app.exception_handlers.get(kind)
+            if handler is not None:
+                response: Response = await handler(request, exc)
+                return response
+        raise
+    return None
 
 
 def translated(request: Request, text: str) -> str:
@@ -137,11 +156,18 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def starlette_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # A 400 here is a form over the limits, refused while the guard read its token.
+        if exc.status_code == 400:
+            refused_first = await guard_first(request, form_read=False)
+            if refused_first is not None:
+                return refused_first
         kinds = {404: "not_found", 405: "method_not_allowed", 400: "bad_request", 422: "invalid_value"}
         return error_page(request, kinds.get(exc.status_code, "error"), status=exc.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def unreadable(request: Request, exc: RequestValidationError) -> Response:
+        if (refused_first := await guard_first(request)) is not None:
+            return refused_first
         # An address whose id cannot be read names nothing; anything else is a value to fix.
         in_path = any(error["loc"][:1] == ("path",) for error in exc.errors())
         return error_page(request, "not_found" if in_path else "invalid_value")

@@ -125,7 +125,11 @@ class InputCheck:
             await self.app(scope, receive, send)
             return
         query = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
-        kind = refusal(scope["path"], query, self.routes.get((_first_segment(scope["path"]), scope["path"].count("/")), []))
+        kind = refusal(
+            scope["path"],
+            query,
+            self.routes.get((_first_segment(scope["path"]), scope["path"].count("/")), []),
+        )
         if kind is None:
             await self.app(scope, receive, send)
             return

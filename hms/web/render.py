@@ -169,7 +169,7 @@ def _aside(ctx: RequestContext, ask: Callable[[], T]) -> T | None:
     the allergy banner): asked only when the page has a user and an open
     transaction (an error page may be drawn after its transaction ended), and
     in a savepoint, so a failure costs that part and not the page."""
-    if ctx.user is None or ctx.conn.closed:
+    if ctx.user is None or ctx.conn is None or ctx.conn.closed:
         return None
     if ctx.conn.info.transaction_status not in (TransactionStatus.IDLE, TransactionStatus.INTRANS):
         return None

@@ -8,6 +8,7 @@ so the login form is protected too.
 
 import ipaddress
 import secrets
+from dataclasses import fields
 from typing import Any
 
 from fastapi import Request, Response
@@ -61,6 +62,31 @@ def load_context(conn: Conn, request: Request) -> RequestContext:
         client_addr=client_addr(request),
         session_token=token,
     )
+
+
+def pending_context(request: Request) -> RequestContext:
+    """A request's context before its transaction: no connection and no user yet.
+    The guard loads it (``load_into``) in the handler's thread."""
+    settings: Settings = request.app.state.settings
+    return RequestContext(
+        conn=None,  # type: ignore[arg-type]
+        user=None,
+        locale=pick_locale(request, settings.default_locale),
+        csrf_token="",
+        client_addr=client_addr(request),
+        loaded=False,
+    )
+
+
+def load_into(ctx: RequestContext, conn: Conn, request: Request) -> None:
+    """Load a pending context in place (the handler already holds it): the
+    session proved in this transaction, as ``load_context`` does."""
+    loaded = load_context(conn, request)
+    for name in _CONTEXT_FIELDS:
+        setattr(ctx, name, getattr(loaded, name))
+
+
+_CONTEXT_FIELDS = tuple(f.name for f in fields(RequestContext))
 
 
 def authenticate(conn: Conn, token: str | None) -> dict[str, Any] | None:

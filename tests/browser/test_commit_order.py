@@ -14,12 +14,6 @@ from urllib.parse import urlencode
 
 from tests.conftest import login
 
-COMMIT_AFTER_RESPONSE = (
-    "bug: the guard's transaction commits after the response is sent (FastAPI's default "
-    "'request' scope for a dependency with yield); hms/web/guard.py should declare "
-    "Depends(_guard(policy), scope='function')"
-)
-
 
 def send_form(app, *, path: str, form: dict[str, str], cookies: str, on_response_start) -> None:
     """POST a form through the ASGI app, calling ``on_response_start`` when the response begins."""

@@ -32,7 +32,7 @@ from pydantic import BaseModel
 
 from hms.core.context import RequestContext
 from hms.core.roles import Role, has_permission
-from hms.web.guard import all_routes, current, guarded_router, policy_of, public
+from hms.web.guard import MAX_FORM_FIELDS, all_routes, current, guarded_router, policy_of, public
 from tests.cast import STAFF
 from tests.conftest import csrf_of, login
 from tests.journal import given
@@ -280,6 +280,20 @@ def test_an_id_that_is_not_plain_digits_names_nothing(client, cast):
         # Then there is no such patient, rather than a patient 1 or a failure
         assert response.status_code == 404, spoiled
         assert "There is nothing at this address." in response.text
+
+
+def test_a_form_over_the_limits_gets_the_users_own_page(client, cast):
+    # Given Rita at reception, logged in, who reads in Swedish
+    login(client, "rita")
+    client.cookies.set("hms_lang", "sv")
+    # When a registration form arrives with more fields than any form of the app sends
+    fields = {f"field{n}": "x" for n in range(MAX_FORM_FIELDS + 1)}
+    response = client.post("/patients/new", data=fields)
+    # Then it is refused before it is read, on her own page, in her language (the
+    # form is refused before her handler's thread, where the guard loads her session)
+    assert response.status_code == 400
+    assert "Rita" in response.text
+    assert "Felaktig förfrågan" in response.text
 
 
 def failing_routes(app) -> None:
