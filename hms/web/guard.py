@@ -147,10 +147,9 @@ def refusal_first(request: Request, *, form_read: bool = True) -> None:
     ctx: RequestContext | None = getattr(request.state, "ctx", None)
     if not isinstance(route, GuardedRoute) or ctx is None or ctx.loaded or not route.policy.needs_database:
         return
-    if not form_read:  # the guard stops at the token it cannot read: FastAPI's refusal stands
-        with _entered(request, route.policy, None, rollback=True, csrf=False):
-            return
-    with _entered(request, route.policy, type(route).gate, rollback=True):
+    # Without its form the guard stops at the token it cannot read: FastAPI's refusal stands.
+    gate = type(route).gate if form_read else None
+    with _entered(request, route.policy, gate, rollback=True, csrf=form_read):
         pass
 
 

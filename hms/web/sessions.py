@@ -8,7 +8,7 @@ so the login form is protected too.
 
 import ipaddress
 import secrets
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Any
 
 from fastapi import Request, Response
@@ -67,15 +67,7 @@ def load_context(conn: Conn, request: Request) -> RequestContext:
 def pending_context(request: Request) -> RequestContext:
     """A request's context before its transaction: no connection and no user yet.
     The guard loads it (``load_into``) in the handler's thread."""
-    settings: Settings = request.app.state.settings
-    return RequestContext(
-        conn=None,  # type: ignore[arg-type]
-        user=None,
-        locale=pick_locale(request, settings.default_locale),
-        csrf_token="",
-        client_addr=client_addr(request),
-        loaded=False,
-    )
+    return replace(offline_context(request), loaded=False)
 
 
 def load_into(ctx: RequestContext, conn: Conn, request: Request) -> None:

@@ -10,6 +10,7 @@ show what the shortcut gives, and that no other role is given it."""
 import pytest
 
 from tests.wall.conftest import journal_rows
+from tests.wall.test_red_team_medication import block_surgery
 
 
 def surgical_emergency(owner, cast) -> None:
@@ -17,14 +18,6 @@ def surgical_emergency(owner, cast) -> None:
     owner.execute(
         "INSERT INTO emergency_access (user_id, patient_id, reason) VALUES (%s, %s, 'Medvetslös, behöver historik')",
         [cast.charlie, cast.greta_patient],
-    )
-
-
-def block_surgery(owner, cast) -> None:
-    """Greta blocks the surgical unit's entries from everyone outside it."""
-    owner.execute(
-        "INSERT INTO journal_block (patient_id, care_unit_id, created_by) VALUES (%s, %s, %s)",
-        [cast.greta_patient, cast.unit_surg, cast.greta],
     )
 
 
