@@ -74,6 +74,11 @@ FLAT_MB, FLAT_SHARE = 2.0, 0.02  # resident memory that grows by no more than th
 HOLD_SAMPLE_S = 2.0  # how often the constant-load phase reads the app processes' memory
 HOLD_FLAT_MB_PER_1K = 0.1  # a hold's slope at most this (100 bytes a request) is flat
 COST_REQUESTS = 20  # requests of each kind whose SQL is recorded, in the app run in this process
+# Requests of each kind before those are recorded. psycopg prepares a statement on a
+# connection the fifth time that connection runs it, and the pool hands its
+# connections out in turn, so a few warm-up requests leave every statement still
+# planned at each execution: the figures would be a cold server's, not the one under load.
+COST_WARM_UP = 30
 SEARCH_TERMS = 2000
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -205,6 +210,14 @@ def app_processes(pid: int) -> list[int]:
         except (FileNotFoundError, ProcessLookupError):
             continue
     return workers or [pid]
+
+
+def machine_busy_ms() -> float:
+    """CPU time (ms) every core of the machine has spent not idle since boot, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        ticks = [int(v) for v in stat.readline().split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    return (sum(ticks[:8]) - idle) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def used_ms(before: dict[int, float], after: dict[int, float]) -> float:
@@ -440,6 +453,8 @@ class Level:
     load: tuple[float, float]  # 1-minute load average at the start and at the end
     memory: tuple[dict[int, int], dict[int, int]] = ({}, {})  # app processes' RSS (kB) at start and end
     cpu: tuple[float, float] = (0.0, 0.0)  # CPU ms over the window: app processes, database backends
+    bench_cpu: float = 0.0  # CPU ms over the window of this process: the simulated users, on the same cores
+    busy: float = 0.0  # CPU ms over the window of the whole machine, every core and process
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -486,6 +501,12 @@ class Level:
             f"    cpu     {app + db:.1f} ms per request: app processes {app:.1f} ms, database backends "
             f"{db:.1f} ms (CPU time, so other work on the machine does not count)"
         )
+        n = len(self.samples) or 1
+        out.append(
+            f"            the simulated users {self.bench_cpu / n:.1f} ms per request on the same cores; "
+            f"the whole machine busy {self.busy / n:.1f} ms per request "
+            f"({self.busy / (self.seconds * 1000):.2f} of {os.cpu_count()} cores)"
+        )
         out += [f"    ! {p}" for p in self.problems]
         return out
 
@@ -526,10 +547,10 @@ def run_level(url: str, server: Server, users: list[User], *, seconds: float, wa
     memory_start = app_memory_kb(server)
     app_pids = app_processes(server.pid)
     db_pids = app_backends(url, app_pids)
-    cpu_start = cpu_ms(app_pids), cpu_ms(db_pids)
+    cpu_start = cpu_ms(app_pids), cpu_ms(db_pids), cpu_ms([os.getpid()]), machine_busy_ms()
     with Sampler(url) as sampler:
         time.sleep(max(0.0, end - time.perf_counter()))
-    cpu_end = cpu_ms(app_pids), cpu_ms(db_pids)
+    cpu_end = cpu_ms(app_pids), cpu_ms(db_pids), cpu_ms([os.getpid()]), machine_busy_ms()
     for t in threads:
         t.join()
     memory_end = app_memory_kb(server)
@@ -552,6 +573,8 @@ def run_level(url: str, server: Server, users: list[User], *, seconds: float, wa
         load=(load_start, load_end),
         memory=(memory_start, memory_end),
         cpu=(used_ms(cpu_start[0], cpu_end[0]), used_ms(cpu_start[1], cpu_end[1])),
+        bench_cpu=used_ms(cpu_start[2], cpu_end[2]),
+        busy=cpu_end[3] - cpu_start[3],
         problems=problems[:10],
     )
 
@@ -728,6 +751,8 @@ class MixedResult:
             out[f"rss_mb_end_{key}"] = round(lv.rss_mb[1], 1)
             out[f"cpu_ms_per_request_app_{key}"] = round(lv.cpu_per_request[0], 2)
             out[f"cpu_ms_per_request_db_{key}"] = round(lv.cpu_per_request[1], 2)
+            out[f"cpu_ms_per_request_bench_{key}"] = round(lv.bench_cpu / (len(lv.samples) or 1), 2)
+            out[f"cpu_ms_per_request_machine_{key}"] = round(lv.busy / (len(lv.samples) or 1), 2)
         for workers in self.workers:
             first, top = self.level(workers, self.users[0]), self.level(workers, self.users[-1])
             out[f"rss_flat_w{workers}"] = memory_flat(first.rss_mb[0], top.rss_mb[1])
@@ -849,8 +874,8 @@ def request_costs(url: str, clinician: Clinician, terms: list[str], *, seed: int
         user = User(base, clinician, terms, seed=seed)
         try:
             user.log_in()
-            for kind in KINDS:  # warm the app's caches and the pool first
-                for _ in range(5):
+            for kind in KINDS:  # warm the app's caches and the pool's prepared statements first
+                for _ in range(COST_WARM_UP):
                     getattr(user, kind)()
             return [
                 measure(kind, counter, getattr(user, kind), owner_url=url, requests=COST_REQUESTS)

@@ -59,6 +59,10 @@ def test_mixed_bench_runs_without_errors(bench_url: str) -> None:
     assert sum(line.startswith("  hold: 2 users") for line in result.lines()) == 2
     # The CPU time the app processes and the database backends spent per request.
     assert out["cpu_ms_per_request_app_c2_w1"] > 0 and out["cpu_ms_per_request_db_c2_w1"] > 0
+    # And what the simulated users took of the same cores, and the whole machine: at least theirs.
+    assert out["cpu_ms_per_request_bench_c2_w1"] > 0
+    assert out["cpu_ms_per_request_machine_c2_w1"] >= out["cpu_ms_per_request_bench_c2_w1"]
+    assert sum("the simulated users" in line for line in result.lines()) == len(result.levels)
     # What each kind of request costs: its SQL, and that SQL with and without the policy layer.
     for kind in mixed.KINDS:
         assert out[f"{kind}_statements"] > 0
