@@ -89,6 +89,11 @@ def _filters(request: Request) -> read.TimelineFilter:
     )
 
 
+def _unit_options(units: list[dict[str, Any]], timeline: list[dict[str, Any]]) -> dict[int, str]:
+    """The care-unit filter's choices: the user's own units, then those the page's entries were written in."""
+    return {u["id"]: u["name"] for u in units} | {t["care_unit_id"]: t["care_unit"] for t in timeline}
+
+
 @router.get("", response_class=HTMLResponse)
 @requires(Permission.JOURNAL_READ)
 def chart(
@@ -107,7 +112,7 @@ def chart(
         filters=filters,
         query=query,
         authors=read.timeline_authors(ctx),
-        units=read.my_care_units(ctx),
+        unit_options=_unit_options(read.my_care_units(ctx), data["timeline"]),
         medication=medication_read.current_medication(ctx, patient_id=patient_id),
     )
 
