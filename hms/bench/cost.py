@@ -226,16 +226,21 @@ def cpu_ms(pids: list[int]) -> dict[int, float]:
     """CPU time (ms) each process has run so far, all its threads together, from
     /proc/<pid>/task/<tid>/schedstat (in nanoseconds, unlike the 10 ms ticks of
     /proc/<pid>/stat); an ended process is left out (and so is everything where
-    /proc cannot be read)."""
+    /proc cannot be read). A thread that ends between the listing and its reading
+    is left out alone, not its whole process."""
     out = {}
     for pid in pids:
         try:
-            total = 0
-            for tid in os.listdir(f"/proc/{pid}/task"):
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        total = 0
+        for tid in tids:
+            try:
                 with open(f"/proc/{pid}/task/{tid}/schedstat") as stat:
                     total += int(stat.read().split()[0])
-        except (OSError, ValueError, IndexError):
-            continue
+            except (OSError, ValueError, IndexError):
+                continue
         out[pid] = total / 1e6
     return out
 

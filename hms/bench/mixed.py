@@ -547,10 +547,10 @@ def run_level(url: str, server: Server, users: list[User], *, seconds: float, wa
     memory_start = app_memory_kb(server)
     app_pids = app_processes(server.pid)
     db_pids = app_backends(url, app_pids)
-    cpu_start = cpu_ms(app_pids), cpu_ms(db_pids), cpu_ms([os.getpid()]), machine_busy_ms()
+    cpu_start = cpu_ms(app_pids), cpu_ms(db_pids), time.process_time() * 1000, machine_busy_ms()
     with Sampler(url) as sampler:
         time.sleep(max(0.0, end - time.perf_counter()))
-    cpu_end = cpu_ms(app_pids), cpu_ms(db_pids), cpu_ms([os.getpid()]), machine_busy_ms()
+    cpu_end = cpu_ms(app_pids), cpu_ms(db_pids), time.process_time() * 1000, machine_busy_ms()
     for t in threads:
         t.join()
     memory_end = app_memory_kb(server)
@@ -573,7 +573,7 @@ def run_level(url: str, server: Server, users: list[User], *, seconds: float, wa
         load=(load_start, load_end),
         memory=(memory_start, memory_end),
         cpu=(used_ms(cpu_start[0], cpu_end[0]), used_ms(cpu_start[1], cpu_end[1])),
-        bench_cpu=used_ms(cpu_start[2], cpu_end[2]),
+        bench_cpu=cpu_end[2] - cpu_start[2],  # every thread of this process, ended ones too
         busy=cpu_end[3] - cpu_start[3],
         problems=problems[:10],
     )
