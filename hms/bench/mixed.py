@@ -57,8 +57,9 @@ from typing import IO
 import httpx
 import psycopg
 
+from hms.bench.browser import Browser, Page
 from hms.bench.cost import Cost, StatementCounter, app_backends, cpu_ms, measure
-from hms.bench.search import log_in, name_query, running_app
+from hms.bench.search import name_query, running_app
 from hms.config import Settings
 from hms.db import embedded
 from hms.db.connect import ensure_database, with_database
@@ -307,13 +308,26 @@ class User:
         self.clinician = clinician
         self.terms = terms
         self.rng = random.Random(seed)
-        self.client = httpx.Client(base_url=base, timeout=60)
+        self.client = Browser(base)
         self.csrf = ""
         self.written = 0  # vital-sign sets the app said it recorded
         self.problems: list[str] = []
 
     def log_in(self) -> None:
-        log_in(self.client, self.clinician.username, DEMO_PASSWORD)
+        form = self.client.get("/login")
+        token = CSRF.search(form.text)
+        if token is None:
+            raise RuntimeError("the login page has no CSRF token")
+        answer = self.client.post(
+            "/login",
+            data={
+                "username": self.clinician.username,
+                "password": DEMO_PASSWORD,
+                "csrf_token": token.group(1),
+            },
+        )
+        if answer.status_code != 303 or "hms_session" not in self.client.cookies:
+            raise RuntimeError(f"login as {self.clinician.username} failed ({answer.status_code})")
         patient_id, _ = self.clinician.patients[0]
         page = self.client.get(f"/patients/{patient_id}/journal")
         match = CSRF.search(page.text)
@@ -378,7 +392,7 @@ class User:
             **({"on_oxygen": "on"} if r.random() < 0.1 else {}),
         }
 
-    def _expect(self, response: httpx.Response, status: int, kind: str) -> bool:
+    def _expect(self, response: Page, status: int, kind: str) -> bool:
         if response.status_code == status:
             return True
         self._problem(f"{kind}: {response.status_code} {response.headers.get('location', '')}")
