@@ -1,4 +1,6 @@
--- Name search ranks words, not patients (migration 0036, hms/patients/read.py):
+-- Name search ranks words, not patients (migration 0036, hms/patients/read.py;
+-- the queries live in patient_search_by_name, migration 0051, which keeps one
+-- plan for every name):
 --   1. candidates: the words of the registry's names (patient_search_word)
 --      like each word typed -- a substring of it, or spelt nearly like it
 --      (patient_name_matches) -- nearest first by trigram word distance
@@ -14,8 +16,9 @@
 -- So "Andersson" reads one page of patients from the top of its range of
 -- the btree, as "Zetterqvist" does, however many share the name.
 
--- name: search_ranked_1
--- A one-word query: the patients of the nearest words, best first.
+-- name: search_by_name
+-- One or two typed words (:w2 NULL for one); the function holds the two
+-- queries and folds the words before them, so one plan serves every name.
 SELECT
     id,
     personal_number,
@@ -25,157 +28,7 @@ SELECT
     sex,
     protected_identity,
     city
-FROM (
-    SELECT
-        p.id,
-        p.personal_number,
-        p.given_name,
-        p.family_name,
-        p.date_of_birth,
-        p.sex,
-        p.protected_identity,
-        p.city,
-        c.rank
-    FROM (
-        SELECT
-            ranked.word,
-            ranked.rank,
-            coalesce(
-                array_agg(ranked.word) OVER (
-                    ORDER BY ranked.rank ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                ),
-                '{}'
-            ) AS better
-        FROM (
-            SELECT
-                w.word,
-                row_number() OVER (
-                    ORDER BY hms_fold(:w1) <<-> w.word ASC, hms_fold(:w1) <-> w.word ASC, w.word ASC
-                ) AS rank
-            FROM patient_search_word AS w
-            WHERE patient_name_matches(w.word, hms_fold(:w1))
-            ORDER BY rank ASC
-            LIMIT :words
-        ) AS ranked
-        ORDER BY ranked.rank ASC
-    ) AS c
-    CROSS JOIN
-        LATERAL (
-            SELECT
-                d.id,
-                d.personal_number,
-                d.given_name,
-                d.family_name,
-                d.date_of_birth,
-                d.sex,
-                d.protected_identity,
-                d.city
-            FROM patient_search_key AS k
-            INNER JOIN patient_search_directory AS d ON k.patient_id = d.id
-            WHERE k.key = c.word AND NOT hms_name_words(d.search_name) && c.better
-            ORDER BY k.patient_id ASC
-            LIMIT :limit
-        ) AS p
-    ORDER BY c.rank ASC
-    LIMIT :limit
-) AS page
-ORDER BY rank ASC, family_name ASC, given_name ASC, id ASC;
-
--- name: search_ranked_2
--- A query of two (or more; the two longest) words: both must match, each
--- a different word of the name; pairs of candidates by their summed distance.
-SELECT
-    id,
-    personal_number,
-    given_name,
-    family_name,
-    date_of_birth,
-    sex,
-    protected_identity,
-    city
-FROM (
-    SELECT
-        p.id,
-        p.personal_number,
-        p.given_name,
-        p.family_name,
-        p.date_of_birth,
-        p.sex,
-        p.protected_identity,
-        p.city,
-        c.rank
-    FROM (
-        SELECT
-            pair.rank,
-            least(pair.word_1, pair.word_2) || ' ' || greatest(pair.word_1, pair.word_2) AS key,
-            coalesce(
-                array_agg(pair.word_1) OVER (ORDER BY pair.rank ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
-                '{}'
-            ) AS better_1,
-            coalesce(
-                array_agg(pair.word_2) OVER (ORDER BY pair.rank ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
-                '{}'
-            ) AS better_2
-        FROM (
-            SELECT
-                c1.word AS word_1,
-                c2.word AS word_2,
-                row_number() OVER (
-                    ORDER BY
-                        c1.distance + c2.distance ASC,
-                        c1.whole_distance + c2.whole_distance ASC,
-                        c1.word ASC,
-                        c2.word ASC
-                ) AS rank
-            FROM (
-                SELECT
-                    w.word,
-                    hms_fold(:w1) <<-> w.word AS distance,
-                    hms_fold(:w1) <-> w.word AS whole_distance
-                FROM patient_search_word AS w
-                WHERE patient_name_matches(w.word, hms_fold(:w1))
-                ORDER BY distance ASC, whole_distance ASC, w.word ASC
-                LIMIT :words
-            ) AS c1
-            INNER JOIN (
-                SELECT
-                    w.word,
-                    hms_fold(:w2) <<-> w.word AS distance,
-                    hms_fold(:w2) <-> w.word AS whole_distance
-                FROM patient_search_word AS w
-                WHERE patient_name_matches(w.word, hms_fold(:w2))
-                ORDER BY distance ASC, whole_distance ASC, w.word ASC
-                LIMIT :words
-            ) AS c2 ON c1.word <> c2.word
-        ) AS pair
-        ORDER BY pair.rank ASC
-    ) AS c
-    CROSS JOIN
-        LATERAL (
-            SELECT
-                d.id,
-                d.personal_number,
-                d.given_name,
-                d.family_name,
-                d.date_of_birth,
-                d.sex,
-                d.protected_identity,
-                d.city
-            FROM patient_search_key AS k
-            INNER JOIN patient_search_directory AS d ON k.patient_id = d.id
-            WHERE
-                k.key = c.key
-                AND NOT EXISTS (
-                    SELECT 1 FROM unnest(c.better_1, c.better_2) AS b (word_1, word_2)
-                    WHERE hms_name_words(d.search_name) @> ARRAY[b.word_1, b.word_2]
-                )
-            ORDER BY k.patient_id ASC
-            LIMIT :limit
-        ) AS p
-    ORDER BY c.rank ASC
-    LIMIT :limit
-) AS page
-ORDER BY rank ASC, family_name ASC, given_name ASC, id ASC;
+FROM patient_search_by_name(:w1::text, :w2::text, :words::integer, :limit::integer);
 
 -- name: search_by_number_prefix
 -- Identity-number search while the user has typed only its start (YYYYMMDD…).

@@ -14,8 +14,8 @@ from hms.patients import identity, policy
 q = load("patients")
 
 SEARCH_LIMIT = 25
-# Candidate words ranked for each word typed (search_ranked_1, _2 in
-# queries.sql): with two words, every pair of candidates is asked, so fewer.
+# Candidate words ranked for each word typed (patient_search_by_name, migration
+# 0051): with two words, every pair of candidates is asked, so fewer.
 CANDIDATE_WORDS = {1: 10, 2: 8}
 
 
@@ -56,9 +56,10 @@ def _search_name(ctx: RequestContext, query: str, limit: int) -> list[dict[str, 
     """Every word must match (the two longest); the patients of the nearest
     words first (see queries.sql)."""
     words = search_words(query)
-    params = {f"w{i}": w for i, w in enumerate(words, 1)}
-    ranked = q.search_ranked_1 if len(words) == 1 else q.search_ranked_2
-    rows: list[dict[str, Any]] = ranked(ctx.conn, limit=limit, words=CANDIDATE_WORDS[len(words)], **params)
+    second = words[1] if len(words) > 1 else None
+    rows: list[dict[str, Any]] = q.search_by_name(
+        ctx.conn, w1=words[0], w2=second, words=CANDIDATE_WORDS[len(words)], limit=limit
+    )
     return rows
 
 

@@ -22,8 +22,9 @@ APP_MAY_EXECUTE = {
     # the journal's operations
     "hms_check_acting_as", "encounter_admit", "encounter_discharge", "encounter_close", "note_sign",
     "note_amend", "note_mark_in_error", "note_version_latest",
-    # the journal's timeline page (read with the caller's rights, under row-level security)
-    "journal_timeline_page",
+    # the journal's timeline page and the name search (read with the caller's rights, under
+    # row-level security and the views' checks)
+    "journal_timeline_page", "patient_search_by_name",
     # pure helpers
     "hms_fold", "hms_like_contains", "hms_like_prefix", "pnr_birth_date", "pnr_is_valid",
     "patient_name_matches", "hms_name_words", "user_role_is_staff", "news2_score", "news2_band", "audit_log_row_hash",
