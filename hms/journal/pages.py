@@ -104,10 +104,26 @@ def chart(
     if notice in CHART_NOTICES:
         ctx.flash.append(CHART_NOTICES[notice])
     query = {k: v for k, v in request.query_params.items() if not k.startswith("before_") and k != "notice"}
+    return _chart_page(request, ctx, patient_id, data, filters, query)
+
+
+def _chart_page(
+    request: Request,
+    ctx: RequestContext,
+    patient_id: int,
+    data: dict[str, Any],
+    filters: read.TimelineFilter,
+    query: dict[str, str],
+    *,
+    status_code: int = 200,
+) -> Response:
+    """The chart page: what access_chart read, with the timeline's filter choices
+    and the current medication (the chart itself, and the chart again with an error)."""
     return page(
         request,
         ctx,
         "journal/chart.html",
+        status_code=status_code,
         **data,
         filters=filters,
         query=query,
@@ -308,21 +324,11 @@ def encounter_close(
 
 
 def _error_back(request: Request, ctx: RequestContext, patient_id: int, exc: Invalid) -> Response:
-    data = read.access_chart(ctx, patient_id=patient_id, filters=read.TimelineFilter())
+    """The chart again, with what the database refused as the page's error."""
+    filters = read.TimelineFilter()
+    data = read.access_chart(ctx, patient_id=patient_id, filters=filters)
     ctx.flash.extend(exc.errors.values())
-    return page(
-        request,
-        ctx,
-        "journal/chart.html",
-        status_code=422,
-        **data,
-        filters=read.TimelineFilter(),
-        query={},
-        authors=[],
-        units=read.my_care_units(ctx),
-        drafts=[],
-        flash_is_error=True,
-    )
+    return _chart_page(request, ctx, patient_id, data, filters, {}, status_code=422)
 
 
 # Notes --------------------------------------------------------------------

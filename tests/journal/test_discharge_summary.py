@@ -225,3 +225,16 @@ def test_closing_a_visit_asks_first_and_a_nurse_may_close_it(acting_as, client, 
         url(cast, visit, "close"), data={"csrf_token": token, "confirmed": "yes"}, follow_redirects=False
     )
     assert done.status_code == 303 and ended(owner, visit) is not None
+
+
+def test_closing_an_admission_in_its_bed_shows_the_chart_with_the_refusal(acting_as, client, cast, owner):
+    stay = given.admit(acting_as(cast.alice, "doctor"), cast)
+    token = sign_in(client, "alice")
+    refused = client.post(
+        url(cast, stay, "close"), data={"csrf_token": token, "confirmed": "yes"}, follow_redirects=False
+    )
+    # The database refuses (HM015): the chart again, with the reason, and nothing closed.
+    assert refused.status_code == 422
+    assert "An admission is closed by discharging the patient." in refused.text
+    assert 'class="timeline"' in refused.text and 'name="unit"' in refused.text
+    assert ended(owner, stay) is None
