@@ -44,15 +44,31 @@ class Browser:
         self._conn.close()
 
     def _request(self, method: str, path: str, body: bytes | None) -> Page:
-        self._reconnect_if_closed()
+        reused = self._reconnect_if_closed()
+        try:
+            return self._send(method, path, body)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed a kept-alive connection as the request left: a GET
+            # is sent again once on a new connection; a form is not (it may have landed).
+            if not (reused and method == "GET"):
+                raise
+            return self._send(method, path, body)
+
+    def _send(self, method: str, path: str, body: bytes | None) -> Page:
         headers = {"Host": f"{self.host}:{self.port}", "Accept-Encoding": "identity"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self._conn.request(method, path, body=body, headers=headers)
-        response = self._conn.getresponse()
-        text = response.read().decode()
+        try:
+            self._conn.request(method, path, body=body, headers=headers)
+            response = self._conn.getresponse()
+            text = response.read().decode()
+        except BaseException:
+            # Whatever went wrong (refused, timed out, cut off), the next request
+            # starts on a new connection, not on one left half way through this one.
+            self._conn.close()
+            raise
         for line in response.headers.get_all("set-cookie") or []:
             self._keep(line)
         if response.will_close:
@@ -64,12 +80,15 @@ class Browser:
             if morsel["max-age"] in ("0", "-1") or morsel.value == "":
                 self.cookies.pop(name, None)
             else:
-                self.cookies[name] = morsel.value
+                self.cookies[name] = morsel.coded_value  # sent back as the server wrote it
 
-    def _reconnect_if_closed(self) -> None:
+    def _reconnect_if_closed(self) -> bool:
         """A kept-alive connection the server has closed while idle (uvicorn does after
         5 s) reads as ready with nothing to read: open a new one before sending, as
-        browsers and httpx do, rather than lose the request."""
+        browsers and httpx do, rather than lose the request. True if the request is
+        about to go over a connection that has served one before."""
         sock = self._conn.sock
         if sock is not None and select.select([sock], [], [], 0)[0]:
             self._conn.close()
+            return False
+        return sock is not None

@@ -13,7 +13,7 @@ from hms.bench.browser import Browser
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive
-    timeout = 0.3  # the server closes an idle connection, as uvicorn does after 5 s
+    timeout = 1.0  # the server closes an idle connection, as uvicorn does after 5 s
     connections: list[int] = []
 
     def setup(self) -> None:
@@ -28,6 +28,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Set-Cookie", "hms_csrf=x1; Path=/")
         if self.path == "/out":
             self.send_header("Set-Cookie", "hms_session=; Max-Age=0; Path=/")
+        if self.path == "/quoted":
+            self.send_header("Set-Cookie", 'note="a b\\073c"; Path=/')
+        if self.path == "/slow":
+            time.sleep(0.6)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -44,10 +48,15 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+class Server(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that gave up on /slow: the late answer has nowhere to go
+
+
 @pytest.fixture()
 def base() -> Iterator[str]:
     Handler.connections = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = Server(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -82,7 +91,22 @@ def test_a_connection_the_server_closed_while_idle_is_replaced(base: str) -> Non
     assert browser.get("/one").status_code == 200
     assert browser.get("/two").status_code == 200
     assert len(Handler.connections) == 1  # kept alive
-    time.sleep(0.8)  # the server's idle timeout passes and it closes the connection
+    time.sleep(2.0)  # the server's idle timeout passes and it closes the connection
     assert browser.get("/three").text == "/three "
     assert len(Handler.connections) == 2
+    browser.close()
+
+
+def test_a_quoted_cookie_goes_back_as_the_server_wrote_it(base: str) -> None:
+    browser = Browser(base)
+    browser.get("/quoted")
+    assert browser.get("/echo").text == '/echo note="a b\\073c"'
+    browser.close()
+
+
+def test_a_request_that_timed_out_leaves_the_browser_usable(base: str) -> None:
+    browser = Browser(base, timeout=0.2)
+    with pytest.raises(TimeoutError):
+        browser.get("/slow")
+    assert browser.get("/after").text == "/after "
     browser.close()
