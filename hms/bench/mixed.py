@@ -59,7 +59,7 @@ import psycopg
 
 from hms.bench.browser import Browser, Page
 from hms.bench.cost import Cost, StatementCounter, app_backends, cpu_ms, measure
-from hms.bench.search import name_query, running_app
+from hms.bench.search import log_in, name_query, running_app
 from hms.config import Settings
 from hms.db import embedded
 from hms.db.connect import ensure_database, with_database
@@ -314,20 +314,7 @@ class User:
         self.problems: list[str] = []
 
     def log_in(self) -> None:
-        form = self.client.get("/login")
-        token = CSRF.search(form.text)
-        if token is None:
-            raise RuntimeError("the login page has no CSRF token")
-        answer = self.client.post(
-            "/login",
-            data={
-                "username": self.clinician.username,
-                "password": DEMO_PASSWORD,
-                "csrf_token": token.group(1),
-            },
-        )
-        if answer.status_code != 303 or "hms_session" not in self.client.cookies:
-            raise RuntimeError(f"login as {self.clinician.username} failed ({answer.status_code})")
+        log_in(self.client, self.clinician.username, DEMO_PASSWORD)
         patient_id, _ = self.clinician.patients[0]
         page = self.client.get(f"/patients/{patient_id}/journal")
         match = CSRF.search(page.text)

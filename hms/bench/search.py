@@ -16,17 +16,18 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import httpx
 import psycopg
 
-from hms.bench.acting import act_as_app
+from hms.bench.acting import act_as_app, explained
+from hms.bench.browser import Browser
 from hms.bench.cost import Cost, StatementCounter, measure
 from hms.config import Settings
 from hms.db import embedded
 from hms.db.connect import ensure_database, with_database
 from hms.db.migrate import migrate
-from hms.db.queries import load
 from hms.seed.context import Progress, no_progress
 from hms.seed.demo import DEMO_PASSWORD, has_users, patient_count, recreate_database, seed_hospital
 
@@ -251,7 +252,7 @@ def _time_all(client: httpx.Client, queries: list[str]) -> tuple[list[float], li
     return timings, pages
 
 
-def log_in(client: httpx.Client, username: str, password: str) -> None:
+def log_in(client: httpx.Client | Browser, username: str, password: str) -> None:
     """Through the real form: the page's CSRF token, then the session cookie."""
     page = client.get("/login")
     match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
@@ -313,38 +314,19 @@ def explain_common_names(url: str, *, seed: int) -> str:
 def explain_name_search(url: str, query: str) -> str:
     """The plan of a name search (EXPLAIN ANALYZE, BUFFERS) as the receptionist
     runs it, through the app's role and views."""
-    from hms.patients.read import CANDIDATE_WORDS, SEARCH_LIMIT, search_words
+    from hms.patients.read import SEARCH_LIMIT, _search_name
 
-    words = search_words(query)
-    statement = load("patients").search_by_name.sql
-    params: dict[str, object] = {"limit": SEARCH_LIMIT + 1, "words": CANDIDATE_WORDS[len(words)]}
-    params |= {"w1": words[0], "w2": words[1] if len(words) > 1 else None}
-    plans: list[str] = []
     with psycopg.connect(url) as conn:
         # The queries run inside patient_search_by_name: auto_explain shows their plan
         # (the one kept for every name), as the app's role runs it. Loading it takes
         # a superuser, which the owner of the embedded server and of a test server is.
         try:
-            conn.execute("LOAD 'auto_explain'")
+            plans = explained(conn)
         except psycopg.errors.InsufficientPrivilege:
             return f"name search for {query!r}: no plan (auto_explain takes a superuser as the owner)"
-        for setting, value in EXPLAIN_SETTINGS.items():
-            conn.execute("SELECT set_config(%s, %s, true)", [setting, value])
-        conn.add_notice_handler(lambda notice: plans.append(notice.message_primary or ""))
         user_id = conn.execute("SELECT id FROM app_user WHERE username = %s", [RECEPTIONIST]).fetchone()
         act_as_app(conn, user_id[0] if user_id else None)
-        conn.execute(statement, params).fetchall()
+        _search_name(SimpleNamespace(conn=conn), query, SEARCH_LIMIT + 1)  # type: ignore[arg-type]
         conn.rollback()
     search = [p for p in plans if "patient_search_key" in p]
     return f"name search for {query!r}:\n" + (search[-1] if search else "\n".join(plans))
-
-
-# auto_explain, for this transaction: every statement's plan, the function's own
-# statements too, with what each step did.
-EXPLAIN_SETTINGS = {
-    "auto_explain.log_min_duration": "0",
-    "auto_explain.log_nested_statements": "on",
-    "auto_explain.log_analyze": "on",
-    "auto_explain.log_buffers": "on",
-    "client_min_messages": "log",
-}

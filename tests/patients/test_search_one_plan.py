@@ -8,18 +8,16 @@ from types import SimpleNamespace
 import psycopg
 import pytest
 
-from hms.bench.acting import act_as_app
-from hms.bench.search import EXPLAIN_SETTINGS
+from hms.bench.acting import act_as_app, explained
 from hms.patients import read
 from tests.patients.registry import add_patient
 
-# The bench's auto_explain settings (every statement's plan, those run inside
-# functions too), and no scan that reads a whole table or a whole index: a test's
-# registry is so small that reading all of its words is cheaper than asking the
+# With auto_explain's plans, no scan that reads a whole table or a whole index:
+# a test's registry is so small that reading all of its words is cheaper than asking the
 # trigram index, so the question is asked the other way: with those scans
 # disabled, the words can be found only through an index condition, which the
 # plan has if it can use the trigram index at all.
-SETTINGS = EXPLAIN_SETTINGS | {
+NO_WHOLE_SCANS = {
     "enable_seqscan": "off",
     "enable_indexscan": "off",
     "enable_indexonlyscan": "off",
@@ -28,12 +26,8 @@ SETTINGS = EXPLAIN_SETTINGS | {
 
 def search_plans(owner_url: str, user_id: int, query: str) -> tuple[list[int], str]:
     """The patients a name search finds, and the plans of its statements."""
-    plans: list[str] = []
     with psycopg.connect(owner_url) as conn:
-        conn.execute("LOAD 'auto_explain'")
-        for name, value in SETTINGS.items():
-            conn.execute("SELECT set_config(%s, %s, true)", [name, value])
-        conn.add_notice_handler(lambda notice: plans.append(notice.message_primary or ""))
+        plans = explained(conn, NO_WHOLE_SCANS)
         act_as_app(conn, user_id)
         rows = read._search_name(SimpleNamespace(conn=conn), query, 26)  # type: ignore[arg-type]
         conn.rollback()
