@@ -21,12 +21,20 @@ def surgical_emergency(owner, cast) -> None:
     )
 
 
+def basis(acting, patient: int, area: str) -> str | None:
+    """The access decision's answer, in the current transaction."""
+    return acting.execute("SELECT hms_access_basis(%s, %s) AS b", [patient, area]).fetchone()["b"]
+
+
+def wholly_visible(acting, area: str) -> list[int]:
+    """The patients every row of whose area the current transaction has decided visible."""
+    return acting.execute("SELECT hms_wholly_visible(%s) AS p", [area]).fetchone()["p"]
+
+
 def decided(acting, patient: int, area: str) -> tuple[str | None, bool]:
     """The basis and 'every row visible', decided for one area alone in a transaction."""
     with acting.transaction():
-        basis = acting.execute("SELECT hms_access_basis(%s, %s) AS b", [patient, area]).fetchone()["b"]
-        whole = acting.execute("SELECT hms_wholly_visible(%s) AS p", [area]).fetchone()["p"]
-    return basis, patient in whole
+        return basis(acting, patient, area), patient in wholly_visible(acting, area)
 
 
 @pytest.mark.parametrize("situation", ["plain", "emergency", "block", "emergency and block"])
@@ -58,16 +66,9 @@ def test_the_charts_decision_lets_its_medication_through_without_a_call_per_row(
     alice = acting_as(cast.alice)
     with alice.transaction():
         # When the chart's gate decides her access to Greta's record
-        assert (
-            alice.execute("SELECT hms_access_basis(%s, 'clinical') AS b", [cast.greta_patient]).fetchone()[
-                "b"
-            ]
-            == "care"
-        )
+        assert basis(alice, cast.greta_patient, "clinical") == "care"
         # Then Greta's medication rows are already wholly visible to her, before any is read
-        assert alice.execute("SELECT hms_wholly_visible('medication') AS p").fetchone()["p"] == [
-            cast.greta_patient
-        ]
+        assert wholly_visible(alice, "medication") == [cast.greta_patient]
         assert journal_rows(alice, cast.greta_patient)["diagnoses"] == 1
 
 
@@ -76,17 +77,7 @@ def test_only_clinicians_have_one_area_decide_the_other(acting_as, cast, greta_j
     petra = acting_as(cast.petra)
     with petra.transaction():
         # When her medication access to Greta is decided
-        assert (
-            petra.execute("SELECT hms_access_basis(%s, 'medication') AS b", [cast.greta_patient]).fetchone()[
-                "b"
-            ]
-            == "role"
-        )
+        assert basis(petra, cast.greta_patient, "medication") == "role"
         # Then nothing is decided about Greta's record, which she may not read
-        assert petra.execute("SELECT hms_wholly_visible('clinical') AS p").fetchone()["p"] == []
-        assert (
-            petra.execute("SELECT hms_access_basis(%s, 'clinical') AS b", [cast.greta_patient]).fetchone()[
-                "b"
-            ]
-            is None
-        )
+        assert wholly_visible(petra, "clinical") == []
+        assert basis(petra, cast.greta_patient, "clinical") is None
