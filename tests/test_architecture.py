@@ -163,10 +163,6 @@ JOINS = {
         {"encounter", "staff_care_unit"},
         "the unit in care is the user's unit with the patient's encounter or assignment",
     ),
-    "accounts.notification_counts": (
-        {"message_thread", "care_request", "patient_user", "proxy_grant", "consultation", "referral"},
-        "the header counts what waits for the user in each module, in one statement",
-    ),
     "accounts.user_care_units": ({"care_unit", "department"}, "a member's units with their names"),
     "accounts.staff_list": ({"care_unit"}, "the list filters and names staff by unit"),
     "audit.audit_search": ({"app_user", "patient"}, "each log row names its user, patient and account"),

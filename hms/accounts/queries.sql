@@ -237,72 +237,13 @@ FROM app_user
 WHERE id = :user_id AND role IN ('patient', 'relative');
 
 -- name: notification_counts^
--- The header's counts of what waits for the user, in one statement. It runs
--- under row-level security like any page, so it never counts what the user
--- could not open; each part is a scan of a partial index. The user's units
--- are an array (an InitPlan), so they are the index scan's condition and the
--- row-level policy is asked only of the rows that match, not of every new
--- thread of the hospital.
---   messages: for doctors and nurses, their units' new threads
---     (message_thread_unit_new_idx) and the threads assigned to them that
---     they have not read since the patient wrote (message_thread_assigned_idx);
---     for patients and relatives, threads the unit has answered since they
---     last looked (message_thread_patient_unread_idx).
---   requests: open care requests routed to the user, as a renewal's
---     prescriber (care_request_prescriber_idx) or as the routed role of the
---     request's unit (care_request_unit_queue_idx).
---   consultations: for the doctor who asked, answers not yet read
---     (consultation_unseen_answer_idx); for the outside specialist, the open
---     questions put to them (consultation_specialist_idx).
---   referrals: referrals sent to the user's units and not yet decided
---     (referral_incoming_sent_idx), for doctors.
+-- The header's counts of what waits for the verified user in each module, in
+-- one call that reads under row-level security and answers no row when it
+-- cannot count (hms_header_counts, migration 0052): the page needs no
+-- savepoint around it.
 SELECT
-    (
-        SELECT count(*) FROM message_thread AS t
-        WHERE
-            :role IN ('doctor', 'nurse') AND t.status = 'new'
-            AND t.care_unit_id = any(array(SELECT s.care_unit_id FROM staff_care_unit AS s WHERE s.user_id = :user_id))
-    )
-    + (
-        SELECT count(*) FROM message_thread AS t
-        WHERE t.status = 'assigned' AND t.assigned_to = :user_id AND t.unit_read_at IS NULL
-    )
-    + (
-        SELECT count(*) FROM message_thread AS t
-        WHERE
-            :role IN ('patient', 'relative') AND t.patient_unread
-            AND t.patient_id IN (
-                SELECT pu.patient_id FROM patient_user AS pu WHERE pu.user_id = :user_id
-                UNION ALL
-                SELECT g.patient_id FROM proxy_grant AS g
-                WHERE g.relative_user_id = :user_id AND hms_proxy_grant_in_force(g.starts_on, g.ends_on, g.revoked_at)
-            )
-    ) AS messages,
-    (
-        SELECT count(*) FROM care_request AS r
-        WHERE
-            r.status = 'open'
-            AND (
-                (r.kind = 'renewal' AND r.prescriber_id = :user_id AND :role = 'doctor')
-                OR (
-                    r.care_unit_id = any(array(
-                        SELECT s.care_unit_id FROM staff_care_unit AS s WHERE s.user_id = :user_id
-                    ))
-                    AND care_request_routes_to(r.kind, :role)
-                )
-            )
-    ) AS requests,
-    (
-        SELECT count(*) FROM consultation AS c
-        WHERE c.status = 'answered' AND c.requested_by = :user_id AND c.answer_seen_at IS NULL
-    )
-    + (
-        SELECT count(*) FROM consultation AS c
-        WHERE c.status = 'open' AND c.specialist_id = :user_id
-    ) AS consultations,
-    (
-        SELECT count(*) FROM referral AS f
-        WHERE
-            :role = 'doctor' AND f.status = 'sent'
-            AND f.to_unit_id = any(array(SELECT s.care_unit_id FROM staff_care_unit AS s WHERE s.user_id = :user_id))
-    ) AS referrals;
+    c.messages,
+    c.requests,
+    c.consultations,
+    c.referrals
+FROM hms_header_counts() AS c;

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+from psycopg._connection_base import BaseConnection
 
 REPLAYS = 7  # replays of one request's statements per role; the median is kept
 # The first replays on a new connection are not kept: they fill its caches, and
@@ -46,20 +47,35 @@ class StatementCounter:
     parameters and the time each took to execute (round trip included), by wrapping
     psycopg's Cursor.execute and executemany: Connection.execute and aiosql both go
     through them. Other logins (the app's background sealing of the audit log runs
-    as hms_worker in a thread of its own) are not the request's and not recorded."""
+    as hms_worker in a thread of its own) are not the request's and not recorded.
+
+    The transaction's own commands (BEGIN, SAVEPOINT, RELEASE, COMMIT), which psycopg
+    sends itself, are a round trip each too: they are listed in ``commands``."""
 
     def __init__(self, role: str = "hms_app") -> None:
         self.role = role
         self.recorded: list[Statement] = []
+        self.commands: list[str] = []
         self.active = False
 
     @property
     def statements(self) -> list[tuple[str, float]]:
         return [(s.label, s.ms) for s in self.recorded]
 
+    @property
+    def round_trips(self) -> int:
+        return len(self.recorded) + len(self.commands)
+
     @contextmanager
     def installed(self) -> Iterator["StatementCounter"]:
         originals = {name: getattr(psycopg.Cursor, name) for name in ("execute", "executemany")}
+        # psycopg's private way of sending BEGIN, SAVEPOINT, RELEASE and COMMIT.
+        send_command = BaseConnection._exec_command
+
+        def command(conn: BaseConnection[Any], sql: Any, *args: Any, **kwargs: Any) -> Any:
+            if self.active and conn.info.user == self.role:
+                self.commands.append(label(sql).split(" ")[0].strip('"'))
+            return send_command(conn, sql, *args, **kwargs)
 
         def wrap(name: str) -> Callable[..., Any]:
             def recorded(cursor: psycopg.Cursor, query: Any, *args: Any, **kwargs: Any) -> Any:
@@ -80,15 +96,18 @@ class StatementCounter:
 
         for name in originals:
             setattr(psycopg.Cursor, name, wrap(name))
+        BaseConnection._exec_command = command  # type: ignore[method-assign,assignment]
         try:
             yield self
         finally:
             for name, original in originals.items():
                 setattr(psycopg.Cursor, name, original)
+            BaseConnection._exec_command = send_command  # type: ignore[method-assign]
 
     @contextmanager
     def counting(self) -> Iterator[None]:
         self.recorded = []
+        self.commands = []
         self.active = True
         try:
             yield
@@ -145,6 +164,7 @@ class Cost:
     request_ms: float
     sql_ms: float
     statements: int
+    round_trips: int  # the statements and the transaction's own commands (BEGIN, COMMIT, ...)
     app_replay_ms: float | None  # the request's statements again, as the app's role
     owner_replay_ms: float | None  # and as the owner: no row-level security
     db_cpu_ms: float | None = None  # CPU time of the app's database backends per request
@@ -170,7 +190,8 @@ class Cost:
         cpu = f"; database CPU {self.db_cpu_ms:.2f} ms" if self.db_cpu_ms is not None else ""
         return (
             f"{self.kind:<7} request {self.request_ms:6.2f} ms, its SQL {self.sql_ms:6.2f} ms in "
-            f"{self.statements} statements{cpu}: request / SQL {self.request_over_sql:.2f}; {policy}"
+            f"{self.statements} statements ({self.round_trips} round trips){cpu}: "
+            f"request / SQL {self.request_over_sql:.2f}; {policy}"
         )
 
     def figures(self, prefix: str) -> dict[str, float | int | None]:
@@ -181,6 +202,7 @@ class Cost:
             f"{prefix}request_ms": r(self.request_ms),
             f"{prefix}sql_ms": r(self.sql_ms),
             f"{prefix}statements": self.statements,
+            f"{prefix}round_trips": self.round_trips,
             f"{prefix}request_over_sql": r(self.request_over_sql),
             f"{prefix}sql_app_replay_ms": r(self.app_replay_ms),
             f"{prefix}sql_owner_replay_ms": r(self.owner_replay_ms),
@@ -201,6 +223,7 @@ def measure(
     statements recorded, and the CPU time the app's database backends spent on
     them, then replay the statements of the median request."""
     timed: list[tuple[float, list[Statement]]] = []
+    round_trips: list[int] = []
     backends = app_backends(owner_url)
     cpu_before = cpu_ms(backends)
     for _ in range(requests):
@@ -209,6 +232,7 @@ def measure(
             request()
             ms = (time.perf_counter() - start) * 1000
         timed.append((ms, list(counter.recorded)))
+        round_trips.append(counter.round_trips)
     cpu_after = cpu_ms(backends)
     db_cpu = sum(cpu_after[p] - cpu_before[p] for p in cpu_after.keys() & cpu_before.keys()) / requests
     sql = [sum(s.ms for s in stmts) for _, stmts in timed]
@@ -226,6 +250,7 @@ def measure(
         request_ms=statistics.median(ms for ms, _ in timed),
         sql_ms=statistics.median(sql),
         statements=round(statistics.median(len(stmts) for _, stmts in timed)),
+        round_trips=round(statistics.median(round_trips)),
         app_replay_ms=app_ms,
         owner_replay_ms=owner_ms,
         db_cpu_ms=db_cpu if backends else None,

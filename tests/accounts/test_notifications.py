@@ -79,3 +79,36 @@ def test_a_referral_waits_for_the_receiving_units_doctors(browser, acting_as, ca
     send(acting_as, cast)
     assert nav_counts(browser("charlie").get("/").text).get("/referrals") == 1
     assert "/referrals" not in nav_counts(browser("alice").get("/").text)  # she sent it
+
+
+def test_the_counts_are_the_verified_users_and_nobody_elses(app_conn, acting_as, cast):
+    """The counting function takes no user: it counts for the session proved in
+    the transaction, and for no session, nothing."""
+    start(acting_as(cast.greta), cast.greta_patient, cast.unit_med)
+    assert app_conn.execute("SELECT * FROM hms_header_counts()").fetchall() == []
+    bob = acting_as(cast.bob).execute("SELECT * FROM hms_header_counts()").fetchone()
+    assert bob == {"messages": 1, "requests": 0, "consultations": 0, "referrals": 0}
+    charlie = acting_as(cast.charlie).execute("SELECT * FROM hms_header_counts()").fetchone()
+    assert charlie["messages"] == 0
+
+
+def test_a_count_that_fails_costs_the_counts_and_not_the_page(client, acting_as, cast, owner):
+    """Should counting fail (here the app's role loses its right to read
+    referrals), the page is drawn without its counts, and its audit row, in
+    the same transaction, is kept: the function's exception block is the
+    savepoint the page no longer sends."""
+    start(acting_as(cast.greta), cast.greta_patient, cast.unit_med)
+    login(client, "bob")
+    owner.execute("REVOKE SELECT ON referral FROM hms_app")
+    try:
+        page = client.get(f"/patients/{cast.greta_patient}/journal")
+    finally:
+        owner.execute("GRANT SELECT ON referral TO hms_app")
+    assert page.status_code == 200
+    assert nav_counts(page.text) == {}
+    read = owner.execute(
+        "SELECT count(*) AS n FROM audit_log WHERE user_id = %s AND patient_id = %s AND action = 'journal.read'",
+        [cast.bob, cast.greta_patient],
+    ).fetchone()
+    assert read["n"] == 1
+    assert nav_counts(client.get(f"/patients/{cast.greta_patient}/journal").text) == {"/messages": 1}

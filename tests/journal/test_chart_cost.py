@@ -1,6 +1,7 @@
 """The chart asks the database a fixed, small number of questions: the header,
 the summary (which carries the reader's own drafts and the allergy banner's
-facts as well) and one timeline page, in at most ten statements."""
+facts as well) and one timeline page, in at most ten statements, and in at
+most twelve round trips with the transaction's own commands."""
 
 from hms.bench.cost import StatementCounter
 from tests.conftest import login
@@ -31,6 +32,9 @@ def test_the_chart_is_at_most_ten_statements_with_its_banner_and_the_readers_dra
 
     assert page.status_code == 200
     assert 5 <= len(counter.statements) <= 10, counter.statements
+    # BEGIN and COMMIT; the header's counts need no savepoint (hms_header_counts).
+    assert counter.commands == ["BEGIN", "COMMIT"], counter.commands
+    assert counter.round_trips <= 12, (counter.statements, counter.commands)
     # The banner comes from the summary: no query of its own.
     assert not any(
         label.startswith("SELECT hms_access_basis(%(patient_id)s, 'clinical') AS basis")

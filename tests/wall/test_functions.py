@@ -13,6 +13,8 @@ APP_MAY_EXECUTE = {
     # identity and sessions
     "hms_login_parameters", "hms_session_open", "hms_authenticate", "hms_session_close",
     "hms_current_user_id", "hms_current_role",
+    # the header's counts, for the verified user, under row-level security
+    "hms_header_counts",
     # accounts (each checks the verified user's right)
     "account_create", "account_update", "account_set_role", "account_set_units", "account_reset_password",
     "account_set_active", "account_set_locale",
