@@ -14,10 +14,11 @@ from jinja2 import (
     Environment,
     FileSystemLoader,
     Undefined,
+    nodes,
     pass_eval_context,
     select_autoescape,
 )
-from jinja2.compiler import CodeGenerator, Frame
+from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.nodes import EvalContext, Expr
 from markupsafe import Markup
 from psycopg.pq import TransactionStatus
@@ -112,7 +113,22 @@ def html_text(value: Any, /) -> str:
 class PageCodeGenerator(CodeGenerator):
     """Jinja's compiler, printing each ``{{ value }}`` of an autoescaped
     template through ``html_text`` instead of ``markupsafe.escape`` (Jinja's
-    own native-types compiler overrides the same step)."""
+    own native-types compiler overrides the same step), and reading
+    ``row.name`` of a query row (a dict) in place, without a call."""
+
+    @optimizeconst
+    def visit_Getattr(self, node: nodes.Getattr, frame: Frame) -> None:
+        """``row.name``: the key of a dict, where the dict has it, read inline;
+        anything else, and a missing key, as PageEnvironment.getattr reads it.
+        A fifty-row chart reads some 900 of them (0.1 µs each by a call)."""
+        plain = isinstance(node.node, nodes.Name) and node.attr not in _DICT_ATTRIBUTES
+        if not plain or self.environment.is_async:
+            super().visit_Getattr(node, frame)
+            return
+        ref, key = frame.symbols.ref(node.node.name), repr(node.attr)
+        self.write(f"({ref}[{key}] if type({ref}) is dict and {key} in {ref} else ")
+        super().visit_Getattr(node, frame)
+        self.write(")")
 
     def _output_child_pre(self, node: Expr, frame: Frame, finalize: Any) -> None:
         if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
